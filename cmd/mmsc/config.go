@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the TOML configuration. Key names are part of the product's
+// interface: they stay as they are.
+type Config struct {
+	DataDir   string     `toml:"data_dir"`
+	MMSDomain string     `toml:"mms_domain"` // NowSMS: Domain Name for MMS E-Mail
+	LocalHost string     `toml:"local_host"` // NowSMS: Local Host Name or IP Address
+	SMTP      SMTPConfig `toml:"smtp"`
+	HTTP      HTTPConfig `toml:"http"`
+}
+
+// SMTPConfig is the MM4 ingress.
+type SMTPConfig struct {
+	Listen           string   `toml:"listen"`
+	TLSListen        string   `toml:"tls_listen"`
+	CertFile         string   `toml:"cert_file"`
+	KeyFile          string   `toml:"key_file"`
+	MaxMessageSize   int64    `toml:"max_message_size"`
+	MaxRecipients    int      `toml:"max_recipients"`
+	MaxConnsPerIP    int      `toml:"max_connections_per_ip"`
+	MaxConns         int      `toml:"max_connections"`
+	AuthFailureLimit int      `toml:"auth_failures_per_minute"`
+	ReadTimeout      duration `toml:"read_timeout"`
+	DataTimeout      duration `toml:"data_timeout"`
+}
+
+// HTTPConfig is the HTTP listener (health now; retrieval comes with MM1).
+type HTTPConfig struct {
+	Listen string `toml:"listen"`
+}
+
+func defaultConfig() Config {
+	return Config{
+		DataDir:   "mmsc-data",
+		MMSDomain: "mms.localhost",
+		LocalHost: "localhost",
+		SMTP: SMTPConfig{
+			Listen:           "127.0.0.1:2525",
+			MaxMessageSize:   2097152,
+			MaxRecipients:    100,
+			MaxConnsPerIP:    50,
+			MaxConns:         1000,
+			AuthFailureLimit: 5,
+			ReadTimeout:      duration(5 * time.Minute),
+			DataTimeout:      duration(10 * time.Minute),
+		},
+		HTTP: HTTPConfig{Listen: "127.0.0.1:8080"},
+	}
+}
+
+// duration reads "90s", "5m" from TOML.
+type duration time.Duration
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration like \"90s\" or \"5m\": %q", b)
+	}
+	*d = duration(v)
+	return nil
+}
+
+func (d duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// configPath is -config, else $MMSC_CONFIG, else "" for the defaults.
+func configPath(flagValue string, getenv func(string) string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return getenv("MMSC_CONFIG")
+}
+
+// loadConfig reads path over the defaults and returns every problem found,
+// joined, so that an operator fixes a file in one pass.
+func loadConfig(path string) (Config, error) {
+	cfg := defaultConfig()
+	if path == "" {
+		return cfg, nil
+	}
+	var problems []error
+	md, err := toml.DecodeFile(path, &cfg)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return cfg, fmt.Errorf("%s: %s", path, perr.ErrorWithPosition())
+		}
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, k := range md.Undecoded() {
+		problems = append(problems, fmt.Errorf("%s: unknown key %q", path, k.String()))
+	}
+	for _, p := range cfg.problems() {
+		problems = append(problems, fmt.Errorf("%s: %w", path, p))
+	}
+	return cfg, errors.Join(problems...)
+}
+
+// problems lists what is wrong with values that parsed.
+func (c Config) problems() []error {
+	var ps []error
+	add := func(format string, a ...any) { ps = append(ps, fmt.Errorf(format, a...)) }
+	if strings.TrimSpace(c.DataDir) == "" {
+		add("data_dir is empty")
+	}
+	if !isHostName(c.MMSDomain) {
+		add("mms_domain %q is not a host name", c.MMSDomain)
+	}
+	if !isHostName(c.LocalHost) {
+		add("local_host %q is not a host name or IP address", c.LocalHost)
+	}
+	checkListen := func(key, v string, required bool) {
+		if v == "" {
+			if required {
+				add("%s is empty", key)
+			}
+			return
+		}
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			add("%s %q is not host:port", key, v)
+		}
+	}
+	checkListen("smtp.listen", c.SMTP.Listen, true)
+	checkListen("smtp.tls_listen", c.SMTP.TLSListen, false)
+	checkListen("http.listen", c.HTTP.Listen, true)
+	if (c.SMTP.CertFile == "") != (c.SMTP.KeyFile == "") {
+		add("smtp.cert_file and smtp.key_file must be set together")
+	}
+	for key, f := range map[string]string{"smtp.cert_file": c.SMTP.CertFile, "smtp.key_file": c.SMTP.KeyFile} {
+		if f != "" {
+			if _, err := os.Stat(f); err != nil {
+				add("%s: %v", key, err)
+			}
+		}
+	}
+	if c.SMTP.TLSListen != "" && c.SMTP.CertFile == "" {
+		add("smtp.tls_listen needs smtp.cert_file and smtp.key_file")
+	}
+	positive := func(key string, v int64) {
+		if v <= 0 {
+			add("%s must be positive, not %d", key, v)
+		}
+	}
+	positive("smtp.max_message_size", c.SMTP.MaxMessageSize)
+	positive("smtp.max_recipients", int64(c.SMTP.MaxRecipients))
+	positive("smtp.max_connections_per_ip", int64(c.SMTP.MaxConnsPerIP))
+	positive("smtp.max_connections", int64(c.SMTP.MaxConns))
+	positive("smtp.auth_failures_per_minute", int64(c.SMTP.AuthFailureLimit))
+	positive("smtp.read_timeout", int64(c.SMTP.ReadTimeout))
+	positive("smtp.data_timeout", int64(c.SMTP.DataTimeout))
+	return ps
+}
+
+// isHostName accepts DNS names and IP literals, which is all the domains
+// and host names above may be.
+func isHostName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	if net.ParseIP(s) != nil {
+		return true
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+	}
+	return true
+}

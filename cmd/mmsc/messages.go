@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// messageJSON is one line of "messages -json"; field names are interface.
+type messageJSON struct {
+	ID            string          `json:"id"`
+	VASP          string          `json:"vasp"`
+	From          string          `json:"from"`
+	Subject       string          `json:"subject"`
+	TransactionID string          `json:"transaction_id"`
+	MM4MessageID  string          `json:"mm4_message_id"`
+	Received      time.Time       `json:"received"`
+	Size          int64           `json:"size"`
+	Parts         []partJSON      `json:"parts"`
+	Recipients    []recipientJSON `json:"recipients"`
+}
+
+type partJSON struct {
+	ContentType string `json:"content_type"`
+	Name        string `json:"name"`
+	ContentID   string `json:"content_id"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+type recipientJSON struct {
+	Address   string    `json:"address"`
+	Route     string    `json:"route"`
+	State     string    `json:"state"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error"`
+	Updated   time.Time `json:"updated"`
+}
+
+func toJSON(s store.Summary) messageJSON {
+	m := messageJSON{
+		ID: string(s.ID), VASP: s.VASP, From: s.From, Subject: s.Subject,
+		TransactionID: s.TransactionID, MM4MessageID: s.MM4MessageID,
+		Received: s.Received.UTC(), Size: s.Size,
+		Parts: []partJSON{}, Recipients: []recipientJSON{},
+	}
+	for _, p := range s.Parts {
+		m.Parts = append(m.Parts, partJSON{p.ContentType, p.Name, p.ContentID, p.Size, p.SHA256})
+	}
+	for _, d := range s.Recipients {
+		m.Recipients = append(m.Recipients, recipientJSON{d.Address, string(d.Route), string(d.State), d.Attempts, d.LastError, d.Updated.UTC()})
+	}
+	return m
+}
+
+func cmdMessages(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "messages")
+	config := fs.String("config", "", "configuration file")
+	asJSON := fs.Bool("json", false, "JSON Lines, one message per line")
+	limit := fs.Int("limit", 20, "how many messages, newest first")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *limit <= 0 {
+		return usageError{"-limit must be positive"}
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Messages(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, s := range list {
+			if err := enc.Encode(toJSON(s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tRECEIVED\tVASP\tFROM\tSIZE\tPARTS\tRECIPIENTS\tSUBJECT")
+	for _, s := range list {
+		var rc []string
+		for _, d := range s.Recipients {
+			rc = append(rc, fmt.Sprintf("%s(%s:%s)", d.Address, d.Route, d.State))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, s.Received.UTC().Format(time.RFC3339),
+			s.VASP, s.From, s.Size, len(s.Parts), strings.Join(rc, " "), s.Subject)
+	}
+	return tw.Flush()
+}

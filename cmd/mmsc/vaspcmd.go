@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+// openStore opens the configured store for a CLI verb. It shares the data
+// with a running server (SQLite WAL allows both).
+func openStore(ctx context.Context, e env, configFlag string) (*store.SQLite, error) {
+	cfg, err := loadConfig(configPath(configFlag, e.getenv))
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenSQLite(ctx, cfg.DataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func cmdVASP(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		return usageError{"vasp needs a verb: add, list, remove, passwd"}
+	}
+	switch args[0] {
+	case "add":
+		return vaspAdd(ctx, e, args[1:])
+	case "list":
+		return vaspList(ctx, e, args[1:])
+	case "remove":
+		return vaspRemove(ctx, e, args[1:])
+	case "passwd":
+		return vaspPasswd(ctx, e, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown vasp verb %q (want add, list, remove, passwd)", args[0])}
+}
+
+// readPassword takes -password P, or reads a line from stdin for "-" so that
+// the password stays out of the process list and shell history.
+func readPassword(e env, p string) (string, error) {
+	if p != "-" {
+		return p, nil
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func vaspAdd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "vasp add")
+	config := fs.String("config", "", "configuration file")
+	password := fs.String("password", "", "password, or - to read it from stdin (optional for an account named by IP address)")
+	allowIP := fs.String("allow-ip", "", "addresses it may log in from: 10.1.2.*,192.0.2.7,198.51.100.0/24")
+	sender := fs.String("sender", "", "MAIL FROM masks it may use: +4477*,+4478*")
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC()}
+	pw, err := readPassword(e, *password)
+	if err != nil {
+		return err
+	}
+	if pw != "" {
+		if a.PasswordHash, err = vasp.HashPassword(pw); err != nil {
+			return err
+		}
+	}
+	if err := a.Validate(); err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.AddAccount(ctx, a); err != nil {
+		return fmt.Errorf("add %q: %w", name, err)
+	}
+	kind := "password account"
+	if a.IsIPAccount() {
+		kind = "IP account (every connection from " + name + " is this VASP)"
+	}
+	fmt.Fprintf(e.stdout, "added VASP %s: %s\n", name, kind)
+	return nil
+}
+
+// vaspJSON is one line of "vasp list -json". The hash is never printed.
+type vaspJSON struct {
+	Name        string    `json:"name"`
+	IPAccount   bool      `json:"ip_account"`
+	HasPassword bool      `json:"has_password"`
+	AllowIP     string    `json:"allow_ip"`
+	Sender      string    `json:"sender"`
+	Created     time.Time `json:"created"`
+}
+
+func vaspList(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "vasp list")
+	config := fs.String("config", "", "configuration file")
+	asJSON := fs.Bool("json", false, "JSON Lines, one account per line")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, a := range list {
+			if err := enc.Encode(vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.Created}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tALLOW-IP\tSENDER\tCREATED")
+	for _, a := range list {
+		kind := "password"
+		if a.IsIPAccount() {
+			kind = "ip"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func vaspRemove(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "vasp remove")
+	config := fs.String("config", "", "configuration file")
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RemoveAccount(ctx, name); err != nil {
+		return fmt.Errorf("remove %q: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "removed VASP %s\n", name)
+	return nil
+}
+
+func vaspPasswd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "vasp passwd")
+	config := fs.String("config", "", "configuration file")
+	password := fs.String("password", "", "new password, or - to read it from stdin")
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	pw, err := readPassword(e, *password)
+	if err != nil {
+		return err
+	}
+	if pw == "" {
+		return usageError{"vasp passwd needs -password P (or - to read stdin)"}
+	}
+	hash, err := vasp.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetPassword(ctx, name, hash); err != nil {
+		return fmt.Errorf("passwd %q: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "changed the password of VASP %s\n", name)
+	return nil
+}

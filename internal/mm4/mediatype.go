@@ -1,0 +1,165 @@
+package mm4
+
+import (
+	"mime"
+	"net/url"
+	"strings"
+)
+
+// parseMediaType reads a Content-Type or Content-Disposition value. It tries
+// the strict RFC 2045/2231 parser first and falls back to a lenient one,
+// because MMS peers commonly write start=<smil> or type=application/smil
+// unquoted, which the strict parser rejects along with the boundary. Keys are
+// lowered, values other than the boundary RFC 2047-decoded (phones encode
+// file names that way), and control characters replaced. The media type is lowered and
+// application/vnd.wap.multipart.X becomes multipart/X.
+func parseMediaType(v string) (string, map[string]string) {
+	typ, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		typ, params = lenientMediaType(v)
+	}
+	typ = strings.ToLower(strings.TrimSpace(typ))
+	if sub, ok := strings.CutPrefix(typ, "application/vnd.wap.multipart."); ok {
+		typ = "multipart/" + sub
+	}
+	if params == nil {
+		params = make(map[string]string)
+	}
+	for k, val := range params {
+		if k != "boundary" { // a boundary is compared byte for byte
+			params[k] = cleanText(decodeText(val))
+		}
+	}
+	return typ, params
+}
+
+// contentType reads a Content-Type header, applying the RFC 2045 §5.2
+// default (text/plain) when it is absent or has no type/subtype shape.
+func contentType(v string) (string, map[string]string) {
+	if strings.TrimSpace(v) == "" {
+		return "text/plain", map[string]string{}
+	}
+	typ, params := parseMediaType(v)
+	if !validMediaType(typ) {
+		return "text/plain", map[string]string{}
+	}
+	return typ, params
+}
+
+func validMediaType(t string) bool {
+	major, minor, ok := strings.Cut(t, "/")
+	return ok && isToken(major) && isToken(minor)
+}
+
+// lenientMediaType splits "type; k=v; k="v"" at semicolons outside quotes
+// and takes each k=v it can make sense of, dropping the rest.
+func lenientMediaType(v string) (string, map[string]string) {
+	fields := splitOutsideQuotes(v, ';')
+	params := make(map[string]string)
+	for _, f := range fields[1:] {
+		k, val, ok := strings.Cut(f, "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		if !ok || k == "" {
+			continue
+		}
+		val = unquoteParam(strings.TrimSpace(val))
+		// RFC 2231 extended value, charset'lang'percent-encoded, without
+		// continuations: those need the strict parser anyway.
+		if name, ext := strings.CutSuffix(k, "*"); ext {
+			if parts := strings.SplitN(val, "'", 3); len(parts) == 3 {
+				if dec, err := url.PathUnescape(parts[2]); err == nil && strings.EqualFold(parts[0], "utf-8") {
+					val = dec
+				}
+			}
+			k = name
+		}
+		if _, dup := params[k]; !dup && isToken(k) {
+			params[k] = val
+		}
+	}
+	return strings.TrimSpace(fields[0]), params
+}
+
+func splitOutsideQuotes(s string, sep byte) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case quoted && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && s[i] == sep:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func unquoteParam(v string) string {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return v
+	}
+	v = v[1 : len(v)-1]
+	if !strings.Contains(v, `\`) {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) {
+			i++
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
+}
+
+// formatMediaType writes typ and params back as a header value. Parameters
+// the standard formatter refuses (keys that are not tokens) are left out
+// rather than losing the whole value.
+func formatMediaType(typ string, params map[string]string) string {
+	if s := mime.FormatMediaType(typ, params); s != "" {
+		return s
+	}
+	ok := make(map[string]string, len(params))
+	for k, v := range params {
+		if isToken(k) {
+			ok[k] = v
+		}
+	}
+	if s := mime.FormatMediaType(typ, ok); s != "" {
+		return s
+	}
+	return typ
+}
+
+// isToken reports whether s is an RFC 2045 token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanText replaces control characters with spaces: values taken from the
+// input end up in other headers and must not be able to break lines there.
+func cleanText(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < ' ' || r == 0x7f }

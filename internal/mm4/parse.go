@@ -1,0 +1,95 @@
+package mm4
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/textproto"
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// canonicalType is the only PDU Parse accepts; the others (responses and
+// reports) travel the other way and are handled elsewhere.
+const canonicalType = "MM4_forward.REQ"
+
+// Parse reads one message as received after SMTP DATA (dot-unstuffed; CRLF
+// or bare LF line ends) into a Message. now resolves a relative
+// X-Mms-Expiry. It fills every field the content gives and leaves ID, VASP,
+// Received, EnvelopeFrom and Recipients to the caller. Parts do not alias
+// raw; Raw is raw itself.
+//
+// Every error is mms.Permanent, wraps ErrMalformed or ErrUnsupportedType, and
+// reads as one line fit for an SMTP reply.
+func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
+	// Last resort only: the parser is meant to check everything itself, but
+	// a panic in a dependency must not take the SMTP session down.
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, malformed(recoveredPanic{r}, "unreadable message (internal error)")
+		}
+	}()
+
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, malformed(nil, "empty message")
+	}
+	h, body, err := splitEntity(raw, "", false)
+	if err != nil {
+		return nil, err
+	}
+	if t := strings.TrimSpace(h.Get("X-Mms-Message-Type")); t != "" && !strings.EqualFold(t, canonicalType) {
+		return nil, unsupported(t)
+	}
+	m = headerFields(h, now)
+	m.Raw = raw
+
+	var w walker
+	if err := w.walk(h, body, "", 0); err != nil {
+		return nil, err
+	}
+	m.Parts = w.parts
+	m.ContentType = topContentType(h, w.parts)
+	return m, nil
+}
+
+// headerFields reads the RFC 5322 and X-Mms-* fields of an MM4_forward.REQ
+// (TS 23.140 §8.4.1; mm4.md §4.1). None is required: a missing field is
+// left empty for the caller's policy to judge, since refusing here would
+// also refuse plain e-mail.
+func headerFields(h textproto.Header, now time.Time) *mms.Message {
+	get := func(k string) string { return strings.TrimSpace(h.Get(k)) }
+	return &mms.Message{
+		MessageType:      canonicalType,
+		MMSVersion:       get("X-Mms-3GPP-MMS-Version"),
+		TransactionID:    unquoteID(get("X-Mms-Transaction-ID")),
+		MM4MessageID:     unquoteID(get("X-Mms-Message-ID")),
+		SMTPMessageID:    unquoteID(get("Message-ID")),
+		From:             firstAddress(get("From")),
+		To:               addressList(h.Values("To")),
+		Cc:               addressList(h.Values("Cc")),
+		Subject:          cleanText(decodeText(get("Subject"))),
+		Date:             parseDate(get("Date")),
+		MessageClass:     canonicalToken(get("X-Mms-Message-Class"), "Personal", "Advertisement", "Informational", "Auto"),
+		Priority:         canonicalToken(get("X-Mms-Priority"), "Low", "Normal", "High"),
+		Expiry:           parseExpiry(get("X-Mms-Expiry"), now),
+		AckRequest:       yes(get("X-Mms-Ack-Request")),
+		DeliveryReport:   yes(get("X-Mms-Delivery-Report")),
+		ReadReply:        yes(get("X-Mms-Read-Reply")) || yes(get("X-Mms-Read-Report")), // the MM1 name, used by VASPs copying MM1
+		OriginatorSystem: firstAddress(get("X-Mms-Originator-System")),
+		Sender:           firstAddress(get("Sender")),
+		SenderHidden:     strings.EqualFold(get("X-Mms-Sender-Visibility"), "Hide"),
+	}
+}
+
+// topContentType is the message's own type: for multipart the normalised
+// type and parameters without the boundary, which means nothing once the
+// body is split; for a single part the part's type, relabelled like the
+// part when its text was converted.
+func topContentType(h textproto.Header, parts []mms.Part) string {
+	typ, params := contentType(h.Get("Content-Type"))
+	if !strings.HasPrefix(typ, "multipart/") && len(parts) == 1 {
+		return parts[0].ContentType
+	}
+	delete(params, "boundary")
+	return formatMediaType(typ, params)
+}

@@ -1,0 +1,24 @@
+package mms
+
+import "errors"
+
+// permanentError marks an error that retrying cannot fix: bad input, policy.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as final. Errors not marked are temporary: the safe
+// default for anything unexpected is to let the sender try again.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err, or any error it wraps, was marked Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}

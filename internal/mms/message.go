@@ -1,0 +1,55 @@
+package mms
+
+import "time"
+
+// Message is one multimedia message as the MMSC keeps it: the envelope it
+// arrived with, the MM4 fields that later answers and reports need, the raw
+// bytes as received and every decoded leaf part.
+type Message struct {
+	ID       MessageID
+	VASP     string    // account that submitted it
+	Received time.Time // when the MMSC accepted it
+
+	EnvelopeFrom string      // MAIL FROM, as given
+	Recipients   []Recipient // RCPT TO: the recipients; header To/Cc are for display
+
+	// Header fields (TS 23.140 §8.4.1, MM4_forward.REQ).
+	MessageType      string // "MM4_forward.REQ", canonical spelling
+	MMSVersion       string // X-Mms-3GPP-MMS-Version
+	TransactionID    string // X-Mms-Transaction-ID, unquoted
+	MM4MessageID     string // X-Mms-Message-ID, unquoted
+	SMTPMessageID    string // Message-ID, without angle brackets
+	From             string // header From, decoded
+	To               []string
+	Cc               []string
+	Subject          string // RFC 2047 decoded
+	Date             time.Time
+	MessageClass     string // Personal, Advertisement, Informational, Auto; "" = absent
+	Priority         string // Low, Normal, High; "" = absent
+	Expiry           time.Time
+	AckRequest       bool
+	DeliveryReport   bool
+	ReadReply        bool
+	OriginatorSystem string
+	Sender           string // RFC 5322 Sender, a fallback for where answers go
+	SenderHidden     bool   // X-Mms-Sender-Visibility: Hide
+
+	ContentType string // top-level media type with its parameters, e.g. multipart/related; start=...
+	Parts       []Part
+	Raw         []byte // the message exactly as received after DATA
+}
+
+// Part is one leaf of the MIME tree, decoded.
+type Part struct {
+	ContentType     string // media type with parameters; text parts are re-labelled charset=utf-8
+	Name            string // file name from Content-Disposition or the name parameter
+	ContentLocation string
+	ContentID       string // with its angle brackets, as MMS wants it
+	Data            []byte // transfer-decoded; text converted to UTF-8
+}
+
+// Recipient is one envelope recipient and how it is to be reached.
+type Recipient struct {
+	Address string // phone number, "+447778889999"
+	Route   Route
+}

@@ -1,0 +1,26 @@
+package mms
+
+// State is where one recipient of a message stands.
+type State string
+
+// Recipient states. Queued is the only one an accepted message starts in;
+// the delivery paths move recipients on from there.
+const (
+	StateQueued    State = "queued"
+	StateNotified  State = "notified"
+	StateRetrieved State = "retrieved"
+	StateDeferred  State = "deferred"
+	StateRejected  State = "rejected"
+	StateExpired   State = "expired"
+	StateFailed    State = "failed"
+	StateForwarded State = "forwarded"
+)
+
+// Route names how a recipient is delivered.
+type Route string
+
+// Routes known so far. MM4 peer routes are "mm4:<name>" and come with routing.
+const (
+	RouteMM1     Route = "mm1"
+	RouteWAPPush Route = "wappush"
+)

@@ -1,0 +1,162 @@
+package smtpd_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mmsc-project/mmsc/internal/smtpd"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+func TestAuthForms(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	cases := []struct {
+		name  string
+		steps [][2]string
+	}{
+		{"LOGIN in two prompts", [][2]string{{"AUTH LOGIN", "334 VXNlcm5hbWU6"}, {b64("test"), "334 UGFzc3dvcmQ6"}, {b64("test"), "235 "}}},
+		{"LOGIN with initial response", [][2]string{{"AUTH LOGIN " + b64("test"), "334 UGFzc3dvcmQ6"}, {b64("test"), "235 "}}},
+		{"login in lower case", [][2]string{{"auth login", "334 VXNlcm5hbWU6"}, {b64("test"), "334 UGFzc3dvcmQ6"}, {b64("test"), "235 "}}},
+		{"PLAIN with initial response", [][2]string{{"AUTH PLAIN " + b64("\x00test\x00test"), "235 "}}},
+		{"PLAIN without initial response", [][2]string{{"AUTH PLAIN", "334 "}, {b64("\x00test\x00test"), "235 "}}},
+		{"PLAIN with matching authzid", [][2]string{{"AUTH PLAIN " + b64("test\x00test\x00test"), "235 "}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := dial(t, ts.addr)
+			d.expect("220 ")
+			d.send("EHLO vasp.example.com")
+			d.reply()
+			for _, s := range c.steps {
+				d.cmd(s[0], s[1])
+			}
+			d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+		})
+	}
+}
+
+// Five failed logins a minute from one address: the fifth is answered 421
+// and the connection closed, and so is any attempt after it, even with the
+// right password, from a new connection.
+func TestAuthThrottle(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	d := dial(t, ts.addr)
+	d.expect("220 ")
+	d.send("EHLO x")
+	d.reply()
+	for i := 1; i <= 4; i++ {
+		d.cmd("AUTH PLAIN "+b64("\x00test\x00wrong"), "535 5.7.8")
+	}
+	d.cmd("AUTH PLAIN "+b64("\x00test\x00wrong"), "421 4.7.0")
+	if !d.closed() {
+		t.Error("connection still open after 421")
+	}
+	d2 := dial(t, ts.addr)
+	d2.expect("220 ")
+	d2.send("EHLO x")
+	d2.reply()
+	d2.cmd("AUTH PLAIN "+b64("\x00test\x00test"), "421 4.7.0")
+	if !d2.closed() {
+		t.Error("connection still open after 421")
+	}
+}
+
+// An account named by IP address is every connection from it, with no AUTH.
+func TestIPAccount(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "127.0.0.1"}, "")
+	d := dial(t, ts.addr)
+	d.expect("220 ")
+	d.send("HELO vasp.example.com")
+	d.expect("250 ")
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999@mms.example.net>", "250 ")
+	d.cmd("DATA", "354 ")
+	d.send(seedMessage(t) + ".")
+	d.expect("250 Message Accepted")
+	l, err := ts.store.Messages(context.Background(), 1)
+	if err != nil || len(l) != 1 || l[0].VASP != "127.0.0.1" {
+		t.Fatalf("messages = %+v, %v; want one from VASP 127.0.0.1", l, err)
+	}
+}
+
+// Accepted recipient forms and the route each is stored with.
+func TestRecipientForms(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) { c.MaxRecipients = 10 })
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	d := dial(t, ts.addr)
+	d.login("test", "test")
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	for _, r := range []string{
+		"<+447700900001@mms.example.net>",
+		"<+447700900002/TYPE=PLMN@mms.example.net>",
+		"<+447700900003/type=plmn@MMS.Example.NET>",
+		"<447700900004@mmsc.example.net>",
+		"<+447700900005/TYPE=PLMN@wappush.mms.example.net>",
+		"<+447700900006@wappush.mmsc.example.net>",
+		"<+447700900001@mms.example.net>", // again: one delivery
+	} {
+		d.cmd("RCPT TO:"+r, "250 ")
+	}
+	d.cmd("DATA", "354 ")
+	d.send(seedMessage(t) + ".")
+	d.expect("250 Message Accepted")
+	l, err := ts.store.Messages(context.Background(), 1)
+	if err != nil || len(l) != 1 {
+		t.Fatal(l, err)
+	}
+	var got []string
+	for _, r := range l[0].Recipients {
+		got = append(got, r.Address+" "+string(r.Route)+" "+string(r.State))
+	}
+	want := []string{
+		"+447700900001 mm1 queued", "+447700900002 mm1 queued", "+447700900003 mm1 queued",
+		"447700900004 mm1 queued", "+447700900005 wappush queued", "+447700900006 wappush queued",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("recipients:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Unwrapped base64 from some clients runs past go-smtp's 2000-byte default.
+func TestLongLine(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	d := dial(t, ts.addr)
+	d.login("test", "test")
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("DATA", "354 ")
+	line := strings.Repeat("QUJD", 1250) // 5000 characters of base64
+	d.send(strings.Join([]string{
+		"Subject: long line", "MIME-Version: 1.0", "Content-Type: application/octet-stream",
+		"Content-Transfer-Encoding: base64", "", line, ".",
+	}, "\r\n"))
+	d.expect("250 Message Accepted")
+}
+
+// Connections beyond the per-address cap are turned away with 421.
+func TestConnectionCap(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) { c.MaxConnsPerIP = 2 })
+	a, b := dial(t, ts.addr), dial(t, ts.addr)
+	a.expect("220 ")
+	b.expect("220 ")
+	c := dial(t, ts.addr)
+	c.expect("421 4.7.0")
+	a.cmd("QUIT", "221 ")
+	if !a.closed() {
+		t.Fatal("QUIT did not close")
+	}
+	// The slot comes back once the first connection is gone.
+	for i := 0; ; i++ {
+		d := dial(t, ts.addr)
+		if r := d.reply(); strings.HasPrefix(r[0], "220 ") {
+			break
+		} else if i > 50 {
+			t.Fatalf("slot not released: %q", r)
+		}
+	}
+}

@@ -1,0 +1,18 @@
+// Package smtpd is the MM4 ingress: the SMTP listener that VASPs and peer
+// MMSCs submit to, as NowSMS documents MM4 submission.
+//
+// It follows RFC 5321 (SMTP), RFC 4954 (AUTH) with the de-facto LOGIN
+// mechanism and RFC 4616 PLAIN, RFC 3463 enhanced status codes, and the
+// NowSMS dialog: "334 VXNlcm5hbWU6" / "334 UGFzc3dvcmQ6" prompts, accounts
+// named by IP address, recipients "number@domain" or
+// "number/TYPE=PLMN@domain" at the MMS domain or the local host name.
+//
+// Departures: AUTH is allowed over plain TCP (VASP links are private lines);
+// greeting and success texts are go-smtp's ("220 <host> ESMTP Service Ready",
+// "235 2.0.0 Authentication succeeded") where NowSMS prints "220 SMTP Ready"
+// and "235 Ok" — clients read codes, not texts; a recipient domain prefixed
+// "wappush." asks for Multimedia WAP Push (NowSMS's own spelling is lost).
+//
+// Every error becomes a reply in exactly one place, reply.go; internal error
+// text never reaches the wire.
+package smtpd

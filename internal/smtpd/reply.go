@@ -1,0 +1,70 @@
+package smtpd
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// Session errors. Each has exactly one reply, chosen in reply.
+var (
+	errAuthRequired     = errors.New("authentication required")
+	errAuthFailed       = errors.New("authentication failed")
+	errAuthThrottled    = errors.New("too many failed logins")
+	errSenderNotAllowed = errors.New("sender not allowed for this account")
+	errForeignDomain    = errors.New("domain not served here")
+)
+
+// reply turns any error of a session into the SMTP reply the peer sees.
+// Only errors about the peer's own input carry their text onto the wire;
+// everything else is temporary and generic, and goes to the log instead.
+func reply(err error) *smtp.SMTPError {
+	var se *smtp.SMTPError
+	switch {
+	case errors.As(err, &se):
+		return se // go-smtp's own, e.g. 552 5.3.4 while reading DATA
+	case errors.Is(err, errAuthRequired):
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	case errors.Is(err, errAuthThrottled):
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many failed logins from your address, try again later"}
+	case errors.Is(err, errAuthFailed):
+		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+	case errors.Is(err, errSenderNotAllowed):
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: oneLine(err.Error())}
+	case errors.Is(err, errForeignDomain), errors.Is(err, mms.ErrNoDomain):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 2}, Message: oneLine(err.Error())}
+	case errors.Is(err, mms.ErrBadNumber):
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: oneLine(err.Error())}
+	case errors.Is(err, mm4.ErrMalformed), errors.Is(err, mm4.ErrUnsupportedType):
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: oneLine(err.Error())}
+	default:
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure, please try again later"}
+	}
+}
+
+// authReply is reply for the AUTH exchange, where anything unexpected is a
+// temporary authentication failure (RFC 4954 454 4.7.0), not a storage one.
+func authReply(err error) *smtp.SMTPError {
+	if errors.Is(err, errAuthThrottled) || errors.Is(err, errAuthFailed) {
+		return reply(err)
+	}
+	return &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Temporary authentication failure, please try again later"}
+}
+
+// oneLine keeps a reply to one line of printable text, however odd the input
+// quoted in it was.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > 400 {
+		s = s[:400] + "..."
+	}
+	return s
+}

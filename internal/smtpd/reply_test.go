@@ -1,0 +1,109 @@
+package smtpd
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// The one table of what the peer sees for each error.
+func TestReply(t *testing.T) {
+	tests := []struct {
+		err      error
+		code     int
+		enhanced smtp.EnhancedCode
+		text     string // must appear
+		hidden   string // must not appear
+	}{
+		{errAuthRequired, 530, smtp.EnhancedCode{5, 7, 0}, "Authentication required", ""},
+		{errAuthFailed, 535, smtp.EnhancedCode{5, 7, 8}, "invalid", ""},
+		{errAuthThrottled, 421, smtp.EnhancedCode{4, 7, 0}, "Too many failed logins", ""},
+		{fmt.Errorf("%w: %q", errSenderNotAllowed, "+1555"), 553, smtp.EnhancedCode{5, 7, 1}, "+1555", ""},
+		{fmt.Errorf("%q: %w", "other.org", errForeignDomain), 550, smtp.EnhancedCode{5, 1, 2}, "other.org", ""},
+		{fmt.Errorf("%q: %w", "+44", mms.ErrNoDomain), 550, smtp.EnhancedCode{5, 1, 2}, "no domain", ""},
+		{fmt.Errorf("%q: %w", "12", mms.ErrBadNumber), 553, smtp.EnhancedCode{5, 1, 3}, "not a phone number", ""},
+		{mms.Permanent(fmt.Errorf("%w: boundary \"b\" never found", mm4.ErrMalformed)), 554, smtp.EnhancedCode{5, 6, 0}, "boundary", ""},
+		{mms.Permanent(fmt.Errorf("%w: MM4_forward.RES", mm4.ErrUnsupportedType)), 554, smtp.EnhancedCode{5, 6, 0}, "MM4_forward.RES", ""},
+		{smtp.ErrDataTooLarge, 552, smtp.EnhancedCode{5, 3, 4}, "size", ""},
+		{errors.New("sqlite: disk I/O error at /var/lib/mmsc"), 451, smtp.EnhancedCode{4, 3, 0}, "try again", "sqlite"},
+		{mms.Permanent(errors.New("internal permanent")), 451, smtp.EnhancedCode{4, 3, 0}, "", "internal"},
+		{fmt.Errorf("%w: line\r\n250 injected", mm4.ErrMalformed), 554, smtp.EnhancedCode{5, 6, 0}, "injected", "\n"},
+	}
+	for _, tt := range tests {
+		got := reply(tt.err)
+		if got.Code != tt.code || got.EnhancedCode != tt.enhanced ||
+			!strings.Contains(got.Message, tt.text) || (tt.hidden != "" && strings.Contains(got.Message, tt.hidden)) {
+			t.Errorf("reply(%q) = %d %v %q; want %d %v containing %q without %q",
+				tt.err, got.Code, got.EnhancedCode, got.Message, tt.code, tt.enhanced, tt.text, tt.hidden)
+		}
+	}
+}
+
+func TestLoginServer(t *testing.T) {
+	var gotUser, gotPass string
+	check := func(u, p string) error {
+		gotUser, gotPass = u, p
+		if p != "test" {
+			return errAuthFailed
+		}
+		return nil
+	}
+	// Two prompts, as in the NowSMS dialog.
+	s := newLoginServer(check)
+	steps := []struct {
+		in        []byte
+		challenge string
+		done      bool
+	}{{nil, "Username:", false}, {[]byte("test"), "Password:", false}, {[]byte("test"), "", true}}
+	for i, st := range steps {
+		c, done, err := s.Next(st.in)
+		if err != nil || string(c) != st.challenge || done != st.done {
+			t.Fatalf("step %d: %q %v %v", i, c, done, err)
+		}
+	}
+	if gotUser != "test" || gotPass != "test" {
+		t.Errorf("checked %q/%q", gotUser, gotPass)
+	}
+	if _, _, err := s.Next([]byte("more")); err == nil {
+		t.Error("a fourth response was accepted")
+	}
+	// Initial response: the user name comes with AUTH LOGIN.
+	s = newLoginServer(check)
+	if c, _, _ := s.Next([]byte("vasp")); string(c) != "Password:" {
+		t.Fatalf("after initial response: %q", c)
+	}
+	if _, done, err := s.Next([]byte("bad")); !done || !errors.Is(err, errAuthFailed) {
+		t.Errorf("wrong password: done=%v err=%v", done, err)
+	}
+	// An empty initial response ("AUTH LOGIN =") is a user name of "".
+	s = newLoginServer(check)
+	if c, _, _ := s.Next([]byte{}); string(c) != "Password:" {
+		t.Errorf("empty initial response: %q", c)
+	}
+}
+
+func TestAuthThrottleWindow(t *testing.T) {
+	now := time.Unix(0, 0)
+	th := newAuthThrottle(3, time.Minute, func() time.Time { return now })
+	ip, other := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	if th.fail(ip) || th.fail(ip) {
+		t.Fatal("blocked before the limit")
+	}
+	if !th.fail(ip) || !th.blocked(ip) {
+		t.Fatal("not blocked at the limit")
+	}
+	if th.blocked(other) {
+		t.Fatal("another address is blocked")
+	}
+	now = now.Add(61 * time.Second)
+	if th.blocked(ip) {
+		t.Fatal("still blocked after the window")
+	}
+}

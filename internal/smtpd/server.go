@@ -1,0 +1,151 @@
+package smtpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+// Submitter takes a parsed message and returns once it is durable.
+type Submitter interface {
+	Submit(ctx context.Context, m *mms.Message) (mms.MessageID, error)
+}
+
+// Accounts finds VASP accounts by name. It returns an error wrapping
+// ErrNoAccount when there is none.
+type Accounts interface {
+	Account(ctx context.Context, name string) (vasp.Account, error)
+}
+
+// ErrNoAccount is what an Accounts implementation wraps for an unknown name;
+// any other error is a temporary failure.
+var ErrNoAccount = errors.New("no such account")
+
+// Config holds the listener's policy. Zero values mean the defaults below.
+type Config struct {
+	LocalHost       string // greeting name; also an accepted recipient domain
+	MMSDomain       string // the main accepted recipient domain
+	MaxMessageBytes int64  // SIZE; 0 = 2 MiB
+	MaxRecipients   int    // 0 = 100
+	MaxLineLength   int    // 0 = 10000: unwrapped base64 from some peers is long
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+	DataTimeout     time.Duration
+	MaxConnsPerIP   int
+	MaxConns        int
+	AuthFailures    int           // failed logins per address per AuthWindow; 0 = 5
+	AuthWindow      time.Duration // 0 = 1 minute
+	TLS             *tls.Config   // enables STARTTLS and ServeTLS
+	Now             func() time.Time
+}
+
+func (c *Config) setDefaults() {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if c.MaxMessageBytes == 0 {
+		c.MaxMessageBytes = 2 << 20
+	}
+	def(&c.MaxRecipients, 100)
+	def(&c.MaxLineLength, 10000)
+	def(&c.MaxConnsPerIP, 50)
+	def(&c.MaxConns, 1000)
+	def(&c.AuthFailures, 5)
+	defDur(&c.ReadTimeout, 5*time.Minute)
+	defDur(&c.WriteTimeout, time.Minute)
+	defDur(&c.DataTimeout, 10*time.Minute)
+	defDur(&c.AuthWindow, time.Minute)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Server is the MM4 SMTP ingress.
+type Server struct {
+	cfg      Config
+	domains  domains
+	accounts Accounts
+	submit   Submitter
+	log      *slog.Logger
+	throttle *authThrottle
+	limits   *connLimiter
+	smtp     *smtp.Server
+}
+
+// New returns a server; call Serve (and ServeTLS) to run it.
+func New(cfg Config, accounts Accounts, submit Submitter, log *slog.Logger) *Server {
+	cfg.setDefaults()
+	s := &Server{
+		cfg:      cfg,
+		domains:  newDomains(cfg.MMSDomain, cfg.LocalHost),
+		accounts: accounts,
+		submit:   submit,
+		log:      log,
+		throttle: newAuthThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now),
+		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),
+	}
+	ss := smtp.NewServer(backend{s})
+	ss.Domain = cfg.LocalHost
+	ss.MaxMessageBytes = cfg.MaxMessageBytes
+	ss.MaxRecipients = cfg.MaxRecipients
+	ss.MaxLineLength = cfg.MaxLineLength
+	ss.ReadTimeout = cfg.ReadTimeout
+	ss.WriteTimeout = cfg.WriteTimeout
+	ss.AllowInsecureAuth = true // VASP links are private lines; TLS is offered, not forced
+	ss.TLSConfig = cfg.TLS
+	ss.ErrorLog = errorLog{log}
+	s.smtp = ss
+	return s
+}
+
+// Serve accepts plain SMTP (with STARTTLS when TLS is configured) on l until
+// Close.
+func (s *Server) Serve(l net.Listener) error {
+	return s.smtp.Serve(&limitedListener{Listener: l, limits: s.limits})
+}
+
+// ServeTLS accepts implicit-TLS SMTP on l until Close.
+func (s *Server) ServeTLS(l net.Listener) error {
+	if s.cfg.TLS == nil {
+		return errors.New("smtpd: ServeTLS without a TLS configuration")
+	}
+	return s.smtp.Serve(tls.NewListener(&limitedListener{Listener: l, limits: s.limits}, s.cfg.TLS))
+}
+
+// Shutdown stops accepting and waits for sessions to end, or closes them
+// when ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.smtp.Shutdown(ctx)
+}
+
+// Close stops at once.
+func (s *Server) Close() error { return s.smtp.Close() }
+
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return b.s.newSession(c), nil
+}
+
+// errorLog adapts go-smtp's logger to slog.
+type errorLog struct{ log *slog.Logger }
+
+func (e errorLog) Printf(format string, v ...any) {
+	e.log.Warn("smtp", "detail", fmt.Sprintf(format, v...))
+}
+func (e errorLog) Println(v ...any) { e.log.Warn("smtp", "detail", fmt.Sprint(v...)) }

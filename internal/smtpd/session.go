@@ -1,0 +1,260 @@
+package smtpd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+// lookupTimeout bounds one account lookup; a stuck store must not hold a
+// session forever.
+const lookupTimeout = 10 * time.Second
+
+// submitTimeout bounds waiting for a durable commit after DATA.
+const submitTimeout = time.Minute
+
+type session struct {
+	srv    *Server
+	conn   *smtp.Conn
+	ip     netip.Addr
+	remote string
+	start  time.Time
+
+	account *vasp.Account // nil until AUTH succeeds or the address is an IP account
+	how     string        // "ip", "login" or "plain": for the log
+
+	from  string
+	rcpts []mms.Recipient
+
+	messages, refused int // for the session log line
+}
+
+func (s *Server) newSession(c *smtp.Conn) *session {
+	ss := &session{
+		srv:    s,
+		conn:   c,
+		ip:     remoteIP(c.Conn()),
+		remote: c.Conn().RemoteAddr().String(),
+		start:  s.cfg.Now(),
+	}
+	// NowSMS: an account named by an IP address is every connection from it.
+	if ss.ip.IsValid() {
+		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+		defer cancel()
+		a, err := s.accounts.Account(ctx, ss.ip.String())
+		switch {
+		case err == nil:
+			ss.account, ss.how = &a, "ip"
+		case !errors.Is(err, ErrNoAccount):
+			// Not fatal: the peer may still AUTH; MAIL will say 530.
+			s.log.Error("IP account lookup failed", "remote", ss.remote, "err", err)
+		}
+	}
+	return ss
+}
+
+func (ss *session) AuthMechanisms() []string { return []string{sasl.Login, sasl.Plain} }
+
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	switch mech {
+	case sasl.Login:
+		return newLoginServer(func(user, pass string) error { return ss.login(user, pass, "login") }), nil
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(identity, user, pass string) error {
+			if identity != "" && identity != user {
+				return ss.failLogin(user, "authorization identity differs")
+			}
+			return ss.login(user, pass, "plain")
+		}), nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+// login checks credentials; its error is the AUTH reply.
+func (ss *session) login(user, pass, how string) error {
+	if ss.srv.throttle.blocked(ss.ip) {
+		closeAfterReply(ss.conn.Conn())
+		ss.srv.log.Warn("login refused: throttled", "remote", ss.remote, "account", user)
+		return authReply(errAuthThrottled)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	a, err := ss.srv.accounts.Account(ctx, user)
+	switch {
+	case errors.Is(err, ErrNoAccount):
+		return ss.failLogin(user, "no such account")
+	case err != nil:
+		ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
+		return authReply(err)
+	case a.CheckPassword(pass) != nil:
+		return ss.failLogin(user, "wrong password")
+	case !a.MayConnectFrom(ss.ip):
+		return ss.failLogin(user, "address not in the account's IP restrictions")
+	}
+	ss.account, ss.how = &a, how
+	return nil
+}
+
+// failLogin records a failed login. The reason goes to the log only: the
+// peer learns no more than "invalid".
+func (ss *session) failLogin(user, reason string) error {
+	ss.srv.log.Warn("login failed", "remote", ss.remote, "account", user, "reason", reason)
+	if ss.srv.throttle.fail(ss.ip) {
+		closeAfterReply(ss.conn.Conn())
+		return authReply(errAuthThrottled)
+	}
+	return authReply(errAuthFailed)
+}
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.account == nil {
+		return reply(errAuthRequired)
+	}
+	if !ss.account.MaySendAs(from) {
+		return reply(fmt.Errorf("%w: %q", errSenderNotAllowed, from))
+	}
+	ss.from, ss.rcpts = from, nil
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if ss.account == nil {
+		return reply(errAuthRequired)
+	}
+	r, err := ss.recipient(to)
+	if err != nil {
+		return reply(err)
+	}
+	for _, have := range ss.rcpts {
+		if have == r {
+			return nil // the same recipient twice gets one delivery
+		}
+	}
+	ss.rcpts = append(ss.rcpts, r)
+	return nil
+}
+
+// recipient checks the domain before the number: a foreign domain is
+// refused as such whatever its local part looks like.
+func (ss *session) recipient(to string) (mms.Recipient, error) {
+	at := strings.LastIndexByte(to, '@')
+	if at < 0 {
+		return mms.Recipient{}, fmt.Errorf("%q: %w", to, mms.ErrNoDomain)
+	}
+	route, ok := ss.srv.domains.route(strings.ToLower(to[at+1:]))
+	if !ok {
+		return mms.Recipient{}, fmt.Errorf("%q: %w", to[at+1:], errForeignDomain)
+	}
+	addr, err := mms.ParseAddress(to)
+	if err != nil {
+		return mms.Recipient{}, err
+	}
+	return mms.Recipient{Address: addr.Number, Route: route}, nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	start := ss.srv.cfg.Now()
+	code, id, err := ss.data(r)
+	if err != nil {
+		ss.refused++
+		rep := reply(err)
+		code = rep.Code
+		err = rep
+	} else {
+		ss.messages++
+	}
+	lvl := slog.LevelInfo
+	if code >= 400 {
+		lvl = slog.LevelWarn
+	}
+	ss.srv.log.Log(context.Background(), lvl, "message",
+		"vasp", ss.accountName(), "remote", ss.remote, "id", string(id),
+		"recipients", len(ss.rcpts), "code", code, "outcome", outcome(code),
+		"ms", ss.srv.cfg.Now().Sub(start).Milliseconds(), "err", errText(err, code))
+	if err != nil {
+		return err
+	}
+	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.NoEnhancedCode, Message: "Message Accepted <" + string(id) + ">"}
+}
+
+func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
+	if ss.account == nil {
+		return 0, "", errAuthRequired
+	}
+	// go-smtp sets a read deadline per command line; DATA gets one budget.
+	ss.conn.Conn().SetReadDeadline(ss.srv.cfg.Now().Add(ss.srv.cfg.DataTimeout))
+
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return 0, "", err // 552 from go-smtp's size limit, or a network error
+	}
+	m, err := mm4.Parse(buf.Bytes(), ss.srv.cfg.Now())
+	if err != nil {
+		return 0, "", err
+	}
+	m.VASP = ss.account.Name
+	m.EnvelopeFrom = ss.from
+	m.Recipients = append([]mms.Recipient(nil), ss.rcpts...)
+
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	id, err := ss.srv.submit.Submit(ctx, m)
+	if err != nil {
+		ss.srv.log.Error("submit failed", "vasp", ss.accountName(), "remote", ss.remote, "err", err)
+		return 0, "", err
+	}
+	return 250, id, nil
+}
+
+func (ss *session) Reset() { ss.from, ss.rcpts = "", nil }
+
+func (ss *session) Logout() error {
+	ss.srv.log.Info("session",
+		"vasp", ss.accountName(), "remote", ss.remote, "auth", ss.how,
+		"messages", ss.messages, "refused", ss.refused,
+		"ms", ss.srv.cfg.Now().Sub(ss.start).Milliseconds())
+	return nil
+}
+
+func (ss *session) accountName() string {
+	if ss.account == nil {
+		return ""
+	}
+	return ss.account.Name
+}
+
+func outcome(code int) string {
+	switch code / 100 {
+	case 2:
+		return "accepted"
+	case 4:
+		return "deferred"
+	default:
+		return "refused"
+	}
+}
+
+// errText is what the log says about a refusal: the cause for internal
+// failures, which the peer only saw as a generic 451.
+func errText(err error, code int) string {
+	if err == nil {
+		return ""
+	}
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,44 @@
+// Package store keeps everything the MMSC must not lose: accepted messages
+// (every field, the raw bytes as received and each decoded part), one
+// delivery row per recipient that the queue leases as a work item, and the
+// VASP accounts. It holds every SQL statement and migration of the project.
+//
+// # Durability
+//
+// Accept returns nil only after the message, its parts and its delivery rows
+// have been committed in one transaction and that commit has been synced to
+// disk (WAL journal, synchronous=FULL). Anything else is an error, which the
+// SMTP edge answers with a temporary failure so that the sender tries again.
+//
+// # Group commit
+//
+// One writer goroutine owns the only write connection. It takes whatever
+// writes are waiting (up to 256 or about 8 MB) and runs them in one
+// transaction, so one fsync covers the whole batch; concurrent submissions
+// therefore cost little more than one. A write that fails inside a batch
+// does not fail its neighbours: the batch is rolled back and each write is
+// retried in a transaction of its own. Expected refusals (a duplicate message
+// ID or account name, a row that is not there) write nothing and so never
+// break a batch. Other write methods (accounts, Lease, Release) go through
+// the same writer, so they never wait on a lock held by this process; a
+// second process (the CLI) waits on SQLite's busy timeout.
+//
+// Reads use a separate pool of query-only connections and never wait for the
+// writer.
+//
+// # Portability
+//
+// The schema and queries are written for SQLite now and PostgreSQL later:
+// times are BIGINT Unix milliseconds, booleans are 0/1 integers, parameters
+// are numbered ($1) and the only extensions used are ON CONFLICT DO NOTHING
+// and RETURNING, which both speak. Migrations are numbered SQL strings per
+// dialect.
+//
+// # Departures
+//
+// Times keep millisecond precision and come back in UTC; a zero time is
+// stored as 0 and comes back as the zero time, so the instant of the Unix
+// epoch itself cannot be stored. Empty byte slices and lists (Raw, part
+// Data, To, Cc) come back nil. Accept writes the delivery rows from
+// m.Recipients rather than taking them as a separate argument.
+package store

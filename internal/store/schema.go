@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Migrations are numbered by position: element i is version i+1. Append new
+// ones to both dialects in step; never edit one that has shipped. A version
+// is recorded in schema_version in the same transaction that applies it, so
+// a crash leaves either the old schema or the new one.
+//
+// Types are chosen so that the two dialects differ only in DDL: times are
+// BIGINT Unix milliseconds (0 = unset), booleans SMALLINT 0/1, bytes BLOB
+// (bytea), text TEXT. Raw bytes and part data are the last column of their
+// row so that reading the other columns need not walk SQLite's overflow pages.
+var sqliteMigrations = []string{
+	// 1: messages, parts, deliveries, VASP accounts.
+	`
+CREATE TABLE vasps (
+	name          TEXT NOT NULL PRIMARY KEY,
+	password_hash TEXT NOT NULL DEFAULT '',
+	allow_ip      TEXT NOT NULL DEFAULT '',
+	sender_mask   TEXT NOT NULL DEFAULT '',
+	created       BIGINT NOT NULL
+);
+CREATE TABLE messages (
+	id                TEXT NOT NULL PRIMARY KEY,
+	vasp              TEXT NOT NULL,
+	received          BIGINT NOT NULL,
+	envelope_from     TEXT NOT NULL,
+	message_type      TEXT NOT NULL,
+	mms_version       TEXT NOT NULL,
+	transaction_id    TEXT NOT NULL,
+	mm4_message_id    TEXT NOT NULL,
+	smtp_message_id   TEXT NOT NULL,
+	header_from       TEXT NOT NULL,
+	header_to         TEXT NOT NULL,
+	header_cc         TEXT NOT NULL,
+	subject           TEXT NOT NULL,
+	header_date       BIGINT NOT NULL,
+	message_class     TEXT NOT NULL,
+	priority          TEXT NOT NULL,
+	expiry            BIGINT NOT NULL,
+	ack_request       SMALLINT NOT NULL,
+	delivery_report   SMALLINT NOT NULL,
+	read_reply        SMALLINT NOT NULL,
+	originator_system TEXT NOT NULL,
+	sender            TEXT NOT NULL,
+	sender_hidden     SMALLINT NOT NULL,
+	content_type      TEXT NOT NULL,
+	size              BIGINT NOT NULL,
+	raw               BLOB NOT NULL
+);
+CREATE INDEX messages_received ON messages (received, id);
+CREATE TABLE parts (
+	message_id       TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	idx              INTEGER NOT NULL,
+	content_type     TEXT NOT NULL,
+	name             TEXT NOT NULL,
+	content_location TEXT NOT NULL,
+	content_id       TEXT NOT NULL,
+	size             BIGINT NOT NULL,
+	sha256           TEXT NOT NULL,
+	data             BLOB NOT NULL,
+	PRIMARY KEY (message_id, idx)
+);
+CREATE TABLE deliveries (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address         TEXT NOT NULL,
+	route           TEXT NOT NULL,
+	state           TEXT NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at BIGINT NOT NULL,
+	lease_owner     TEXT NOT NULL DEFAULT '',
+	lease_expires   BIGINT NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	updated         BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_message ON deliveries (message_id);
+`,
+}
+
+// postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
+// which is not written yet; they are kept here so that every schema change
+// is made in both dialects at once (TestMigrationsInStep checks the count).
+var postgresMigrations = []string{
+	// 1: messages, parts, deliveries, VASP accounts.
+	`
+CREATE TABLE vasps (
+	name          TEXT NOT NULL PRIMARY KEY,
+	password_hash TEXT NOT NULL DEFAULT '',
+	allow_ip      TEXT NOT NULL DEFAULT '',
+	sender_mask   TEXT NOT NULL DEFAULT '',
+	created       BIGINT NOT NULL
+);
+CREATE TABLE messages (
+	id                TEXT NOT NULL PRIMARY KEY,
+	vasp              TEXT NOT NULL,
+	received          BIGINT NOT NULL,
+	envelope_from     TEXT NOT NULL,
+	message_type      TEXT NOT NULL,
+	mms_version       TEXT NOT NULL,
+	transaction_id    TEXT NOT NULL,
+	mm4_message_id    TEXT NOT NULL,
+	smtp_message_id   TEXT NOT NULL,
+	header_from       TEXT NOT NULL,
+	header_to         TEXT NOT NULL,
+	header_cc         TEXT NOT NULL,
+	subject           TEXT NOT NULL,
+	header_date       BIGINT NOT NULL,
+	message_class     TEXT NOT NULL,
+	priority          TEXT NOT NULL,
+	expiry            BIGINT NOT NULL,
+	ack_request       SMALLINT NOT NULL,
+	delivery_report   SMALLINT NOT NULL,
+	read_reply        SMALLINT NOT NULL,
+	originator_system TEXT NOT NULL,
+	sender            TEXT NOT NULL,
+	sender_hidden     SMALLINT NOT NULL,
+	content_type      TEXT NOT NULL,
+	size              BIGINT NOT NULL,
+	raw               BYTEA NOT NULL
+);
+CREATE INDEX messages_received ON messages (received, id);
+CREATE TABLE parts (
+	message_id       TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	idx              INTEGER NOT NULL,
+	content_type     TEXT NOT NULL,
+	name             TEXT NOT NULL,
+	content_location TEXT NOT NULL,
+	content_id       TEXT NOT NULL,
+	size             BIGINT NOT NULL,
+	sha256           TEXT NOT NULL,
+	data             BYTEA NOT NULL,
+	PRIMARY KEY (message_id, idx)
+);
+CREATE TABLE deliveries (
+	id              BIGSERIAL PRIMARY KEY,
+	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address         TEXT NOT NULL,
+	route           TEXT NOT NULL,
+	state           TEXT NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at BIGINT NOT NULL,
+	lease_owner     TEXT NOT NULL DEFAULT '',
+	lease_expires   BIGINT NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	updated         BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_message ON deliveries (message_id);
+`,
+}
+
+// schema_version is the same in both dialects.
+const (
+	createSchemaVersionSQL = `CREATE TABLE IF NOT EXISTS schema_version (
+	version BIGINT NOT NULL PRIMARY KEY,
+	applied BIGINT NOT NULL
+)`
+	currentVersionSQL = `SELECT COALESCE(MAX(version), 0) FROM schema_version`
+	recordVersionSQL  = `INSERT INTO schema_version (version, applied) VALUES ($1, $2)`
+)
+
+// migrate brings db up to the newest migration. The whole check-and-apply
+// runs in one write transaction (BEGIN IMMEDIATE on SQLite), so two
+// processes opening a new database at once cannot both apply version 1.
+func migrate(ctx context.Context, db *sql.DB, migrations []string, log *slog.Logger) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, createSchemaVersionSQL); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, currentVersionSQL).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("migrate: database schema version %d is newer than this program (%d)", have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			return fmt.Errorf("migrate: version %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, recordVersionSQL, v, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("migrate: version %d: %w", v, err)
+		}
+		log.Info("store: schema migrated", "version", v)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}

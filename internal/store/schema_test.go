@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+func TestMigrationsInStep(t *testing.T) {
+	if len(sqliteMigrations) != len(postgresMigrations) {
+		t.Errorf("%d SQLite migrations, %d PostgreSQL ones", len(sqliteMigrations), len(postgresMigrations))
+	}
+}
+
+func TestMigrateOnce(t *testing.T) {
+	dir := t.TempDir()
+	for range 3 {
+		s := open(t, dir)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n, max int
+	if err := db.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_version`).Scan(&n, &max); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(sqliteMigrations) || max != len(sqliteMigrations) {
+		t.Errorf("schema_version: %d rows, max %d; want %d", n, max, len(sqliteMigrations))
+	}
+
+	// A database from a newer program is refused, not altered.
+	if _, err := db.Exec(`INSERT INTO schema_version (version, applied) VALUES (999, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenSQLite(context.Background(), dir, nil); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("OpenSQLite on a newer schema: got %v", err)
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	s := open(t, t.TempDir())
+	for _, tt := range []struct {
+		db     *sql.DB
+		pragma string
+		want   string
+	}{
+		{s.write, "journal_mode", "wal"},
+		{s.write, "synchronous", "2"},
+		{s.write, "foreign_keys", "1"},
+		{s.write, "busy_timeout", "10000"},
+		{s.read, "foreign_keys", "1"},
+		{s.read, "busy_timeout", "10000"},
+		{s.read, "query_only", "1"},
+	} {
+		var got string
+		if err := tt.db.QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", tt.pragma, err)
+		}
+		if got != tt.want {
+			t.Errorf("%s = %s, want %s", tt.pragma, got, tt.want)
+		}
+	}
+}
+
+func TestOpenOddDirectoryName(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a?b#c%20 d")
+	s := open(t, dir)
+	if err := s.AddAccount(context.Background(), vasp.Account{Name: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Account(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Errorf("database not where it belongs: %v", err)
+	}
+}

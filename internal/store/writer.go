@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Batch limits. 256 writes or 8 MB keep one commit well under a second on a
+// slow disk, so no submitter waits long behind a big batch, while concurrent
+// SMTP sessions (tens, not thousands) all fit in one.
+const (
+	maxBatchOps   = 256
+	maxBatchBytes = 8 << 20
+)
+
+// An op is one write handed to the writer: run executes it inside the
+// current batch transaction and must leave no trace on a batch that is later
+// rolled back (it may run again, alone, in a transaction of its own).
+type op struct {
+	run   func(*batch) error
+	size  int // bytes it writes, to bound the batch
+	state atomic.Int32
+	done  chan error // buffered: the writer never blocks on an answer
+}
+
+const (
+	opWaiting   = iota // in the queue
+	opTaken            // the writer has put it into a batch
+	opAbandoned        // the caller gave up before that
+)
+
+// take and abandon race for a waiting op; exactly one of them wins, so an op
+// is either written and answered or dropped with its caller already gone.
+func (o *op) take() bool    { return o.state.CompareAndSwap(opWaiting, opTaken) }
+func (o *op) abandon() bool { return o.state.CompareAndSwap(opWaiting, opAbandoned) }
+
+// writer is the group-commit loop: the one goroutine that writes.
+type writer struct {
+	db       *sql.DB
+	log      *slog.Logger
+	ops      chan *op
+	quit     chan struct{} // closed by stop
+	exited   chan struct{} // closed when run returns
+	stopOnce sync.Once
+
+	// Owned by the run goroutine.
+	stmts   map[string]*sql.Stmt // prepared once on db, reused by every batch
+	pending []*op
+	results []error
+}
+
+// newWriter prepares queries, the statements its ops will run, on db; it
+// must be started with run. Preparing them now, on the one connection, means
+// a batch only binds and steps: while a batch holds that connection nothing
+// else could be prepared on it.
+func newWriter(ctx context.Context, db *sql.DB, log *slog.Logger, queries ...string) (*writer, error) {
+	w := &writer{
+		db:     db,
+		log:    log,
+		ops:    make(chan *op, maxBatchOps),
+		quit:   make(chan struct{}),
+		exited: make(chan struct{}),
+		stmts:  make(map[string]*sql.Stmt),
+	}
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			w.closeStmts()
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		w.stmts[q] = st
+	}
+	return w, nil
+}
+
+// do hands fn to the writer and waits for its batch to be committed. The
+// caller's ctx counts only until the writer takes the op: after that the
+// write completes or fails with its batch, and do reports which.
+func (w *writer) do(ctx context.Context, size int, fn func(*batch) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case <-w.quit:
+		return ErrClosed
+	default:
+	}
+	o := &op{run: fn, size: size, done: make(chan error, 1)}
+	select {
+	case w.ops <- o:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-w.quit:
+		return ErrClosed
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		if o.abandon() {
+			return ctx.Err()
+		}
+	case <-w.exited:
+		// Sent after the writer's final drain: nobody will take it.
+		if o.abandon() {
+			return ErrClosed
+		}
+	}
+	return <-o.done
+}
+
+// stop makes the writer commit what it has been handed and return.
+func (w *writer) stop() {
+	w.stopOnce.Do(func() { close(w.quit) })
+	<-w.exited
+}
+
+func (w *writer) run() {
+	defer close(w.exited)
+	defer w.closeStmts()
+	for {
+		select {
+		case o := <-w.ops:
+			w.commit(w.gather(o))
+		case <-w.quit:
+			for {
+				select {
+				case o := <-w.ops:
+					w.commit(w.gather(o))
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// gather takes first and whatever else is already waiting, without waiting
+// for more: under load the queue refills while a batch commits, so batches
+// grow with concurrency and a lone writer pays no added latency.
+func (w *writer) gather(first *op) []*op {
+	ops := w.pending[:0]
+	bytes := 0
+	add := func(o *op) {
+		if o.take() {
+			ops = append(ops, o)
+			bytes += o.size
+		}
+	}
+	add(first)
+	for len(ops) < maxBatchOps && bytes < maxBatchBytes {
+		select {
+		case o := <-w.ops:
+			add(o)
+		default:
+			w.pending = ops
+			return ops
+		}
+	}
+	w.pending = ops
+	return ops
+}
+
+// opError marks a failure of one op, as opposed to one of the transaction.
+type opError struct{ err error }
+
+func (e opError) Error() string { return e.err.Error() }
+func (e opError) Unwrap() error { return e.err }
+
+// commit writes ops in one transaction and answers each of them. If one op
+// fails, the batch is rolled back and every op is retried alone, so a bad
+// message costs its neighbours an fsync each but never their acceptance. A
+// failure to begin or commit is the database's, not an op's: retrying would
+// only repeat it (each time after the busy timeout), so it fails the batch.
+func (w *writer) commit(ops []*op) {
+	if len(ops) == 0 {
+		return
+	}
+	results := w.results[:0]
+	dbgStart := time.Now()
+	defer func() { dbgRecord(len(ops), time.Since(dbgStart)) }()
+	err := w.inTx(func(b *batch) error {
+		results = results[:0]
+		for _, o := range ops {
+			err := o.run(b)
+			if err != nil && !isRefusal(err) {
+				return opError{err}
+			}
+			results = append(results, err)
+		}
+		return nil
+	})
+	w.results = results
+	var oe opError
+	switch {
+	case err == nil:
+		for i, o := range ops {
+			o.done <- results[i]
+		}
+	case errors.As(err, &oe) && len(ops) > 1:
+		w.log.Warn("store: write failed in a batch; retrying the batch's writes one by one",
+			"writes", len(ops), "err", oe.err)
+		for _, o := range ops {
+			o.done <- w.inTx(o.run)
+		}
+	case errors.As(err, &oe):
+		o := ops[0]
+		o.done <- oe.err
+	default:
+		for _, o := range ops {
+			o.done <- err
+		}
+	}
+	clear(ops) // let the messages be collected
+}
+
+// inTx runs fn in one write transaction and commits it. The writer's work
+// is not tied to any caller's context (see do), hence Background.
+func (w *writer) inTx(fn func(*batch) error) error {
+	ctx := context.Background()
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	b := &batch{ctx: ctx, tx: tx, w: w}
+	if err := fn(b); err != nil {
+		tx.Rollback()
+		return err
+	}
+	dbgMid := time.Now()
+	defer func() { dbgCommit(time.Since(dbgMid)) }()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (w *writer) closeStmts() {
+	for q, st := range w.stmts {
+		st.Close()
+		delete(w.stmts, q)
+	}
+}
+
+// batch is the transaction an op runs in.
+type batch struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	w     *writer
+	stmts map[string]*sql.Stmt // the writer's statements bound to tx
+}
+
+// stmt returns the writer's statement for query bound to the batch, or
+// prepares query in the batch if the writer does not know it.
+func (b *batch) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, ok := b.w.stmts[query]
+	if ok {
+		st = b.tx.StmtContext(b.ctx, st)
+	} else {
+		var err error
+		if st, err = b.tx.PrepareContext(b.ctx, query); err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	if b.stmts == nil {
+		b.stmts = make(map[string]*sql.Stmt)
+	}
+	b.stmts[query] = st
+	return st, nil
+}
+
+func (b *batch) exec(query string, args ...any) (sql.Result, error) {
+	st, err := b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(b.ctx, args...)
+}
+
+func (b *batch) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(b.ctx, args...)
+}
+
+// execOne runs a statement that must change exactly one row, reporting
+// ErrNotFound when it changed none.
+func (b *batch) execOne(query string, args ...any) error {
+	res, err := b.exec(query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+var dbgBatches, dbgOps, dbgNanos, dbgCommitNanos atomic.Int64
+
+func dbgRecord(n int, d time.Duration) { dbgBatches.Add(1); dbgOps.Add(int64(n)); dbgNanos.Add(int64(d)) }
+func dbgCommit(d time.Duration)      { dbgCommitNanos.Add(int64(d)) }
+func DbgReport() string {
+	b := dbgBatches.Load()
+	if b == 0 { return "" }
+	return fmt.Sprintf("batches %d, ops/batch %.1f, ms/batch %.2f, commit ms/batch %.2f", b, float64(dbgOps.Load())/float64(b), float64(dbgNanos.Load())/float64(b)/1e6, float64(dbgCommitNanos.Load())/float64(b)/1e6)
+}

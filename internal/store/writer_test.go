@@ -1,0 +1,157 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// holdWriter parks the writer inside a batch of its own until the returned
+// function is called, so that writes handed over meanwhile queue up and are
+// then committed together as the next batch.
+func holdWriter(t *testing.T, s *SQLite) (release func()) {
+	t.Helper()
+	inside := make(chan struct{})
+	resume := make(chan struct{})
+	done := make(chan error, 1)
+	var once sync.Once
+	go func() {
+		done <- s.w.do(context.Background(), 0, func(*batch) error {
+			once.Do(func() { close(inside) })
+			<-resume
+			return nil
+		})
+	}()
+	<-inside
+	var released sync.Once
+	return func() {
+		released.Do(func() {
+			close(resume)
+			if err := <-done; err != nil {
+				t.Errorf("held op: %v", err)
+			}
+		})
+	}
+}
+
+// waitQueued waits until n writes wait for the writer.
+func waitQueued(t *testing.T, s *SQLite, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.w.ops) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writes queued, want %d", len(s.w.ops), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBatchFailureRetriesEachWrite(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	release := holdWriter(t, s)
+	ms := []*mms.Message{fullMessage(testID(), t0), fullMessage(testID(), t0), fullMessage(testID(), t0)}
+	errs := make([]error, len(ms)+1)
+	var wg sync.WaitGroup
+	for i, m := range ms {
+		wg.Go(func() { errs[i] = s.Accept(context.Background(), m) })
+	}
+	broken := errors.New("broken write")
+	wg.Go(func() {
+		errs[len(ms)] = s.w.do(context.Background(), 0, func(b *batch) error {
+			// Writes, then fails: the batch must be rolled back with it.
+			if _, err := b.exec(insertAccountSQL, "ghost", "", "", "", int64(1)); err != nil {
+				return err
+			}
+			return broken
+		})
+	})
+	waitQueued(t, s, len(ms)+1)
+	release()
+	wg.Wait()
+
+	for i, m := range ms {
+		if errs[i] != nil {
+			t.Errorf("Accept %s: %v", m.ID, errs[i])
+		}
+		if _, err := s.Message(context.Background(), m.ID); err != nil {
+			t.Errorf("Message %s: %v", m.ID, err)
+		}
+	}
+	if !errors.Is(errs[len(ms)], broken) {
+		t.Errorf("failing write: got %v, want %v", errs[len(ms)], broken)
+	}
+	if _, err := s.Account(context.Background(), "ghost"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the failed write's insert survived: %v", err)
+	}
+	if !strings.Contains(logs.String(), "one by one") {
+		t.Errorf("no batch retry was logged; log:\n%s", logs.String())
+	}
+}
+
+func TestCloseFlushesQueuedWrites(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenSQLite(context.Background(), dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := holdWriter(t, s)
+	ms := []*mms.Message{fullMessage(testID(), t0), fullMessage(testID(), t0)}
+	var wg sync.WaitGroup
+	for _, m := range ms {
+		wg.Go(func() {
+			if err := s.Accept(context.Background(), m); err != nil {
+				t.Errorf("Accept %s: %v", m.ID, err)
+			}
+		})
+	}
+	waitQueued(t, s, len(ms))
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	release()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	wg.Wait()
+
+	s = open(t, dir)
+	for _, m := range ms {
+		if _, err := s.Message(context.Background(), m.ID); err != nil {
+			t.Errorf("after Close: Message %s: %v", m.ID, err)
+		}
+	}
+}
+
+func TestAcceptCancelledWhileQueued(t *testing.T) {
+	s := open(t, t.TempDir())
+	release := holdWriter(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	m := fullMessage(testID(), t0)
+	errc := make(chan error)
+	go func() { errc <- s.Accept(ctx, m) }()
+	waitQueued(t, s, 1)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("Accept: got %v, want context.Canceled", err)
+	}
+	release()
+	// The abandoned write must not be committed later either.
+	if err := s.Accept(context.Background(), fullMessage(testID(), t0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Message(context.Background(), m.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Message of the abandoned write: got %v, want ErrNotFound", err)
+	}
+}

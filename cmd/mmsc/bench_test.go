@@ -100,7 +100,7 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	go ds.Serve(ln)
 	defer ds.Close()
 
-	path, _ := writeConfig(b, "[smtp]\nmax_connections_per_ip = 100\n")
+	path, _ := writeConfig(b, "")
 	cfg, err := loadConfig(path)
 	if err != nil {
 		b.Fatal(err)

@@ -80,6 +80,7 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
 		for _, s := range list {
 			if err := enc.Encode(toJSON(s)); err != nil {
 				return err

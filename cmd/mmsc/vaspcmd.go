@@ -122,6 +122,7 @@ func vaspList(ctx context.Context, e env, args []string) error {
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
 		for _, a := range list {
 			if err := enc.Encode(vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.Created}); err != nil {
 				return err

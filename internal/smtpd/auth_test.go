@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/vasp"
@@ -158,5 +159,32 @@ func TestConnectionCap(t *testing.T) {
 		} else if i > 50 {
 			t.Fatalf("slot not released: %q", r)
 		}
+	}
+}
+
+// An idle peer is told and let go; so is one that stalls inside DATA.
+func TestTimeouts(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) {
+		c.ReadTimeout = 300 * time.Millisecond
+		c.DataTimeout = 300 * time.Millisecond
+	})
+	ts.addAccount(t, vasp.Account{Name: "127.0.0.1"}, "")
+	d := dial(t, ts.addr)
+	d.expect("220 ")
+	d.expect("421 4.4.2")
+
+	d = dial(t, ts.addr)
+	d.expect("220 ")
+	d.cmd("HELO x", "250 ")
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("DATA", "354 ")
+	d.send("Subject: half a message")
+	d.expect("421 4.4.2")
+	if !d.closed() {
+		t.Error("connection open after the DATA timeout")
+	}
+	if n := ts.stored(t); n != 0 {
+		t.Errorf("stored %d messages", n)
 	}
 }

@@ -16,6 +16,7 @@ var (
 	errAuthThrottled    = errors.New("too many failed logins")
 	errSenderNotAllowed = errors.New("sender not allowed for this account")
 	errForeignDomain    = errors.New("domain not served here")
+	errDataTimeout      = errors.New("DATA took too long")
 )
 
 // reply turns any error of a session into the SMTP reply the peer sees.
@@ -26,6 +27,8 @@ func reply(err error) *smtp.SMTPError {
 	switch {
 	case errors.As(err, &se):
 		return se // go-smtp's own, e.g. 552 5.3.4 while reading DATA
+	case errors.Is(err, errDataTimeout):
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Timeout reading the message, closing connection"}
 	case errors.Is(err, errAuthRequired):
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	case errors.Is(err, errAuthThrottled):

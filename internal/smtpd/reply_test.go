@@ -22,6 +22,7 @@ func TestReply(t *testing.T) {
 		text     string // must appear
 		hidden   string // must not appear
 	}{
+		{errDataTimeout, 421, smtp.EnhancedCode{4, 4, 2}, "Timeout", ""},
 		{errAuthRequired, 530, smtp.EnhancedCode{5, 7, 0}, "Authentication required", ""},
 		{errAuthFailed, 535, smtp.EnhancedCode{5, 7, 8}, "invalid", ""},
 		{errAuthThrottled, 421, smtp.EnhancedCode{4, 7, 0}, "Too many failed logins", ""},

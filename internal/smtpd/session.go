@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -198,6 +199,10 @@ func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
 
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r); err != nil {
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			closeAfterReply(ss.conn.Conn())
+			return 0, "", errDataTimeout
+		}
 		return 0, "", err // 552 from go-smtp's size limit, or a network error
 	}
 	m, err := mm4.Parse(buf.Bytes(), ss.srv.cfg.Now())

@@ -2,6 +2,8 @@ package smtpd_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -186,5 +188,37 @@ func TestTimeouts(t *testing.T) {
 	}
 	if n := ts.stored(t); n != 0 {
 		t.Errorf("stored %d messages", n)
+	}
+}
+
+// CHUNKING is advertised by go-smtp; BDAT must lead to the same checks and
+// the same durable acceptance as DATA.
+func TestBDAT(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	d := dial(t, ts.addr)
+	d.login("test", "test")
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
+	msg := seedMessage(t)
+	half := len(msg) / 2
+	d.send(fmt.Sprintf("BDAT %d", half))
+	io.WriteString(d.conn, msg[:half])
+	d.expect("250 ")
+	d.send(fmt.Sprintf("BDAT %d LAST", len(msg)-half))
+	io.WriteString(d.conn, msg[half:])
+	d.expect("250 Message Accepted <")
+	if n := ts.stored(t); n != 1 {
+		t.Fatalf("stored %d", n)
+	}
+	// A malformed message over BDAT is refused like one over DATA.
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
+	bad := strings.Replace(msg, "MM4_forward.REQ", "MM4_forward.RES", 1)
+	d.send(fmt.Sprintf("BDAT %d LAST", len(bad)))
+	io.WriteString(d.conn, bad)
+	d.expect("554 5.6.0")
+	if n := ts.stored(t); n != 1 {
+		t.Fatalf("stored %d", n)
 	}
 }

@@ -173,8 +173,11 @@ func TestRelease(t *testing.T) {
 	}
 }
 
+// TestLeaseConcurrent leases from two stores on one database (two
+// processes) with several goroutines each.
 func TestLeaseConcurrent(t *testing.T) {
-	s := open(t, t.TempDir())
+	dir := t.TempDir()
+	s, other := open(t, dir), open(t, dir)
 	ctx := context.Background()
 	const rows = 300
 	var want []int64
@@ -198,9 +201,10 @@ func TestLeaseConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range 8 {
 		owner := string(rune('a' + w))
+		store := []*SQLite{s, other}[w%2]
 		wg.Go(func() {
 			for {
-				got, err := s.Lease(ctx, owner, t0.Add(time.Second), time.Hour, 7)
+				got, err := store.Lease(ctx, owner, t0.Add(time.Second), time.Hour, 7)
 				if err != nil {
 					t.Errorf("Lease: %v", err)
 					return

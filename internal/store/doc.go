@@ -10,18 +10,37 @@
 // disk (WAL journal, synchronous=FULL). Anything else is an error, which the
 // SMTP edge answers with a temporary failure so that the sender tries again.
 //
+// # Content
+//
+// The bytes of a message (the raw message and each decoded part) are not
+// BLOBs in the database but pieces of append-only segment files under
+// content/, which the rows point into ("segment:offset:length"). SQLite in
+// WAL mode writes a BLOB twice (WAL, then checkpoint) in page-sized writes;
+// content is ~99% of what is stored, and written once, sequentially, it
+// costs the disk half as much. The pieces are synced before the rows that
+// point at them commit, so a row never points at bytes that are not on
+// disk; a crash in between leaves bytes nothing points at, which is harmless.
+// The schema keeps the BLOB columns: a backend that stores content inline
+// (PostgreSQL) leaves the reference empty.
+//
 // # Group commit
 //
-// One writer goroutine owns the only write connection. It takes whatever
-// writes are waiting (up to 256 or about 8 MB) and runs them in one
-// transaction, so one fsync covers the whole batch; concurrent submissions
-// therefore cost little more than one. A write that fails inside a batch
-// does not fail its neighbours: the batch is rolled back and each write is
-// retried in a transaction of its own. Expected refusals (a duplicate message
-// ID or account name, a row that is not there) write nothing and so never
-// break a batch. Other write methods (accounts, Lease, Release) go through
-// the same writer, so they never wait on a lock held by this process; a
-// second process (the CLI) waits on SQLite's busy timeout.
+// One writer owns the only write connection. It takes whatever writes are
+// waiting (up to 256 or about 8 MB), appends their content with one fsync,
+// and runs their rows in one transaction, so one more fsync covers the whole
+// batch. The two steps are a pipeline: the content of the next batch is
+// synced while the rows of the previous one commit. A write that fails
+// inside a batch does not fail its neighbours: the batch is rolled back and
+// each write is retried in a transaction of its own. Expected refusals (a
+// duplicate message ID or account name, a row that is not there) write
+// nothing and so never break a batch. Other write methods (accounts, Lease,
+// Release) go through the same writer, so they never wait on a lock held by
+// this process; a second process (the CLI) waits on SQLite's busy timeout.
+//
+// Copying the WAL back into the database file (the checkpoint) runs on a
+// connection of its own in the background, so a commit never waits for it;
+// the writer checkpoints by itself only if the WAL has grown past a backstop
+// size, which under steady load is what lets the WAL start over.
 //
 // Reads use a separate pool of query-only connections and never wait for the
 // writer.
@@ -39,6 +58,7 @@
 // Times keep millisecond precision and come back in UTC; a zero time is
 // stored as 0 and comes back as the zero time, so the instant of the Unix
 // epoch itself cannot be stored. Empty byte slices and lists (Raw, part
-// Data, To, Cc) come back nil. Accept writes the delivery rows from
-// m.Recipients rather than taking them as a separate argument.
+// Data, To, Cc; Parts and Recipients when there are none) come back nil.
+// Accept writes the delivery rows from m.Recipients rather than taking them
+// as a separate argument, and refuses a duplicate ID with ErrExists.
 package store

@@ -7,46 +7,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
-
-// Summary is what a listing shows of a message: no raw bytes, no part data.
-type Summary struct {
-	ID            mms.MessageID
-	VASP          string
-	From          string
-	Subject       string
-	TransactionID string
-	MM4MessageID  string
-	Received      time.Time
-	Size          int64 // len(Raw)
-	Parts         []PartSummary
-	Recipients    []Delivery
-}
-
-// PartSummary describes one stored part without its data.
-type PartSummary struct {
-	ContentType string
-	Name        string
-	ContentID   string
-	Size        int64
-	SHA256      string // hex, of the decoded data
-}
 
 const (
 	insertMessageSQL = `INSERT INTO messages (id, vasp, received, envelope_from, message_type, mms_version,
 	transaction_id, mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date,
 	message_class, priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender,
-	sender_hidden, content_type, size, raw)
+	sender_hidden, content_type, size, raw, raw_ref)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-	$23, $24, $25, $26)
+	$23, $24, $25, $26, $27)
 ON CONFLICT (id) DO NOTHING`
 
 	insertPartSQL = `INSERT INTO parts (message_id, idx, content_type, name, content_location, content_id, size,
-	sha256, data)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	sha256, data, data_ref)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
 	insertDeliverySQL = `INSERT INTO deliveries (message_id, address, route, state, attempts, next_attempt_at,
 	lease_owner, lease_expires, last_error, updated)
@@ -55,35 +31,20 @@ VALUES ($1, $2, $3, $4, 0, $5, '', 0, '', $6)`
 	selectMessageSQL = `SELECT vasp, received, envelope_from, message_type, mms_version, transaction_id,
 	mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date, message_class,
 	priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender, sender_hidden,
-	content_type, raw
+	content_type, raw, raw_ref
 FROM messages WHERE id = $1`
 
-	selectPartsSQL = `SELECT content_type, name, content_location, content_id, data
+	selectPartsSQL = `SELECT content_type, name, content_location, content_id, data, data_ref
 FROM parts WHERE message_id = $1 ORDER BY idx`
 
 	selectRecipientsSQL = `SELECT address, route FROM deliveries WHERE message_id = $1 ORDER BY id`
-
-	// The listing reads three times from the same newest-first window; the
-	// read transaction makes the three see the same messages. The window's
-	// column is renamed so that it cannot collide with the joined table's.
-	newestSQL = `SELECT id AS newest_id FROM messages ORDER BY received DESC, id DESC LIMIT $1`
-
-	selectSummariesSQL = `SELECT id, vasp, header_from, subject, transaction_id, mm4_message_id, received, size
-FROM messages ORDER BY received DESC, id DESC LIMIT $1`
-
-	selectPartSummariesSQL = `SELECT p.message_id, p.content_type, p.name, p.content_id, p.size, p.sha256
-FROM parts p JOIN (` + newestSQL + `) w ON w.newest_id = p.message_id
-ORDER BY p.message_id, p.idx`
-
-	selectDeliverySummariesSQL = `SELECT ` + deliveryColumns + `
-FROM deliveries JOIN (` + newestSQL + `) w ON w.newest_id = message_id
-ORDER BY message_id, id`
 )
 
 // acceptRows is a message turned into statement arguments. It is built by
 // the caller's goroutine, so hashing and encoding run in parallel and the
 // writer only binds and steps.
 type acceptRows struct {
+	content    [][]byte // Raw, then each part's Data: bytes for the content log
 	message    []any
 	parts      [][]any
 	deliveries [][]any
@@ -105,16 +66,18 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 			m.TransactionID, m.MM4MessageID, m.SMTPMessageID, m.From, to, cc, m.Subject, millis(m.Date),
 			m.MessageClass, m.Priority, millis(m.Expiry), flag(m.AckRequest), flag(m.DeliveryReport),
 			flag(m.ReadReply), m.OriginatorSystem, m.Sender, flag(m.SenderHidden), m.ContentType,
-			int64(len(m.Raw)), notNil(m.Raw),
+			int64(len(m.Raw)), []byte{}, "",
 		},
-		size: len(m.Raw),
+		content: [][]byte{m.Raw},
+		size:    len(m.Raw),
 	}
 	for i, p := range m.Parts {
 		sum := sha256.Sum256(p.Data)
 		r.parts = append(r.parts, []any{
 			string(m.ID), int64(i), p.ContentType, p.Name, p.ContentLocation, p.ContentID,
-			int64(len(p.Data)), hex.EncodeToString(sum[:]), notNil(p.Data),
+			int64(len(p.Data)), hex.EncodeToString(sum[:]), []byte{}, "",
 		})
+		r.content = append(r.content, p.Data)
 		r.size += len(p.Data)
 	}
 	// The first attempt is due at once; "now" is when the message arrived.
@@ -127,7 +90,12 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 	return r, nil
 }
 
-func (r *acceptRows) write(b *batch) error {
+// write inserts the rows; refs locate r.content in the content log, in order.
+func (r *acceptRows) write(b *batch, refs []string) error {
+	r.message[len(r.message)-1] = refs[0]
+	for i := range r.parts {
+		r.parts[i][len(r.parts[i])-1] = refs[i+1]
+	}
 	res, err := b.exec(insertMessageSQL, r.message...)
 	if err != nil {
 		return fmt.Errorf("message: %w", err)
@@ -170,7 +138,7 @@ func (s *SQLite) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
-	if err := s.w.do(ctx, rows.size, rows.write); err != nil {
+	if err := s.w.doContent(ctx, rows.content, rows.write); err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
 	return nil
@@ -184,25 +152,26 @@ func (s *SQLite) Message(ctx context.Context, id mms.MessageID) (*mms.Message, e
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	m, err := loadMessage(ctx, tx, id)
+	m, err := s.loadMessage(ctx, tx, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	return m, nil
 }
 
-func loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Message, error) {
+func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Message, error) {
 	m := &mms.Message{ID: id}
 	var (
-		received, date, expiry         int64
-		to, cc                         string
-		ack, report, reply, hiddenFlag int64
+		received, date, expiry     int64
+		to, cc                     string
+		ack, report, reply, hidden int64
+		rawRef                     string
 	)
 	err := tx.QueryRowContext(ctx, selectMessageSQL, string(id)).Scan(
 		&m.VASP, &received, &m.EnvelopeFrom, &m.MessageType, &m.MMSVersion, &m.TransactionID,
 		&m.MM4MessageID, &m.SMTPMessageID, &m.From, &to, &cc, &m.Subject, &date, &m.MessageClass,
-		&m.Priority, &expiry, &ack, &report, &reply, &m.OriginatorSystem, &m.Sender, &hiddenFlag,
-		&m.ContentType, &m.Raw)
+		&m.Priority, &expiry, &ack, &report, &reply, &m.OriginatorSystem, &m.Sender, &hidden,
+		&m.ContentType, &m.Raw, &rawRef)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -210,8 +179,10 @@ func loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Messag
 		return nil, err
 	}
 	m.Received, m.Date, m.Expiry = fromMillis(received), fromMillis(date), fromMillis(expiry)
-	m.AckRequest, m.DeliveryReport, m.ReadReply, m.SenderHidden = ack != 0, report != 0, reply != 0, hiddenFlag != 0
-	m.Raw = bytesOrNil(m.Raw)
+	m.AckRequest, m.DeliveryReport, m.ReadReply, m.SenderHidden = ack != 0, report != 0, reply != 0, hidden != 0
+	if m.Raw, err = s.blob(m.Raw, rawRef); err != nil {
+		return nil, fmt.Errorf("raw: %w", err)
+	}
 	if m.To, err = fromList(to); err != nil {
 		return nil, err
 	}
@@ -225,11 +196,15 @@ func loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Messag
 	}
 	for rows.Next() {
 		var p mms.Part
-		if err := rows.Scan(&p.ContentType, &p.Name, &p.ContentLocation, &p.ContentID, &p.Data); err != nil {
+		var ref string
+		if err := rows.Scan(&p.ContentType, &p.Name, &p.ContentLocation, &p.ContentID, &p.Data, &ref); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("parts: %w", err)
 		}
-		p.Data = bytesOrNil(p.Data)
+		if p.Data, err = s.blob(p.Data, ref); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("part %d: %w", len(m.Parts), err)
+		}
 		m.Parts = append(m.Parts, p)
 	}
 	if err := rows.Close(); err != nil {
@@ -259,88 +234,15 @@ func loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Messag
 	return m, nil
 }
 
-// Messages lists up to limit messages, newest first (received desc, id
-// desc), with their parts (without data) and delivery rows.
-func (s *SQLite) Messages(ctx context.Context, limit int) ([]Summary, error) {
-	if limit < 1 {
-		return nil, fmt.Errorf("store: messages: limit %d is not positive", limit)
+// blob returns content stored inline, or read from the content log when ref
+// is set. Empty content comes back nil.
+func (s *SQLite) blob(inline []byte, ref string) ([]byte, error) {
+	if ref == "" {
+		return bytesOrNil(inline), nil
 	}
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("store: messages: %w", err)
-	}
-	defer tx.Rollback()
-	l, err := loadSummaries(ctx, tx, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: messages: %w", err)
-	}
-	return l, nil
-}
-
-func loadSummaries(ctx context.Context, tx *sql.Tx, limit int) ([]Summary, error) {
-	rows, err := tx.QueryContext(ctx, selectSummariesSQL, limit)
+	b, err := s.content.read(ref)
 	if err != nil {
 		return nil, err
 	}
-	var l []Summary
-	index := make(map[mms.MessageID]int)
-	for rows.Next() {
-		var s Summary
-		var received int64
-		if err := rows.Scan(&s.ID, &s.VASP, &s.From, &s.Subject, &s.TransactionID, &s.MM4MessageID,
-			&received, &s.Size); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.Received = fromMillis(received)
-		index[s.ID] = len(l)
-		l = append(l, s)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-
-	rows, err = tx.QueryContext(ctx, selectPartSummariesSQL, limit)
-	if err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
-	}
-	for rows.Next() {
-		var id mms.MessageID
-		var p PartSummary
-		if err := rows.Scan(&id, &p.ContentType, &p.Name, &p.ContentID, &p.Size, &p.SHA256); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("parts: %w", err)
-		}
-		if i, ok := index[id]; ok {
-			l[i].Parts = append(l[i].Parts, p)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
-	}
-
-	rows, err = tx.QueryContext(ctx, selectDeliverySummariesSQL, limit)
-	if err != nil {
-		return nil, fmt.Errorf("deliveries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("deliveries: %w", err)
-		}
-		if i, ok := index[d.MessageID]; ok {
-			l[i].Recipients = append(l[i].Recipients, d)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("deliveries: %w", err)
-	}
-	return l, nil
+	return bytesOrNil(b), nil
 }

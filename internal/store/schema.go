@@ -84,6 +84,13 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX deliveries_message ON deliveries (message_id);
 `,
+	// 2: content may live outside the row. A non-empty raw_ref / data_ref
+	// ("segment:offset:length") points into the content log and the BLOB is
+	// empty; an empty ref means the BLOB holds the bytes (PostgreSQL).
+	`
+ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -155,6 +162,13 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX deliveries_message ON deliveries (message_id);
+`,
+	// 2: content may live outside the row. A non-empty raw_ref / data_ref
+	// ("segment:offset:length") points into the content log and the BLOB is
+	// empty; an empty ref means the BLOB holds the bytes (PostgreSQL).
+	`
+ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
 `,
 }
 

@@ -24,12 +24,14 @@ const readConns = 4
 
 // SQLite is the embedded store: one database file in WAL mode.
 type SQLite struct {
-	log    *slog.Logger
-	write  *sql.DB // one connection, owned by w
-	read   *sql.DB // query-only connections
-	w      *writer
-	closed sync.Once
-	err    error // from the first Close
+	write   *sql.DB // one connection, owned by w
+	read    *sql.DB // query-only connections
+	ckptDB  *sql.DB // one connection, owned by ckpt
+	w       *writer
+	ckpt    *checkpointer
+	content *contentLog
+	closed  sync.Once
+	err     error // from the first Close
 }
 
 // OpenSQLite opens (creating if needed) dir/mmsc.db, applies migrations
@@ -46,43 +48,68 @@ func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*SQLite, err
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	write, err := sql.Open("sqlite", writeDSN(path))
+	s, err := openSQLite(ctx, path, log)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	// One connection: SQLite admits one writer at a time anyway, and a
-	// second connection of ours would only wait on the first's lock.
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxLifetime(0)
-	write.SetConnMaxIdleTime(0)
-	if err := migrate(ctx, write, sqliteMigrations, log); err != nil {
-		write.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	return s, nil
+}
+
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *SQLite, err error) {
+	s := &SQLite{}
+	defer func() {
+		if err != nil {
+			s.closeDBs()
+			if s.content != nil {
+				s.content.close()
+			}
+		}
+	}()
+	if s.write, err = openDB(writeDSN(path), 1); err != nil {
+		return nil, err
 	}
-	read, err := sql.Open("sqlite", readDSN(path))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	if err := migrate(ctx, s.write, sqliteMigrations, log); err != nil {
+		return nil, err
 	}
-	read.SetMaxOpenConns(readConns)
-	read.SetMaxIdleConns(readConns)
-	if err := read.PingContext(ctx); err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	if s.read, err = openDB(readDSN(path), readConns); err != nil {
+		return nil, err
 	}
-	w, err := newWriter(ctx, write, log,
+	if s.ckptDB, err = openDB(writeDSN(path), 1); err != nil {
+		return nil, err
+	}
+	for _, db := range []*sql.DB{s.read, s.ckptDB} {
+		if err := db.PingContext(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.content, err = openContentLog(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	s.ckpt = newCheckpointer(s.ckptDB, log)
+	s.w, err = newWriter(ctx, s.write, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
 		leaseSQL, releaseSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
 	if err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
-	go w.run()
-	return &SQLite{log: log, write: write, read: read, w: w}, nil
+	go s.ckpt.run()
+	go s.w.run()
+	return s, nil
+}
+
+// openDB opens a pool of at most conns connections that are never recycled:
+// each new connection would pay for the DSN's PRAGMAs and a cold page cache.
+func openDB(dsn string, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
 }
 
 // Close stops the writer after it has committed what was handed to it, then
@@ -90,25 +117,38 @@ func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*SQLite, err
 func (s *SQLite) Close() error {
 	s.closed.Do(func() {
 		s.w.stop()
-		s.err = errors.Join(s.read.Close(), s.write.Close())
-		if s.err != nil {
-			s.err = fmt.Errorf("store: close: %w", s.err)
+		s.ckpt.stop()
+		if err := errors.Join(s.closeDBs(), s.content.close()); err != nil {
+			s.err = fmt.Errorf("store: close: %w", err)
 		}
 	})
 	return s.err
 }
 
-// writeDSN configures the write connection. journal_mode and synchronous
-// carry the durability promise: with WAL and FULL a commit returns after the
-// WAL is synced. _txlock=immediate takes the write lock at BEGIN, so a
-// second process waits there (busy_timeout) instead of failing at the first
-// write of a transaction that has already read.
+func (s *SQLite) closeDBs() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.read, s.ckptDB, s.write} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writeDSN configures the write connection (and the checkpointer's).
+// journal_mode and synchronous carry the durability promise: with WAL and
+// FULL a commit returns after the WAL is synced. _txlock=immediate takes the
+// write lock at BEGIN, so a second process waits there (busy_timeout)
+// instead of failing at the first write of a transaction that has already
+// read. The driver's shorthand keys are used where they exist because it
+// rejects a misspelt value instead of ignoring it.
 func writeDSN(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_busy_timeout", "10000")
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstop))
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_foreign_keys", "1")
 	q.Set("_txlock", "immediate")
 	return fileURI(path) + "?" + q.Encode()
 }
@@ -117,8 +157,8 @@ func writeDSN(path string) string {
 // it an error rather than a second, uncoordinated writer.
 func readDSN(path string) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "1")
 	q.Set("_query_only", "1")
 	return fileURI(path) + "?" + q.Encode()
 }

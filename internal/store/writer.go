@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Batch limits. 256 writes or 8 MB keep one commit well under a second on a
@@ -23,10 +22,13 @@ const (
 // current batch transaction and must leave no trace on a batch that is later
 // rolled back (it may run again, alone, in a transaction of its own).
 type op struct {
-	run   func(*batch) error
-	size  int // bytes it writes, to bound the batch
-	state atomic.Int32
-	done  chan error // buffered: the writer never blocks on an answer
+	run     func(*batch) error
+	content [][]byte // appended to the content log and synced before the batch
+	refs    []string // where content went, set by the writer before run
+	hold    func()   // tests only: runs in stage one, to park the pipeline
+	size    int      // bytes it writes, to bound the batch
+	state   atomic.Int32
+	done    chan error // buffered: the writer never blocks on an answer
 }
 
 const (
@@ -49,24 +51,31 @@ type writer struct {
 	exited   chan struct{} // closed when run returns
 	stopOnce sync.Once
 
+	ckpt    *checkpointer
+	content *contentLog
+
 	// Owned by the run goroutine.
-	stmts   map[string]*sql.Stmt // prepared once on db, reused by every batch
-	pending []*op
-	results []error
+	stmts     map[string]*sql.Stmt // prepared once on db, reused by every batch
+	staged    chan []*op           // from stage one (content synced) to stage two
+	results   []error
+	committed int // bytes since the last checkpoint was asked for
 }
 
 // newWriter prepares queries, the statements its ops will run, on db; it
 // must be started with run. Preparing them now, on the one connection, means
 // a batch only binds and steps: while a batch holds that connection nothing
 // else could be prepared on it.
-func newWriter(ctx context.Context, db *sql.DB, log *slog.Logger, queries ...string) (*writer, error) {
+func newWriter(ctx context.Context, db *sql.DB, ckpt *checkpointer, content *contentLog, log *slog.Logger, queries ...string) (*writer, error) {
 	w := &writer{
-		db:     db,
-		log:    log,
-		ops:    make(chan *op, maxBatchOps),
-		quit:   make(chan struct{}),
-		exited: make(chan struct{}),
-		stmts:  make(map[string]*sql.Stmt),
+		db:      db,
+		content: content,
+		ckpt:    ckpt,
+		log:     log,
+		ops:     make(chan *op, maxBatchOps),
+		quit:    make(chan struct{}),
+		exited:  make(chan struct{}),
+		stmts:   make(map[string]*sql.Stmt),
+		staged:  make(chan []*op, 1),
 	}
 	for _, q := range queries {
 		st, err := db.PrepareContext(ctx, q)
@@ -83,6 +92,23 @@ func newWriter(ctx context.Context, db *sql.DB, log *slog.Logger, queries ...str
 // caller's ctx counts only until the writer takes the op: after that the
 // write completes or fails with its batch, and do reports which.
 func (w *writer) do(ctx context.Context, size int, fn func(*batch) error) error {
+	return w.doOp(ctx, &op{run: fn, size: size})
+}
+
+// doContent is do for a write with content: the writer appends content to
+// the content log and syncs it before the batch, and fn gets a reference to
+// each piece, in order.
+func (w *writer) doContent(ctx context.Context, content [][]byte, fn func(b *batch, refs []string) error) error {
+	o := &op{content: content}
+	for _, c := range content {
+		o.size += len(c)
+	}
+	o.run = func(b *batch) error { return fn(b, o.refs) }
+	return w.doOp(ctx, o)
+}
+
+func (w *writer) doOp(ctx context.Context, o *op) error {
+	o.done = make(chan error, 1)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -91,7 +117,6 @@ func (w *writer) do(ctx context.Context, size int, fn func(*batch) error) error 
 		return ErrClosed
 	default:
 	}
-	o := &op{run: fn, size: size, done: make(chan error, 1)}
 	select {
 	case w.ops <- o:
 	case <-ctx.Done():
@@ -121,23 +146,44 @@ func (w *writer) stop() {
 	<-w.exited
 }
 
+// run is the writer: a pipeline of two stages, so that the content of one
+// batch is being synced while the rows of the previous one commit. Stage
+// one gathers ops and appends their content (one sync); stage two, here,
+// commits their rows (one more sync) and answers them. Rows are committed
+// only after their content is durable, in the order ops were gathered.
 func (w *writer) run() {
 	defer close(w.exited)
 	defer w.closeStmts()
+	go w.stage()
+	for ops := range w.staged {
+		w.commit(ops)
+	}
+}
+
+// stage is the first stage: gather, append content, hand on.
+func (w *writer) stage() {
+	defer close(w.staged)
 	for {
 		select {
 		case o := <-w.ops:
-			w.commit(w.gather(o))
+			w.handOn(w.gather(o))
 		case <-w.quit:
-			for {
-				select {
-				case o := <-w.ops:
-					w.commit(w.gather(o))
-				default:
-					return
-				}
+			for o := w.next(); o != nil; o = w.next() {
+				w.handOn(w.gather(o))
 			}
+			return
 		}
+	}
+}
+
+func (w *writer) handOn(ops []*op) {
+	for _, o := range ops {
+		if o.hold != nil {
+			o.hold()
+		}
+	}
+	if ops = w.appendContent(ops); len(ops) > 0 {
+		w.staged <- ops
 	}
 }
 
@@ -145,26 +191,28 @@ func (w *writer) run() {
 // for more: under load the queue refills while a batch commits, so batches
 // grow with concurrency and a lone writer pays no added latency.
 func (w *writer) gather(first *op) []*op {
-	ops := w.pending[:0]
+	ops := make([]*op, 0, 16) // a new slice: the previous batch is still in stage two
 	bytes := 0
-	add := func(o *op) {
+	for o := first; o != nil; o = w.next() {
 		if o.take() {
 			ops = append(ops, o)
 			bytes += o.size
 		}
-	}
-	add(first)
-	for len(ops) < maxBatchOps && bytes < maxBatchBytes {
-		select {
-		case o := <-w.ops:
-			add(o)
-		default:
-			w.pending = ops
-			return ops
+		if len(ops) == maxBatchOps || bytes >= maxBatchBytes {
+			break
 		}
 	}
-	w.pending = ops
 	return ops
+}
+
+// next returns a waiting op, or nil if there is none.
+func (w *writer) next() *op {
+	select {
+	case o := <-w.ops:
+		return o
+	default:
+		return nil
+	}
 }
 
 // opError marks a failure of one op, as opposed to one of the transaction.
@@ -183,8 +231,6 @@ func (w *writer) commit(ops []*op) {
 		return
 	}
 	results := w.results[:0]
-	dbgStart := time.Now()
-	defer func() { dbgRecord(len(ops), time.Since(dbgStart)) }()
 	err := w.inTx(func(b *batch) error {
 		results = results[:0]
 		for _, o := range ops {
@@ -203,12 +249,14 @@ func (w *writer) commit(ops []*op) {
 		for i, o := range ops {
 			o.done <- results[i]
 		}
+		w.wrote(ops)
 	case errors.As(err, &oe) && len(ops) > 1:
 		w.log.Warn("store: write failed in a batch; retrying the batch's writes one by one",
 			"writes", len(ops), "err", oe.err)
 		for _, o := range ops {
 			o.done <- w.inTx(o.run)
 		}
+		w.wrote(ops)
 	case errors.As(err, &oe):
 		o := ops[0]
 		o.done <- oe.err
@@ -218,6 +266,22 @@ func (w *writer) commit(ops []*op) {
 		}
 	}
 	clear(ops) // let the messages be collected
+}
+
+// wrote asks for a checkpoint every checkpointEvery bytes of WAL. Each
+// write counts a page more than its payload, for its rows and index
+// entries; content went to the content log, not the WAL, and counts not.
+func (w *writer) wrote(ops []*op) {
+	for _, o := range ops {
+		if len(o.content) == 0 {
+			w.committed += o.size
+		}
+		w.committed += 4096
+	}
+	if w.committed >= checkpointEvery {
+		w.committed = 0
+		w.ckpt.poke()
+	}
 }
 
 // inTx runs fn in one write transaction and commits it. The writer's work
@@ -233,8 +297,6 @@ func (w *writer) inTx(fn func(*batch) error) error {
 		tx.Rollback()
 		return err
 	}
-	dbgMid := time.Now()
-	defer func() { dbgCommit(time.Since(dbgMid)) }()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -311,12 +373,29 @@ func (b *batch) execOne(query string, args ...any) error {
 	return nil
 }
 
-var dbgBatches, dbgOps, dbgNanos, dbgCommitNanos atomic.Int64
-
-func dbgRecord(n int, d time.Duration) { dbgBatches.Add(1); dbgOps.Add(int64(n)); dbgNanos.Add(int64(d)) }
-func dbgCommit(d time.Duration)      { dbgCommitNanos.Add(int64(d)) }
-func DbgReport() string {
-	b := dbgBatches.Load()
-	if b == 0 { return "" }
-	return fmt.Sprintf("batches %d, ops/batch %.1f, ms/batch %.2f, commit ms/batch %.2f", b, float64(dbgOps.Load())/float64(b), float64(dbgNanos.Load())/float64(b)/1e6, float64(dbgCommitNanos.Load())/float64(b)/1e6)
+// appendContent writes the content of every op in the batch to the content
+// log with one sync, before the rows that refer to it are committed. If
+// that fails, the ops with content fail and the others go on.
+func (w *writer) appendContent(ops []*op) []*op {
+	var pieces [][]byte
+	for _, o := range ops {
+		pieces = append(pieces, o.content...)
+	}
+	if len(pieces) == 0 {
+		return ops
+	}
+	refs, err := w.content.append(pieces)
+	kept := ops[:0]
+	for _, o := range ops {
+		switch {
+		case len(o.content) == 0:
+			kept = append(kept, o)
+		case err != nil:
+			o.done <- err
+		default:
+			o.refs, refs = refs[:len(o.content):len(o.content)], refs[len(o.content):]
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// holdWriter parks the writer inside a batch of its own until the returned
-// function is called, so that writes handed over meanwhile queue up and are
-// then committed together as the next batch.
+// holdWriter parks the writer's first stage on an op of its own until the
+// returned function is called, so that writes handed over meanwhile queue
+// up and are then committed together as the next batch.
 func holdWriter(t *testing.T, s *SQLite) (release func()) {
 	t.Helper()
 	inside := make(chan struct{})
@@ -23,10 +23,12 @@ func holdWriter(t *testing.T, s *SQLite) (release func()) {
 	done := make(chan error, 1)
 	var once sync.Once
 	go func() {
-		done <- s.w.do(context.Background(), 0, func(*batch) error {
-			once.Do(func() { close(inside) })
-			<-resume
-			return nil
+		done <- s.w.doOp(context.Background(), &op{
+			run: func(*batch) error { return nil },
+			hold: func() {
+				once.Do(func() { close(inside) })
+				<-resume
+			},
 		})
 	}()
 	<-inside

@@ -1,0 +1,235 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// contentDir is the content log's directory inside the data directory.
+const contentDir = "content"
+
+// segmentLimit is the size after which the log starts a new segment file.
+// Segments are the unit a later retention sweep deletes; 256 MB keeps that
+// unit small while a busy node opens a new file only every few minutes.
+const segmentLimit = 256 << 20
+
+// contentLog keeps message bytes (the raw message and decoded parts) in
+// append-only segment files beside the database, which holds only where
+// each piece lies ("segment:offset:length").
+//
+// Why not BLOBs: in WAL mode SQLite writes every byte twice, once into the
+// WAL and once more when it checkpoints, through page-sized writes. A
+// message is ~55 KB of content and a few hundred bytes of rows, so the
+// content dominated the disk's work. Here it is written once, in one
+// sequential write per batch, and synced once per batch (see writer.commit).
+//
+// Crash safety comes from order: the writer syncs the appended bytes before
+// it commits the rows that refer to them. A crash in between leaves bytes
+// that nothing refers to, which are harmless; a crash never leaves a row
+// that refers to bytes that are not on disk.
+type contentLog struct {
+	dir string
+
+	// Append side, used by the writer goroutine only.
+	lock      *os.File // its flock is held during each append
+	f         *os.File // the segment appended to
+	seg       int64
+	abandoned int64 // highest segment this process gave up on
+
+	mu      sync.Mutex // guards readers
+	readers map[int64]*os.File
+}
+
+func openContentLog(dataDir string) (*contentLog, error) {
+	dir := filepath.Join(dataDir, contentDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("content log: %w", err)
+	}
+	return &contentLog{dir: dir, readers: make(map[int64]*os.File)}, nil
+}
+
+func segmentName(seg int64) string { return fmt.Sprintf("%012d.seg", seg) }
+
+// lastSegment is the highest segment number present, or 0 if none.
+func (l *contentLog) lastSegment() (int64, error) {
+	names, err := filepath.Glob(filepath.Join(l.dir, "*.seg"))
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return 0, nil
+	}
+	return strconv.ParseInt(strings.TrimSuffix(filepath.Base(names[len(names)-1]), ".seg"), 10, 64)
+}
+
+// append writes pieces one after another at the end of the current
+// segment, syncs them, and returns a reference to each.
+//
+// Several processes may append (a second server on the same data, a tool):
+// each append holds an exclusive flock on the directory's LOCK file, finds
+// the current segment and its size under it, and releases it after the
+// sync, so appends from different processes never overlap. Within this
+// process only the writer goroutine appends.
+func (l *contentLog) append(pieces [][]byte) (refs []string, err error) {
+	if err := l.lockAppend(); err != nil {
+		return nil, fmt.Errorf("content log: %w", err)
+	}
+	defer unlockFile(l.lock)
+	off, err := l.current()
+	if err != nil {
+		return nil, fmt.Errorf("content log: %w", err)
+	}
+	refs = make([]string, len(pieces))
+	for i, p := range pieces {
+		if _, err := l.f.WriteAt(p, off); err != nil {
+			l.abandon()
+			return nil, fmt.Errorf("content log: write: %w", err)
+		}
+		refs[i] = fmt.Sprintf("%d:%d:%d", l.seg, off, len(p))
+		off += int64(len(p))
+	}
+	if err := l.f.Sync(); err != nil {
+		l.abandon()
+		return nil, fmt.Errorf("content log: sync: %w", err)
+	}
+	return refs, nil
+}
+
+func (l *contentLog) lockAppend() error {
+	if l.lock == nil {
+		lf, err := os.OpenFile(filepath.Join(l.dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o640)
+		if err != nil {
+			return err
+		}
+		l.lock = lf
+	}
+	return lockFile(l.lock)
+}
+
+// current opens the segment to append to and returns its end. Called with
+// the flock held. A full segment, or one this process gave up on after a
+// failure, is followed by a new one, whose name is synced into the
+// directory before any row can point into it.
+func (l *contentLog) current() (int64, error) {
+	seg, err := l.lastSegment()
+	if err != nil {
+		return 0, err
+	}
+	if l.f != nil && l.seg != seg {
+		l.f.Close() // another process moved on
+		l.f = nil
+	}
+	if l.f == nil {
+		if seg == 0 || seg <= l.abandoned {
+			seg = max(seg, l.abandoned) + 1
+		}
+		if l.f, err = os.OpenFile(filepath.Join(l.dir, segmentName(seg)), os.O_RDWR|os.O_CREATE, 0o640); err != nil {
+			return 0, err
+		}
+		l.seg = seg
+		if err := syncDir(l.dir); err != nil {
+			l.abandon()
+			return 0, err
+		}
+	}
+	fi, err := l.f.Stat()
+	if err != nil {
+		l.abandon()
+		return 0, err
+	}
+	if fi.Size() < segmentLimit {
+		return fi.Size(), nil
+	}
+	l.f.Close()
+	l.f, l.abandoned = nil, l.seg // full: start the next
+	return l.current()
+}
+
+// abandon gives up the open segment: after a failed write or fsync the
+// file's state is unknown, so no later append trusts it.
+func (l *contentLog) abandon() {
+	l.f.Close()
+	l.f, l.abandoned = nil, l.seg
+}
+
+// read returns the bytes ref points at.
+func (l *contentLog) read(ref string) ([]byte, error) {
+	seg, off, n, err := parseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	f, err := l.reader(seg)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("content log: read %s: %w", ref, err)
+	}
+	return b, nil
+}
+
+func (l *contentLog) reader(seg int64) (*os.File, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f, ok := l.readers[seg]; ok {
+		return f, nil
+	}
+	f, err := os.Open(filepath.Join(l.dir, segmentName(seg)))
+	if err != nil {
+		return nil, fmt.Errorf("content log: %w", err)
+	}
+	l.readers[seg] = f
+	return f, nil
+}
+
+func parseRef(ref string) (seg, off, n int64, err error) {
+	parts := strings.Split(ref, ":")
+	if len(parts) == 3 {
+		seg, err = strconv.ParseInt(parts[0], 10, 64)
+		if err == nil {
+			off, err = strconv.ParseInt(parts[1], 10, 64)
+		}
+		if err == nil {
+			n, err = strconv.ParseInt(parts[2], 10, 64)
+		}
+		if err == nil && seg > 0 && off >= 0 && n >= 0 && n <= 1<<31 {
+			return seg, off, n, nil
+		}
+	}
+	return 0, 0, 0, fmt.Errorf("content log: bad reference %q", ref)
+}
+
+func (l *contentLog) close() error {
+	var errs []error
+	if l.f != nil {
+		errs = append(errs, l.f.Close())
+	}
+	if l.lock != nil {
+		errs = append(errs, l.lock.Close()) // releases the flock
+	}
+	l.mu.Lock()
+	for seg, f := range l.readers {
+		errs = append(errs, f.Close())
+		delete(l.readers, seg)
+	}
+	l.mu.Unlock()
+	return errors.Join(errs...)
+}
+
+// syncDir makes the directory's entries (a new segment's name) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -130,9 +130,7 @@ func TestLongLine(t *testing.T) {
 	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
 	d := dial(t, ts.addr)
 	d.login("test", "test")
-	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("DATA", "354 ")
+	d.startData()
 	line := strings.Repeat("QUJD", 1250) // 5000 characters of base64
 	d.send(strings.Join([]string{
 		"Subject: long line", "MIME-Version: 1.0", "Content-Type: application/octet-stream",
@@ -178,9 +176,7 @@ func TestTimeouts(t *testing.T) {
 	d = dial(t, ts.addr)
 	d.expect("220 ")
 	d.cmd("HELO x", "250 ")
-	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("DATA", "354 ")
+	d.startData()
 	d.send("Subject: half a message")
 	d.expect("421 4.4.2")
 	if !d.closed() {

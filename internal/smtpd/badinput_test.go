@@ -90,9 +90,7 @@ func TestDataRefusals(t *testing.T) {
 			before := ts.stored(t)
 			d := dial(t, ts.addr)
 			d.login("test", "test")
-			d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-			d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-			d.cmd("DATA", "354 ")
+			d.startData()
 			d.send(c.body + ".")
 			got := d.expect(c.want)
 			if !strings.Contains(got, c.text) {
@@ -102,9 +100,7 @@ func TestDataRefusals(t *testing.T) {
 				t.Errorf("store went from %d to %d messages", before, n)
 			}
 			// The session goes on: the next message is accepted.
-			d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-			d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-			d.cmd("DATA", "354 ")
+			d.startData()
 			d.send(seed + ".")
 			d.expect("250 Message Accepted")
 		})
@@ -116,9 +112,7 @@ func TestHeaderBlockLimit(t *testing.T) {
 	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
 	d := dial(t, ts.addr)
 	d.login("test", "test")
-	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("DATA", "354 ")
+	d.startData()
 	var b strings.Builder
 	for i := 0; b.Len() < 1100<<10; i++ {
 		b.WriteString("X-Filler-" + strings.Repeat("h", 10) + ": " + strings.Repeat("v", 900) + "\r\n")
@@ -138,9 +132,7 @@ func TestStoreFailureIs451(t *testing.T) {
 	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
 	d := dial(t, ts.addr)
 	d.login("test", "test")
-	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("DATA", "354 ")
+	d.startData()
 	ts.store.Close() // the disk goes away between RCPT and the end of DATA
 	d.send(seedMessage(t) + ".")
 	got := d.expect("451 4.3.0")

@@ -76,9 +76,7 @@ func TestImplicitTLS(t *testing.T) {
 	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
 	d := dialTLS(t, ts.tlsAddr)
 	d.login("test", "test")
-	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
-	d.cmd("DATA", "354 ")
+	d.startData()
 	d.send(seedMessage(t) + ".")
 	d.expect("250 Message Accepted")
 }

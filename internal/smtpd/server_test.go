@@ -194,3 +194,11 @@ func (d *dialog) login(user, password string) {
 	d.cmd(b64(user), "334 UGFzc3dvcmQ6")
 	d.cmd(b64(password), "235 ")
 }
+
+// startData gives the seed's envelope and opens DATA.
+func (d *dialog) startData() {
+	d.t.Helper()
+	d.cmd("MAIL FROM:<+447779998888/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
+	d.cmd("DATA", "354 ")
+}

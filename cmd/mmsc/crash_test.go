@@ -127,6 +127,10 @@ func TestCrashLosesNothing(t *testing.T) {
 		if len(s.Parts) != 3 || len(s.Recipients) != 1 {
 			t.Errorf("half message %s: %d parts, %d recipients", s.ID, len(s.Parts), len(s.Recipients))
 		}
+		// Stored but perhaps never acknowledged: still whole, content included.
+		if m, err := st.Message(context.Background(), s.ID); err != nil || int64(len(m.Raw)) != s.Size {
+			t.Errorf("message %s unreadable after the crash: %v", s.ID, err)
+		}
 	}
 	t.Logf("%d acknowledged before SIGKILL, %d stored (the rest were in flight, never acknowledged)", len(acks), len(all))
 	if len(acks) < killAt {

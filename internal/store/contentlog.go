@@ -40,7 +40,8 @@ type contentLog struct {
 	lock      *os.File // its flock is held during each append
 	f         *os.File // the segment appended to
 	seg       int64
-	abandoned int64 // highest segment this process gave up on
+	abandoned int64  // highest segment this process gave up on
+	buf       []byte // a batch's pieces, end to end
 
 	mu      sync.Mutex // guards readers
 	readers map[int64]*os.File
@@ -86,14 +87,20 @@ func (l *contentLog) append(pieces [][]byte) (refs []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("content log: %w", err)
 	}
+	// One write for the whole batch: a copy in memory is cheaper than a
+	// system call per piece.
+	l.buf = l.buf[:0]
 	refs = make([]string, len(pieces))
 	for i, p := range pieces {
-		if _, err := l.f.WriteAt(p, off); err != nil {
-			l.abandon()
-			return nil, fmt.Errorf("content log: write: %w", err)
-		}
-		refs[i] = fmt.Sprintf("%d:%d:%d", l.seg, off, len(p))
-		off += int64(len(p))
+		refs[i] = fmt.Sprintf("%d:%d:%d", l.seg, off+int64(len(l.buf)), len(p))
+		l.buf = append(l.buf, p...)
+	}
+	if _, err := l.f.WriteAt(l.buf, off); err != nil {
+		l.abandon()
+		return nil, fmt.Errorf("content log: write: %w", err)
+	}
+	if cap(l.buf) > 16<<20 {
+		l.buf = nil // do not keep a huge batch's buffer forever
 	}
 	if err := l.f.Sync(); err != nil {
 		l.abandon()

@@ -1,12 +1,14 @@
 package smtpd
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -85,6 +87,24 @@ type Server struct {
 	throttle *authThrottle
 	limits   *connLimiter
 	smtp     *smtp.Server
+	buffers  sync.Pool // *bytes.Buffer for DATA: most messages are alike in size
+}
+
+// maxPooledBuffer keeps an occasional huge message from pinning its buffer.
+const maxPooledBuffer = 4 << 20
+
+func (s *Server) getBuffer() *bytes.Buffer {
+	if b, ok := s.buffers.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return bytes.NewBuffer(make([]byte, 0, 64<<10))
+}
+
+func (s *Server) putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		s.buffers.Put(b)
+	}
 }
 
 // New returns a server; call Serve (and ServeTLS) to run it.

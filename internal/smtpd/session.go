@@ -1,7 +1,6 @@
 package smtpd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -197,7 +196,8 @@ func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
 	// go-smtp sets a read deadline per command line; DATA gets one budget.
 	ss.conn.Conn().SetReadDeadline(ss.srv.cfg.Now().Add(ss.srv.cfg.DataTimeout))
 
-	var buf bytes.Buffer
+	buf := ss.srv.getBuffer()
+	defer ss.srv.putBuffer(buf) // the store is done with Raw once Submit returns
 	if _, err := buf.ReadFrom(r); err != nil {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			closeAfterReply(ss.conn.Conn())

@@ -125,15 +125,15 @@ func (l *contentLog) lockAppend() error {
 // failure, is followed by a new one, whose name is synced into the
 // directory before any row can point into it.
 func (l *contentLog) current() (int64, error) {
-	seg, err := l.lastSegment()
-	if err != nil {
-		return 0, err
-	}
-	if l.f != nil && l.seg != seg {
+	if l.f != nil && l.exists(l.seg+1) {
 		l.f.Close() // another process moved on
 		l.f = nil
 	}
 	if l.f == nil {
+		seg, err := l.lastSegment()
+		if err != nil {
+			return 0, err
+		}
 		if seg == 0 || seg <= l.abandoned {
 			seg = max(seg, l.abandoned) + 1
 		}
@@ -157,6 +157,13 @@ func (l *contentLog) current() (int64, error) {
 	l.f.Close()
 	l.f, l.abandoned = nil, l.seg // full: start the next
 	return l.current()
+}
+
+// exists reports whether segment seg is there: one stat per batch, where
+// listing the directory would cost a read of every name in it.
+func (l *contentLog) exists(seg int64) bool {
+	_, err := os.Stat(filepath.Join(l.dir, segmentName(seg)))
+	return err == nil
 }
 
 // abandon gives up the open segment: after a failed write or fsync the

@@ -95,3 +95,33 @@ func TestContentLogRotatesAndRecovers(t *testing.T) {
 		}
 	}
 }
+
+// When another process starts a new segment, this one follows it there
+// instead of appending to the old one.
+func TestContentLogFollowsAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	a, err := openContentLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	b, err := openContentLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	if refs, err := a.append([][]byte{[]byte("a1")}); err != nil || !strings.HasPrefix(refs[0], "1:") {
+		t.Fatalf("a's first append: %v %v", refs, err)
+	}
+	if _, err := b.append([][]byte{[]byte("b1")}); err != nil {
+		t.Fatal(err)
+	}
+	b.abandon() // b gives up segment 1 and moves to 2
+	if refs, err := b.append([][]byte{[]byte("b2")}); err != nil || !strings.HasPrefix(refs[0], "2:0:") {
+		t.Fatalf("b after abandoning: %v %v", refs, err)
+	}
+	refs, err := a.append([][]byte{[]byte("a2")})
+	if err != nil || !strings.HasPrefix(refs[0], "2:2:") {
+		t.Fatalf("a after b moved on: %v %v; want segment 2 after b's piece", refs, err)
+	}
+}

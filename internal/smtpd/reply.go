@@ -67,7 +67,7 @@ func oneLine(s string) string {
 		return r
 	}, s)
 	if len(s) > 400 {
-		s = s[:400] + "..."
+		s = strings.ToValidUTF8(s[:400], "") + "..." // never half a character
 	}
 	return s
 }

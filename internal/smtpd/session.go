@@ -164,34 +164,30 @@ func (ss *session) recipient(to string) (mms.Recipient, error) {
 	return mms.Recipient{Address: addr.Number, Route: route}, nil
 }
 
+// Data answers the end of DATA with exactly one reply, and logs it. The
+// cause of an internal failure was logged where it happened; the peer and
+// this line see only the reply.
 func (ss *session) Data(r io.Reader) error {
 	start := ss.srv.cfg.Now()
-	code, id, err := ss.data(r)
+	id, err := ss.data(r)
+	rep := &smtp.SMTPError{Code: 250, EnhancedCode: smtp.NoEnhancedCode, Message: "Message Accepted <" + string(id) + ">"}
+	lvl := slog.LevelInfo
 	if err != nil {
+		rep, lvl = reply(err), slog.LevelWarn
 		ss.refused++
-		rep := reply(err)
-		code = rep.Code
-		err = rep
 	} else {
 		ss.messages++
 	}
-	lvl := slog.LevelInfo
-	if code >= 400 {
-		lvl = slog.LevelWarn
-	}
 	ss.srv.log.Log(context.Background(), lvl, "message",
 		"vasp", ss.accountName(), "remote", ss.remote, "id", string(id),
-		"recipients", len(ss.rcpts), "code", code, "outcome", outcome(code),
-		"ms", ss.srv.cfg.Now().Sub(start).Milliseconds(), "err", errText(err, code))
-	if err != nil {
-		return err
-	}
-	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.NoEnhancedCode, Message: "Message Accepted <" + string(id) + ">"}
+		"recipients", len(ss.rcpts), "code", rep.Code, "outcome", outcome(rep.Code),
+		"ms", ss.srv.cfg.Now().Sub(start).Milliseconds(), "reply", rep.Message)
+	return rep
 }
 
-func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
+func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 	if ss.account == nil {
-		return 0, "", errAuthRequired
+		return "", errAuthRequired
 	}
 	// go-smtp sets a read deadline per command line; DATA gets one budget.
 	ss.conn.Conn().SetReadDeadline(ss.srv.cfg.Now().Add(ss.srv.cfg.DataTimeout))
@@ -201,13 +197,13 @@ func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
 	if _, err := buf.ReadFrom(r); err != nil {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			closeAfterReply(ss.conn.Conn())
-			return 0, "", errDataTimeout
+			return "", errDataTimeout
 		}
-		return 0, "", err // 552 from go-smtp's size limit, or a network error
+		return "", err // 552 from go-smtp's size limit, or a network error
 	}
 	m, err := mm4.Parse(buf.Bytes(), ss.srv.cfg.Now())
 	if err != nil {
-		return 0, "", err
+		return "", err
 	}
 	m.VASP = ss.account.Name
 	m.EnvelopeFrom = ss.from
@@ -218,9 +214,9 @@ func (ss *session) data(r io.Reader) (int, mms.MessageID, error) {
 	id, err := ss.srv.submit.Submit(ctx, m)
 	if err != nil {
 		ss.srv.log.Error("submit failed", "vasp", ss.accountName(), "remote", ss.remote, "err", err)
-		return 0, "", err
+		return "", err
 	}
-	return 250, id, nil
+	return id, nil
 }
 
 func (ss *session) Reset() { ss.from, ss.rcpts = "", nil }
@@ -249,17 +245,4 @@ func outcome(code int) string {
 	default:
 		return "refused"
 	}
-}
-
-// errText is what the log says about a refusal: the cause for internal
-// failures, which the peer only saw as a generic 451.
-func errText(err error, code int) string {
-	if err == nil {
-		return ""
-	}
-	var se *smtp.SMTPError
-	if errors.As(err, &se) {
-		return se.Message
-	}
-	return err.Error()
 }

@@ -65,12 +65,3 @@ func bytesOrNil(b []byte) []byte {
 	}
 	return b
 }
-
-// notNil binds an empty slice rather than nil, which the drivers send as
-// NULL into a NOT NULL column.
-func notNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}

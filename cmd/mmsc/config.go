@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +20,8 @@ type Config struct {
 	LocalHost string     `toml:"local_host"` // NowSMS: Local Host Name or IP Address
 	SMTP      SMTPConfig `toml:"smtp"`
 	HTTP      HTTPConfig `toml:"http"`
+	SMPP      SMPPConfig `toml:"smpp"`
+	MM1       MM1Config  `toml:"mm1"`
 }
 
 // SMTPConfig is the MM4 ingress.
@@ -36,9 +39,29 @@ type SMTPConfig struct {
 	DataTimeout      duration `toml:"data_timeout"`
 }
 
-// HTTPConfig is the HTTP listener (health now; retrieval comes with MM1).
+// HTTPConfig is the HTTP listener: handset retrieval (MM1) and health.
 type HTTPConfig struct {
-	Listen string `toml:"listen"`
+	Listen    string `toml:"listen"`
+	PublicURL string `toml:"public_url"` // base of Content-Location; "" = http://<local_host>:<port of listen>
+}
+
+// SMPPConfig is the SMS link that carries WAP Push notifications.
+type SMPPConfig struct {
+	Address          string `toml:"address"` // host:port of the SMSC; "" = no SMS link
+	SystemID         string `toml:"system_id"`
+	Password         string `toml:"password"`
+	SystemType       string `toml:"system_type"`
+	SourceAddr       string `toml:"source_addr"`
+	SubmitsPerSecond int    `toml:"max_submits_per_second"`
+}
+
+// MM1Config is delivery to handsets.
+type MM1Config struct {
+	LocalNumbers     []string `toml:"local_numbers"`  // NowSMS masks; empty = every number is local
+	MSISDNHeaders    []string `toml:"msisdn_headers"` // set by the WAP gateway; checked against the recipient
+	RetainDays       int      `toml:"retain_days"`
+	RenotifyAfter    duration `toml:"renotify_after"`
+	MaxNotifications int      `toml:"max_notifications"`
 }
 
 func defaultConfig() Config {
@@ -57,7 +80,25 @@ func defaultConfig() Config {
 			DataTimeout:      duration(10 * time.Minute),
 		},
 		HTTP: HTTPConfig{Listen: "127.0.0.1:8080"},
+		SMPP: SMPPConfig{SourceAddr: "MMSC", SubmitsPerSecond: 100},
+		MM1: MM1Config{
+			LocalNumbers:     []string{},
+			MSISDNHeaders:    []string{"X-MSISDN", "X-WAP-Network-Client-MSISDN", "X-Nokia-msisdn"},
+			RetainDays:       15,
+			RenotifyAfter:    duration(time.Hour),
+			MaxNotifications: 3,
+		},
 	}
+}
+
+// publicURL is the base of every URL handed to a handset, without a
+// trailing slash.
+func (c Config) publicURL() string {
+	if c.HTTP.PublicURL != "" {
+		return strings.TrimRight(c.HTTP.PublicURL, "/")
+	}
+	_, port, _ := net.SplitHostPort(c.HTTP.Listen)
+	return "http://" + net.JoinHostPort(c.LocalHost, port)
 }
 
 // duration reads "90s", "5m" from TOML.
@@ -159,6 +200,29 @@ func (c Config) problems() []error {
 	positive("smtp.auth_failures_per_minute", int64(c.SMTP.AuthFailureLimit))
 	positive("smtp.read_timeout", int64(c.SMTP.ReadTimeout))
 	positive("smtp.data_timeout", int64(c.SMTP.DataTimeout))
+	checkListen("smpp.address", c.SMPP.Address, false)
+	if c.SMPP.SourceAddr == "" {
+		add("smpp.source_addr is empty")
+	}
+	positive("smpp.max_submits_per_second", int64(c.SMPP.SubmitsPerSecond))
+	if c.HTTP.PublicURL != "" {
+		if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("http.public_url %q is not an http:// or https:// URL", c.HTTP.PublicURL)
+		}
+	}
+	for _, m := range c.MM1.LocalNumbers {
+		if strings.Contains(m, ",") || strings.TrimSpace(m) == "" {
+			add("mm1.local_numbers: %q: give one mask per list item, like [\"+44*\", \"+4477*\"]", m)
+		}
+	}
+	for _, h := range c.MM1.MSISDNHeaders {
+		if h == "" || strings.ContainsAny(h, " :\t") {
+			add("mm1.msisdn_headers: %q is not a header name", h)
+		}
+	}
+	positive("mm1.retain_days", int64(c.MM1.RetainDays))
+	positive("mm1.renotify_after", int64(c.MM1.RenotifyAfter))
+	positive("mm1.max_notifications", int64(c.MM1.MaxNotifications))
 	return ps
 }
 

@@ -60,7 +60,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		ReadTimeout:     time.Duration(cfg.SMTP.ReadTimeout),
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
-	}, accounts{st}, relay.New(st, time.Now), log)
+	}, accounts{st}, relay.New(st, relay.Config{}), log)
 
 	errc := make(chan error, 3)
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)

@@ -27,3 +27,24 @@ func NewMessageID(now time.Time) MessageID {
 	}
 	return MessageID(strings.ToLower(idEncoding.EncodeToString(b[:])))
 }
+
+// NewToken returns a retrieval token: 128 random bits in 26 characters of
+// the same alphabet, so that a Content-Location cannot be guessed.
+func NewToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("mms: crypto/rand failed: " + err.Error())
+	}
+	return strings.ToLower(idEncoding.EncodeToString(b[:]))
+}
+
+// NewTransactionID returns the X-Mms-Transaction-ID of a notification:
+// 16 characters (80 random bits), short enough for one SMS segment's worth
+// of headers and unique enough to find the recipient by it alone.
+func NewTransactionID() string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("mms: crypto/rand failed: " + err.Error())
+	}
+	return strings.ToLower(idEncoding.EncodeToString(b[:]))
+}

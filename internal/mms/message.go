@@ -36,6 +36,7 @@ type Message struct {
 
 	ContentType string // top-level media type with its parameters, e.g. multipart/related; start=...
 	Parts       []Part
+	ContentSize int64  // total of the parts' decoded sizes; set when a message is loaded
 	Raw         []byte // the message exactly as received after DATA
 }
 
@@ -52,4 +53,16 @@ type Part struct {
 type Recipient struct {
 	Address string // phone number, "+447778889999"
 	Route   Route
+
+	// State is where the recipient stands; "" on a new message means
+	// queued. Routing may end a recipient at once (failed, "no route").
+	State     State
+	LastError string
+
+	// Token and TransactionID identify an MM1 recipient to its handset:
+	// the token is the last element of the Content-Location it fetches,
+	// the transaction ID what its notify-response and acknowledgement
+	// quote. Both are empty for other routes.
+	Token         string
+	TransactionID string
 }

@@ -23,4 +23,15 @@ type Route string
 const (
 	RouteMM1     Route = "mm1"
 	RouteWAPPush Route = "wappush"
+	RouteNone    Route = "none" // no way to reach the recipient; it is failed at once
 )
+
+// Final reports whether s ends a recipient's delivery: nothing more will be
+// attempted and no handset answer changes it.
+func (s State) Final() bool {
+	switch s {
+	case StateQueued, StateNotified, StateDeferred:
+		return false
+	}
+	return true
+}

@@ -16,42 +16,90 @@ type Store interface {
 	Accept(ctx context.Context, m *mms.Message) error
 }
 
+// Config is the relay's policy for new messages.
+type Config struct {
+	// LocalNumbers are the subscribers this MMSC delivers to over MM1
+	// (NowSMS masks, "+44*,+4477*"). Empty means every number is local.
+	LocalNumbers mms.Masks
+	// Retain is how long a message is kept for its recipients: its
+	// expiry when the sender gave none, and the most the sender may ask.
+	Retain time.Duration
+	// Now reads the clock; nil means time.Now.
+	Now func() time.Time
+	// Wake, if set, is called once a message is stored, so that its
+	// delivery starts at once instead of at the queue's next look.
+	Wake func()
+}
+
+// DefaultRetain is NowSMS's default retention (DataRetainDays=15).
+const DefaultRetain = 15 * 24 * time.Hour
+
 // Relay accepts messages for delivery.
 type Relay struct {
 	store Store
-	now   func() time.Time
+	cfg   Config
 }
 
-// New returns a Relay that stores through store and reads time from now.
-func New(store Store, now func() time.Time) *Relay {
-	if now == nil {
-		now = time.Now
+// New returns a Relay that stores through store under cfg.
+func New(store Store, cfg Config) *Relay {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	return &Relay{store: store, now: now}
+	if cfg.Retain <= 0 {
+		cfg.Retain = DefaultRetain
+	}
+	return &Relay{store: store, cfg: cfg}
 }
 
-// Submit routes every recipient of m, gives m its ID and receipt time, and
-// stores it. When it returns nil the message is durable.
+// Submit routes every recipient of m, gives m its ID, receipt time and
+// expiry, and stores it. When it returns nil the message is durable.
 func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, error) {
 	if len(m.Recipients) == 0 {
 		return "", mms.Permanent(errors.New("relay: message has no recipients"))
 	}
-	m.Received = r.now()
+	m.Received = r.cfg.Now()
 	m.ID = mms.NewMessageID(m.Received)
+	m.Expiry = expiry(m.Expiry, m.Received, r.cfg.Retain)
 	for i := range m.Recipients {
-		m.Recipients[i].Route = route(m.Recipients[i])
+		r.route(&m.Recipients[i])
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("relay: accept %s: %w", m.ID, err)
 	}
+	if r.cfg.Wake != nil {
+		r.cfg.Wake()
+	}
 	return m.ID, nil
 }
 
-// route keeps a route the sender chose by address form and sends the rest
-// to local handsets.
-func route(rc mms.Recipient) mms.Route {
-	if rc.Route != "" {
-		return rc.Route
+// expiry is when a message received at received stops being offered: the
+// sender's expiry if it gave one within retention, else the end of
+// retention. Content is not kept past retention, so a longer expiry
+// would promise what the MMSC cannot keep.
+func expiry(asked, received time.Time, retain time.Duration) time.Time {
+	end := received.Add(retain)
+	if asked.IsZero() || asked.After(end) {
+		return end
 	}
-	return mms.RouteMM1
+	return asked
+}
+
+// route keeps a route the sender chose by address form (Multimedia WAP
+// Push), sends local numbers to their handsets over MM1, and ends every
+// other recipient: routes to peer MMSCs come later and plug in here.
+// Recipients that will fetch content get a token; MM1 recipients also a
+// Transaction-ID for their notification.
+func (r *Relay) route(rc *mms.Recipient) {
+	switch {
+	case rc.Route != "":
+	case len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address):
+		rc.Route = mms.RouteMM1
+	default:
+		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
+		return
+	}
+	rc.Token = mms.NewToken()
+	if rc.Route == mms.RouteMM1 {
+		rc.TransactionID = mms.NewTransactionID()
+	}
 }

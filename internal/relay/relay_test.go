@@ -19,7 +19,7 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	r := relay.New(st, func() time.Time { return now })
+	r := relay.New(st, relay.Config{Now: func() time.Time { return now }})
 
 	m := &mms.Message{
 		VASP: "acme", Raw: []byte("Subject: x\r\n\r\nhi\r\n"),
@@ -39,9 +39,21 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []mms.Recipient{{Address: "+447700900001", Route: mms.RouteMM1}, {Address: "+447700900002", Route: mms.RouteWAPPush}}
-	if len(got.Recipients) != 2 || got.Recipients[0] != want[0] || got.Recipients[1] != want[1] {
-		t.Errorf("stored recipients %+v, want %+v", got.Recipients, want)
+	want := []mms.Recipient{
+		{Address: "+447700900001", Route: mms.RouteMM1, State: mms.StateQueued},
+		{Address: "+447700900002", Route: mms.RouteWAPPush, State: mms.StateQueued},
+	}
+	for i, rc := range got.Recipients {
+		if len(rc.Token) != 26 || (rc.Route == mms.RouteMM1) != (len(rc.TransactionID) == 16) {
+			t.Errorf("recipient %d: token %q, transaction ID %q; want a token, and a transaction ID for mm1 only", i, rc.Token, rc.TransactionID)
+		}
+		rc.Token, rc.TransactionID = "", ""
+		if i >= len(want) || rc != want[i] {
+			t.Errorf("stored recipient %d: %+v, want %+v", i, rc, want)
+		}
+	}
+	if !got.Expiry.Equal(now.Add(relay.DefaultRetain)) {
+		t.Errorf("expiry %v, want the end of retention %v", got.Expiry, now.Add(relay.DefaultRetain))
 	}
 
 	// No recipients is the caller's mistake, refused before the store.
@@ -51,7 +63,7 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 	}
 	// A closed store is a temporary failure.
 	st.Close()
-	_, err = r.Submit(context.Background(), &mms.Message{Recipients: want[:1]})
+	_, err = r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 	if err == nil || mms.IsPermanent(err) {
 		t.Errorf("submit to a closed store: %v, want a temporary error", err)
 	}

@@ -88,7 +88,10 @@ func TestSeedDialog(t *testing.T) {
 	}{
 		{"vasp", msg.VASP, "test"},
 		{"envelope from", msg.EnvelopeFrom, "+447779998888/TYPE=PLMN@mms.example.net"},
-		{"recipients", msg.Recipients, []mms.Recipient{{Address: "+447778889999", Route: mms.RouteMM1}}},
+		{"recipients", len(msg.Recipients), 1},
+		{"recipient", msg.Recipients[0].Address, "+447778889999"},
+		{"route", msg.Recipients[0].Route, mms.RouteMM1},
+		{"state", msg.Recipients[0].State, mms.StateQueued},
 		{"transaction id", msg.TransactionID, "60755231.94578772@mmsc"},
 		{"mm4 message id", msg.MM4MessageID, "148478240@mmsc.hub"},
 		{"ack request", msg.AckRequest, true},

@@ -57,7 +57,7 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	srv := smtpd.New(cfg, storeAccounts{st}, relay.New(st, time.Now), log)
+	srv := smtpd.New(cfg, storeAccounts{st}, relay.New(st, relay.Config{}), log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -136,8 +136,8 @@ func TestTwoStoresOneDatabase(t *testing.T) {
 	if err := cli.Accept(ctx, m); err != nil {
 		t.Fatalf("cli Accept: %v", err)
 	}
-	if got, err := server.Message(ctx, m.ID); err != nil || !reflect.DeepEqual(got, m) {
-		t.Errorf("server Message of cli's message: %v, equal %v", err, reflect.DeepEqual(got, m))
+	if got, err := server.Message(ctx, m.ID); err != nil || !reflect.DeepEqual(got, stored(m)) {
+		t.Errorf("server Message of cli's message: %v, equal %v", err, reflect.DeepEqual(got, stored(m)))
 	}
 	leased, err := cli.Lease(ctx, "cli", t0, time.Minute, 5)
 	if err != nil || len(leased) != 5 {

@@ -24,6 +24,9 @@ func benchMessage() (next func() *mms.Message, size int64) {
 		m := *proto
 		m.Received = time.Now()
 		m.ID = mms.NewMessageID(m.Received)
+		// Each recipient has its own token and transaction ID, as relay gives.
+		m.Recipients = []mms.Recipient{{Address: proto.Recipients[0].Address, Route: mms.RouteMM1,
+			Token: mms.NewToken(), TransactionID: mms.NewTransactionID()}}
 		return &m
 	}, size
 }

@@ -3,9 +3,11 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -25,6 +27,18 @@ type Delivery struct {
 	LeaseExpires time.Time // zero when not leased
 	LastError    string
 	Updated      time.Time
+
+	Token         string // MM1: the last element of the Content-Location
+	TransactionID string // MM1: what the handset's answers quote
+	Notifications int    // MM1: notifications that reached the SMSC
+}
+
+// Outcome is what an attempt made of a leased delivery.
+type Outcome struct {
+	State     mms.State
+	Next      time.Time // when the row is due again (a retry, a re-notification, its expiry)
+	LastError string    // "" for none
+	Notified  bool      // a notification reached the SMSC: count it
 }
 
 // leasableStates are the states in which a delivery still has work to do
@@ -36,34 +50,83 @@ const leasableStates = `'` + string(mms.StateQueued) + `', '` + string(mms.State
 
 const (
 	deliveryColumns = `id, message_id, address, route, state, attempts, next_attempt_at, lease_owner,
-	lease_expires, last_error, updated`
+	lease_expires, last_error, updated, token, transaction_id, notifications`
 
 	// The outer condition repeats "no live lease" so that the statement stays
 	// safe where the inner SELECT is not isolated from a concurrent UPDATE
 	// (PostgreSQL READ COMMITTED re-checks only the outer WHERE; that
 	// backend may add FOR UPDATE SKIP LOCKED to the inner SELECT). On SQLite
 	// the write lock serializes leases anyway.
-	leaseSQL = `UPDATE deliveries
+	// A handset's answer can make a row final while the queue holds it:
+	// the release then keeps the handset's state and error.
+	releaseSQL = `UPDATE deliveries
+SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
+	last_error = CASE WHEN state IN (` + leasableStates + `) THEN $3 ELSE last_error END,
+	next_attempt_at = $2, notifications = notifications + $7, updated = $4, lease_owner = '', lease_expires = 0
+WHERE id = $5 AND lease_owner = $6`
+
+	deliveryByTokenSQL = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE token = $1`
+
+	deliveryByTransactionSQL = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE transaction_id = $1`
+
+	// A handset's answer moves a row that still has work; a final row
+	// stays as it is (the first final word counts).
+	answerSQL = `UPDATE deliveries SET state = $1, next_attempt_at = $2, last_error = $3, updated = $4
+WHERE id = $5 AND state IN (` + leasableStates + `)`
+
+	insertReadReportSQL = `INSERT INTO read_reports (message_id, address, status, at, received)
+SELECT id, $2, $3, $4, $5 FROM messages WHERE id = $1`
+)
+
+// nextDueSQL returns the statement for the earliest time a row on routes
+// can be leased: when it is due, or when its live lease runs out.
+func nextDueSQL(routes int) string {
+	only := ""
+	if routes > 0 {
+		ps := make([]string, routes)
+		for i := range ps {
+			ps[i] = fmt.Sprintf("$%d", 1+i)
+		}
+		only = " AND route IN (" + strings.Join(ps, ", ") + ")"
+	}
+	return `SELECT MIN(CASE WHEN lease_expires > next_attempt_at THEN lease_expires ELSE next_attempt_at END)
+FROM deliveries WHERE state IN (` + leasableStates + `)` + only
+}
+
+// leaseSQL returns the lease statement for routes (none: every route).
+//
+// The outer condition repeats "no live lease" so that the statement stays
+// safe where the inner SELECT is not isolated from a concurrent UPDATE
+// (PostgreSQL READ COMMITTED re-checks only the outer WHERE; that backend
+// may add FOR UPDATE SKIP LOCKED to the inner SELECT). On SQLite the write
+// lock serializes leases anyway.
+func leaseSQL(routes int) string {
+	only := ""
+	if routes > 0 {
+		ps := make([]string, routes)
+		for i := range ps {
+			ps[i] = fmt.Sprintf("$%d", 5+i)
+		}
+		only = " AND route IN (" + strings.Join(ps, ", ") + ")"
+	}
+	return `UPDATE deliveries
 SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
 WHERE id IN (
 	SELECT id FROM deliveries
-	WHERE state IN (` + leasableStates + `) AND next_attempt_at <= $3 AND lease_expires <= $3
+	WHERE state IN (` + leasableStates + `) AND next_attempt_at <= $3 AND lease_expires <= $3` + only + `
 	ORDER BY next_attempt_at, id
 	LIMIT $4)
 AND lease_expires <= $3
 RETURNING ` + deliveryColumns
-
-	releaseSQL = `UPDATE deliveries
-SET state = $1, next_attempt_at = $2, last_error = $3, updated = $4, lease_owner = '', lease_expires = 0
-WHERE id = $5 AND lease_owner = $6`
-)
+}
 
 // Lease claims up to limit deliveries that are due (next_attempt_at <= now),
 // in a state with work left, and not under a live lease (lease_expires <=
 // now). Each gets owner's lease until now+leaseFor and one more attempt; the
 // rows are returned oldest due first. Two Lease calls never return the same
-// row while its lease lives, in this process or another.
-func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int) ([]Delivery, error) {
+// row while its lease lives, in this process or another. With routes, only
+// rows on those routes are leased: a node leases what it can deliver.
+func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]Delivery, error) {
 	if owner == "" {
 		return nil, errors.New("store: lease: empty owner")
 	}
@@ -75,7 +138,11 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 	}
 	var leased []Delivery
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		rows, err := b.query(leaseSQL, owner, millis(now.Add(leaseFor)), millis(now), limit)
+		args := []any{owner, millis(now.Add(leaseFor)), millis(now), limit}
+		for _, r := range routes {
+			args = append(args, string(r))
+		}
+		rows, err := b.query(leaseSQL(len(routes)), args...)
 		if err != nil {
 			return err
 		}
@@ -107,20 +174,107 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 	return leased, nil
 }
 
-// Release ends the lease owner holds on delivery id and records the outcome:
-// the new state, when to try next, the last error (empty for none). It is
-// ErrNotFound if the row is not leased by owner. A lease that has run out
-// but that nobody else has taken can still be released: the attempt did
-// happen, and refusing its outcome would only cause a needless repeat.
-func (s *SQLite) Release(ctx context.Context, id int64, owner string, state mms.State, next time.Time, lastError string, now time.Time) error {
+// NextDue returns the earliest time a row on routes (none: any route) can
+// be leased, and false if no row has work left.
+func (s *SQLite) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error) {
+	args := make([]any, len(routes))
+	for i, r := range routes {
+		args[i] = string(r)
+	}
+	var due sql.NullInt64
+	if err := s.read.QueryRowContext(ctx, nextDueSQL(len(routes)), args...).Scan(&due); err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
+	}
+	if !due.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMillis(due.Int64), true, nil
+}
+
+// Release ends the lease owner holds on delivery id and records the outcome
+// of the attempt. It is ErrNotFound if the row is not leased by owner. A
+// lease that has run out but that nobody else has taken can still be
+// released: the attempt did happen, and refusing its outcome would only
+// cause a needless repeat. If a handset's answer made the row final in the
+// meantime, that state stands.
+func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome, now time.Time) error {
 	if owner == "" {
 		return fmt.Errorf("store: release delivery %d: %w", id, ErrNotFound)
 	}
+	notified := 0
+	if o.Notified {
+		notified = 1
+	}
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		return b.execOne(releaseSQL, string(state), millis(next), lastError, millis(now), id, owner)
+		return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified)
 	})
 	if err != nil {
 		return fmt.Errorf("store: release delivery %d for %s: %w", id, owner, err)
+	}
+	return nil
+}
+
+// DeliveryByToken finds the recipient whose Content-Location ends in
+// token. ErrNotFound if there is none.
+func (s *SQLite) DeliveryByToken(ctx context.Context, token string) (Delivery, error) {
+	if token == "" { // rows of other routes have none
+		return Delivery{}, fmt.Errorf("store: delivery by token: %w", ErrNotFound)
+	}
+	d, err := scanDelivery(s.read.QueryRowContext(ctx, deliveryByTokenSQL, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: delivery by token: %w", err)
+	}
+	return d, nil
+}
+
+// Answer records a handset's word on a recipient: its new state, when the
+// queue should next look at it (a deferred message: its expiry), and a
+// reason. A row that is already final keeps its state; Answer reports
+// whether it changed the row.
+func (s *SQLite) Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error) {
+	var changed bool
+	err := s.w.do(ctx, 0, func(b *batch) error {
+		res, err := b.exec(answerSQL, string(state), millis(next), reason, millis(now), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: answer for delivery %d: %w", id, err)
+	}
+	return changed, nil
+}
+
+// DeliveryByTransaction finds the recipient whose notification carried
+// the Transaction-ID tid. ErrNotFound if there is none.
+func (s *SQLite) DeliveryByTransaction(ctx context.Context, tid string) (Delivery, error) {
+	if tid == "" {
+		return Delivery{}, fmt.Errorf("store: delivery by transaction: %w", ErrNotFound)
+	}
+	d, err := scanDelivery(s.read.QueryRowContext(ctx, deliveryByTransactionSQL, tid))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: delivery by transaction: %w", err)
+	}
+	return d, nil
+}
+
+// ReadReport records that address read (or deleted unread) message id, as
+// its handset reported at time at. ErrNotFound if there is no such message.
+func (s *SQLite) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
+	err := s.w.do(ctx, 0, func(b *batch) error {
+		return b.execOne(insertReadReportSQL, string(id), address, status, millis(at), millis(now))
+	})
+	if err != nil {
+		return fmt.Errorf("store: read report for %s: %w", id, err)
 	}
 	return nil
 }
@@ -134,7 +288,7 @@ func scanDelivery(r scanner) (Delivery, error) {
 		nextAttempt, leaseExpires, updated int64
 	)
 	err := r.Scan(&d.ID, &d.MessageID, &d.Address, &route, &state, &d.Attempts, &nextAttempt,
-		&d.LeaseOwner, &leaseExpires, &d.LastError, &updated)
+		&d.LeaseOwner, &leaseExpires, &d.LastError, &updated, &d.Token, &d.TransactionID, &d.Notifications)
 	if err != nil {
 		return Delivery{}, err
 	}

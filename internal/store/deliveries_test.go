@@ -133,7 +133,7 @@ func TestRelease(t *testing.T) {
 		{"owner", id, "q2", nil},
 		{"owner again", id, "q2", ErrNotFound},
 	} {
-		err := s.Release(ctx, tt.id, tt.owner, mms.StateDeferred, next, "temporary: busy", now)
+		err := s.Release(ctx, tt.id, tt.owner, Outcome{State: mms.StateDeferred, Next: next, LastError: "temporary: busy"}, now)
 		if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
 		}
@@ -165,7 +165,7 @@ func TestRelease(t *testing.T) {
 		t.Fatalf("deferred row not leased when due: %v, %v", ids(l2), err)
 	}
 	// Final: never again.
-	if err := s.Release(ctx, id, "q3", mms.StateRetrieved, next, "", next); err != nil {
+	if err := s.Release(ctx, id, "q3", Outcome{State: mms.StateRetrieved, Next: next}, next); err != nil {
 		t.Fatal(err)
 	}
 	if l, _ := s.Lease(ctx, "q4", next.Add(24*time.Hour), time.Minute, 10); slices.Contains(ids(l), id) {

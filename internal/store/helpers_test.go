@@ -41,11 +41,14 @@ func testID() mms.MessageID {
 // fullMessage sets every field of mms.Message to something distinctive.
 func fullMessage(id mms.MessageID, received time.Time) *mms.Message {
 	return &mms.Message{
-		ID:               id,
-		VASP:             "vasp1",
-		Received:         received,
-		EnvelopeFrom:     "+447700900123/TYPE=PLMN@mms.example.net",
-		Recipients:       []mms.Recipient{{Address: "+447700900456", Route: mms.RouteMM1}, {Address: "+447700900789", Route: mms.RouteWAPPush}},
+		ID:           id,
+		VASP:         "vasp1",
+		Received:     received,
+		EnvelopeFrom: "+447700900123/TYPE=PLMN@mms.example.net",
+		Recipients: []mms.Recipient{
+			{Address: "+447700900456", Route: mms.RouteMM1, State: mms.StateQueued, Token: "tok-" + string(id), TransactionID: "tid-" + string(id)},
+			{Address: "+447700900789", Route: mms.RouteWAPPush, State: mms.StateQueued},
+		},
 		MessageType:      "MM4_forward.REQ",
 		MMSVersion:       "6.3.0",
 		TransactionID:    "tx-" + string(id),
@@ -71,7 +74,8 @@ func fullMessage(id mms.MessageID, received time.Time) *mms.Message {
 			{ContentType: "text/plain; charset=utf-8", Name: "t.txt", ContentLocation: "t.txt", ContentID: "<t>", Data: []byte("hello\x00 ✓")},
 			{ContentType: "image/jpeg", Name: "p.jpg", ContentLocation: "p.jpg", ContentID: "<p>", Data: bytes.Repeat([]byte{0xff, 0xd8, 0, 1}, 2000)},
 		},
-		Raw: []byte("X-Mms-Message-Type: MM4_forward.REQ\r\n\r\nbody " + string(id)),
+		Raw:         []byte("X-Mms-Message-Type: MM4_forward.REQ\r\n\r\nbody " + string(id)),
+		ContentSize: 13 + 11 + 8000,
 	}
 }
 
@@ -88,5 +92,23 @@ func sizedMessage(id mms.MessageID, received time.Time, rawSize, partSize int) *
 		{ContentType: "text/plain; charset=utf-8", Name: "t.txt", ContentID: "<t>", Data: []byte("Hello from the benchmark")},
 		{ContentType: "image/jpeg", Name: "p.jpg", ContentID: "<p>", Data: pic},
 	}
+	m.ContentSize = int64(len(m.Parts[0].Data) + partSize)
 	return m
+}
+
+// stored is m as the store gives it back: recipients without a state are
+// queued, and ContentSize is the total of the parts.
+func stored(m *mms.Message) *mms.Message {
+	c := *m
+	c.Recipients = append([]mms.Recipient(nil), m.Recipients...)
+	for i := range c.Recipients {
+		if c.Recipients[i].State == "" {
+			c.Recipients[i].State = mms.StateQueued
+		}
+	}
+	c.ContentSize = 0
+	for _, p := range m.Parts {
+		c.ContentSize += int64(len(p.Data))
+	}
+	return &c
 }

@@ -25,8 +25,8 @@ ON CONFLICT (id) DO NOTHING`
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
 	insertDeliverySQL = `INSERT INTO deliveries (message_id, address, route, state, attempts, next_attempt_at,
-	lease_owner, lease_expires, last_error, updated)
-VALUES ($1, $2, $3, $4, 0, $5, '', 0, '', $6)`
+	lease_owner, lease_expires, last_error, updated, token, transaction_id)
+VALUES ($1, $2, $3, $4, 0, $5, '', 0, $6, $7, $8, $9)`
 
 	selectMessageSQL = `SELECT vasp, received, envelope_from, message_type, mms_version, transaction_id,
 	mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date, message_class,
@@ -37,7 +37,10 @@ FROM messages WHERE id = $1`
 	selectPartsSQL = `SELECT content_type, name, content_location, content_id, data, data_ref
 FROM parts WHERE message_id = $1 ORDER BY idx`
 
-	selectRecipientsSQL = `SELECT address, route FROM deliveries WHERE message_id = $1 ORDER BY id`
+	selectRecipientsSQL = `SELECT address, route, state, last_error, token, transaction_id
+FROM deliveries WHERE message_id = $1 ORDER BY id`
+
+	selectContentSizeSQL = `SELECT COALESCE(SUM(size), 0) FROM parts WHERE message_id = $1`
 )
 
 // acceptRows is a message turned into statement arguments. It is built by
@@ -83,8 +86,13 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 	// The first attempt is due at once; "now" is when the message arrived.
 	due := millis(m.Received)
 	for _, rc := range m.Recipients {
+		state := rc.State
+		if state == "" {
+			state = mms.StateQueued
+		}
 		r.deliveries = append(r.deliveries, []any{
-			string(m.ID), rc.Address, string(rc.Route), string(mms.StateQueued), due, due,
+			string(m.ID), rc.Address, string(rc.Route), string(state), due, rc.LastError, due,
+			rc.Token, rc.TransactionID,
 		})
 	}
 	return r, nil
@@ -124,7 +132,8 @@ func (r *acceptRows) write(b *batch, refs []string) error {
 
 // Accept stores the message (all fields of mms.Message incl. Raw), its parts
 // (with size and sha256 of Data) and one delivery row per m.Recipients
-// (state "queued", attempts 0, next_attempt_at = m.Received, no lease) in
+// (the recipient's state, "queued" if unset, with its last error, token and
+// transaction ID; attempts 0, next_attempt_at = m.Received, no lease) in
 // ONE transaction. It returns nil only after that transaction is committed
 // and synced to disk. m.ID must be set; a duplicate ID is ErrExists. It
 // honours ctx cancellation while waiting for the writer (returning
@@ -152,14 +161,29 @@ func (s *SQLite) Message(ctx context.Context, id mms.MessageID) (*mms.Message, e
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	m, err := s.loadMessage(ctx, tx, id)
+	m, err := s.loadMessage(ctx, tx, id, true)
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	return m, nil
 }
 
-func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) (*mms.Message, error) {
+// Head loads a message like Message but without its content: no Raw and
+// no Parts, only ContentSize. It is what a notification needs.
+func (s *SQLite) Head(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	m, err := s.loadMessage(ctx, tx, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	return m, nil
+}
+
+func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, content bool) (*mms.Message, error) {
 	m := &mms.Message{ID: id}
 	var (
 		received, date, expiry     int64
@@ -180,58 +204,69 @@ func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID) 
 	}
 	m.Received, m.Date, m.Expiry = fromMillis(received), fromMillis(date), fromMillis(expiry)
 	m.AckRequest, m.DeliveryReport, m.ReadReply, m.SenderHidden = ack != 0, report != 0, reply != 0, hidden != 0
-	if m.Raw, err = s.blob(m.Raw, rawRef); err != nil {
-		return nil, fmt.Errorf("raw: %w", err)
-	}
 	if m.To, err = fromList(to); err != nil {
 		return nil, err
 	}
 	if m.Cc, err = fromList(cc); err != nil {
 		return nil, err
 	}
-
-	rows, err := tx.QueryContext(ctx, selectPartsSQL, string(id))
-	if err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
-	}
-	for rows.Next() {
-		var p mms.Part
-		var ref string
-		if err := rows.Scan(&p.ContentType, &p.Name, &p.ContentLocation, &p.ContentID, &p.Data, &ref); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("parts: %w", err)
+	if content {
+		if m.Raw, err = s.blob(m.Raw, rawRef); err != nil {
+			return nil, fmt.Errorf("raw: %w", err)
 		}
-		if p.Data, err = s.blob(p.Data, ref); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("part %d: %w", len(m.Parts), err)
+		if err := s.loadParts(ctx, tx, m); err != nil {
+			return nil, err
 		}
-		m.Parts = append(m.Parts, p)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("parts: %w", err)
+	} else {
+		m.Raw = nil
+		if err := tx.QueryRowContext(ctx, selectContentSizeSQL, string(id)).Scan(&m.ContentSize); err != nil {
+			return nil, fmt.Errorf("content size: %w", err)
+		}
 	}
 
-	rows, err = tx.QueryContext(ctx, selectRecipientsSQL, string(id))
+	rows, err := tx.QueryContext(ctx, selectRecipientsSQL, string(id))
 	if err != nil {
 		return nil, fmt.Errorf("recipients: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var rc mms.Recipient
-		var route string
-		if err := rows.Scan(&rc.Address, &route); err != nil {
+		var route, state string
+		if err := rows.Scan(&rc.Address, &route, &state, &rc.LastError, &rc.Token, &rc.TransactionID); err != nil {
 			return nil, fmt.Errorf("recipients: %w", err)
 		}
-		rc.Route = mms.Route(route)
+		rc.Route, rc.State = mms.Route(route), mms.State(state)
 		m.Recipients = append(m.Recipients, rc)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("recipients: %w", err)
 	}
 	return m, nil
+}
+
+// loadParts reads m's parts with their data.
+func (s *SQLite) loadParts(ctx context.Context, tx *sql.Tx, m *mms.Message) error {
+	rows, err := tx.QueryContext(ctx, selectPartsSQL, string(m.ID))
+	if err != nil {
+		return fmt.Errorf("parts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p mms.Part
+		var ref string
+		if err := rows.Scan(&p.ContentType, &p.Name, &p.ContentLocation, &p.ContentID, &p.Data, &ref); err != nil {
+			return fmt.Errorf("parts: %w", err)
+		}
+		if p.Data, err = s.blob(p.Data, ref); err != nil {
+			return fmt.Errorf("part %d: %w", len(m.Parts), err)
+		}
+		m.ContentSize += int64(len(p.Data))
+		m.Parts = append(m.Parts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("parts: %w", err)
+	}
+	return nil
 }
 
 // blob returns content stored inline, or read from the content log when ref

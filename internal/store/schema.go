@@ -91,6 +91,27 @@ CREATE INDEX deliveries_message ON deliveries (message_id);
 ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
 `,
+	// 3: MM1 delivery. A handset finds its recipient row by the token in
+	// the Content-Location it fetches and by the Transaction-ID its answers
+	// quote; notifications counts the pushes that reached the SMSC. Read
+	// reports from handsets (m-read-rec-ind) wait in read_reports for the
+	// path that reports them to the originator.
+	`
+ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
+CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
+CREATE TABLE read_reports (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address    TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	received   BIGINT NOT NULL
+);
+CREATE INDEX read_reports_message ON read_reports (message_id);
+`,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -169,6 +190,27 @@ CREATE INDEX deliveries_message ON deliveries (message_id);
 	`
 ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
+`,
+	// 3: MM1 delivery. A handset finds its recipient row by the token in
+	// the Content-Location it fetches and by the Transaction-ID its answers
+	// quote; notifications counts the pushes that reached the SMSC. Read
+	// reports from handsets (m-read-rec-ind) wait in read_reports for the
+	// path that reports them to the originator.
+	`
+ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
+CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
+CREATE TABLE read_reports (
+	id         BIGSERIAL PRIMARY KEY,
+	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address    TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	received   BIGINT NOT NULL
+);
+CREATE INDEX read_reports_message ON read_reports (message_id);
 `,
 }
 

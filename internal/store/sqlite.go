@@ -88,7 +88,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *SQLite, 
 	s.ckpt = newCheckpointer(s.ckptDB, log)
 	s.w, err = newWriter(ctx, s.write, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
-		leaseSQL, releaseSQL,
+		leaseSQL(0), leaseSQL(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
 	if err != nil {
 		return nil, err

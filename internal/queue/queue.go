@@ -1,0 +1,168 @@
+package queue
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// Store is where the work lives.
+type Store interface {
+	Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]store.Delivery, error)
+	Release(ctx context.Context, id int64, owner string, o store.Outcome, now time.Time) error
+	NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error)
+}
+
+// Handler runs one attempt and says what came of it. It must not block
+// past ctx.
+type Handler interface {
+	Attempt(ctx context.Context, d store.Delivery) store.Outcome
+}
+
+// Config says what a queue leases and how much at once.
+type Config struct {
+	Owner    string      // names this process's leases; must be unique among processes sharing the store
+	Routes   []mms.Route // the routes this queue delivers
+	LeaseFor time.Duration
+	Workers  int           // attempts in flight at once
+	MaxIdle  time.Duration // longest sleep without a wake or a due row
+	Now      func() time.Time
+}
+
+// Defaults of Config.
+const (
+	DefaultLeaseFor = 5 * time.Minute
+	DefaultWorkers  = 32
+	DefaultMaxIdle  = time.Minute
+	storeRetry      = time.Second // wait after the store failed to lease
+)
+
+// Queue runs delivery attempts as they fall due.
+type Queue struct {
+	store   Store
+	handler Handler
+	cfg     Config
+	log     *slog.Logger
+	wake    chan struct{}
+}
+
+// New returns a queue over st that runs attempts through h.
+func New(st Store, h Handler, cfg Config, log *slog.Logger) *Queue {
+	if cfg.LeaseFor <= 0 {
+		cfg.LeaseFor = DefaultLeaseFor
+	}
+	if cfg.Workers < 1 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.MaxIdle <= 0 {
+		cfg.MaxIdle = DefaultMaxIdle
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Queue{store: st, handler: h, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes the queue look for due work now. It never blocks: wakes that
+// arrive while one is pending are one wake.
+func (q *Queue) Wake() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run leases and runs attempts until ctx ends, then waits for the attempts
+// in flight and releases them with their outcomes.
+func (q *Queue) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	done := make(chan struct{}, q.cfg.Workers)
+	inflight := 0
+	for {
+		// Collect finished attempts without blocking.
+		for drained := false; !drained; {
+			select {
+			case <-done:
+				inflight--
+			default:
+				drained = true
+			}
+		}
+		free := q.cfg.Workers - inflight
+		leased := 0
+		if free > 0 {
+			ds, err := q.store.Lease(ctx, q.cfg.Owner, q.cfg.Now(), q.cfg.LeaseFor, free, q.cfg.Routes...)
+			if err != nil && ctx.Err() == nil {
+				q.log.Error("queue: lease failed", "err", err)
+				if !q.sleep(ctx, storeRetry, done, &inflight) {
+					return nil
+				}
+				continue
+			}
+			for _, d := range ds {
+				inflight++
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					q.attempt(ctx, d)
+					done <- struct{}{}
+				}()
+			}
+			leased = len(ds)
+			if leased == free {
+				continue // there may be more due
+			}
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := q.cfg.MaxIdle
+		if free > leased { // else only a finished attempt frees a worker
+			due, ok, err := q.store.NextDue(ctx, q.cfg.Routes...)
+			switch {
+			case err != nil:
+				q.log.Error("queue: next due", "err", err)
+				wait = storeRetry
+			case ok:
+				wait = min(max(due.Sub(q.cfg.Now()), 0), q.cfg.MaxIdle)
+			}
+		}
+		if !q.sleep(ctx, wait, done, &inflight) {
+			return nil
+		}
+	}
+}
+
+// sleep waits for wait, a wake, or a finished attempt; false if ctx ended.
+func (q *Queue) sleep(ctx context.Context, wait time.Duration, done <-chan struct{}, inflight *int) bool {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-q.wake:
+	case <-done:
+		*inflight--
+	case <-t.C:
+	}
+	return true
+}
+
+// attempt runs one attempt and records its outcome. The release outlives
+// ctx: an attempt that happened is recorded even during shutdown.
+func (q *Queue) attempt(ctx context.Context, d store.Delivery) {
+	o := q.handler.Attempt(ctx, d)
+	rctx := context.WithoutCancel(ctx)
+	if err := q.store.Release(rctx, d.ID, q.cfg.Owner, o, q.cfg.Now()); err != nil {
+		q.log.Error("queue: release failed; the row is retried after its lease",
+			"delivery", d.ID, "message", d.MessageID, "err", err)
+		return
+	}
+	q.log.Info("delivery attempt", "delivery", d.ID, "message", d.MessageID, "to", d.Address,
+		"route", d.Route, "state", o.State, "next", o.Next, "error", o.LastError)
+}

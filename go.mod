@@ -2,7 +2,11 @@ module github.com/mmsc-project/mmsc
 
 go 1.26.8
 
-require golang.org/x/crypto v0.59.0
+require (
+	github.com/linxGnu/gosmpp v0.3.1
+	golang.org/x/crypto v0.59.0
+	golang.org/x/time v0.16.0
+)
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
@@ -16,7 +20,6 @@ require (
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
-	golang.org/x/time v0.16.0 // indirect
 	modernc.org/libc v1.80.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect

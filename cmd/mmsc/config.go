@@ -92,12 +92,13 @@ func defaultConfig() Config {
 }
 
 // publicURL is the base of every URL handed to a handset, without a
-// trailing slash.
-func (c Config) publicURL() string {
+// trailing slash: http.public_url, else local_host at the port the HTTP
+// listener got.
+func (c Config) publicURL(listening net.Addr) string {
 	if c.HTTP.PublicURL != "" {
 		return strings.TrimRight(c.HTTP.PublicURL, "/")
 	}
-	_, port, _ := net.SplitHostPort(c.HTTP.Listen)
+	_, port, _ := net.SplitHostPort(listening.String())
 	return "http://" + net.JoinHostPort(c.LocalHost, port)
 }
 

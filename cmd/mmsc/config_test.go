@@ -41,7 +41,9 @@ func TestREADMEConfigIsTheDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(readme), "```toml\n")
+	// The reference is the first TOML block of the Configuration section.
+	_, section, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	_, rest, ok := strings.Cut(section, "```toml\n")
 	block, _, ok2 := strings.Cut(rest, "```")
 	if !ok || !ok2 {
 		t.Fatal("README has no ```toml block")

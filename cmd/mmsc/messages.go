@@ -34,12 +34,15 @@ type partJSON struct {
 }
 
 type recipientJSON struct {
-	Address   string    `json:"address"`
-	Route     string    `json:"route"`
-	State     string    `json:"state"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error"`
-	Updated   time.Time `json:"updated"`
+	Address       string     `json:"address"`
+	Route         string     `json:"route"`
+	State         string     `json:"state"`
+	Attempts      int        `json:"attempts"`
+	Notifications int        `json:"notifications"`
+	LastError     string     `json:"last_error"`
+	Updated       time.Time  `json:"updated"`
+	NextAttempt   *time.Time `json:"next_attempt,omitempty"` // only while the recipient has work left
+	Token         string     `json:"token,omitempty"`        // last element of the handset's Content-Location
 }
 
 func toJSON(s store.Summary) messageJSON {
@@ -53,7 +56,15 @@ func toJSON(s store.Summary) messageJSON {
 		m.Parts = append(m.Parts, partJSON{p.ContentType, p.Name, p.ContentID, p.Size, p.SHA256})
 	}
 	for _, d := range s.Recipients {
-		m.Recipients = append(m.Recipients, recipientJSON{d.Address, string(d.Route), string(d.State), d.Attempts, d.LastError, d.Updated.UTC()})
+		r := recipientJSON{
+			Address: d.Address, Route: string(d.Route), State: string(d.State), Attempts: d.Attempts,
+			Notifications: d.Notifications, LastError: d.LastError, Updated: d.Updated.UTC(), Token: d.Token,
+		}
+		if !d.State.Final() {
+			next := d.NextAttempt.UTC()
+			r.NextAttempt = &next
+		}
+		m.Recipients = append(m.Recipients, r)
 	}
 	return m
 }

@@ -8,12 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mm1"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/queue"
 	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/smpp"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/vasp"
+	"github.com/mmsc-project/mmsc/internal/wappush"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -49,6 +56,40 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
+
+	// Handsets are pointed at the HTTP listener, so it is bound first: with
+	// port 0 its real port goes into the URLs.
+	httpLn, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("http listen: %w", err)
+	}
+	defer httpLn.Close()
+	publicURL := cfg.publicURL(httpLn.Addr())
+
+	// Delivery runs in the background until the listeners have stopped:
+	// the SMS link, then the queue that uses it.
+	bg, stopBackground := context.WithCancel(context.Background())
+	var background sync.WaitGroup
+	defer func() { stopBackground(); background.Wait() }()
+	sms := smpp.New(smpp.Config{
+		Address:          cfg.SMPP.Address,
+		SystemID:         cfg.SMPP.SystemID,
+		Password:         cfg.SMPP.Password,
+		SystemType:       cfg.SMPP.SystemType,
+		SourceAddr:       cfg.SMPP.SourceAddr,
+		SubmitsPerSecond: cfg.SMPP.SubmitsPerSecond,
+	}, log, func(r smpp.Receipt) {
+		log.Info("smpp: delivery receipt", "smsc_id", r.MessageID, "stat", r.Stat, "err", r.Err, "to", r.To)
+	})
+	background.Add(2)
+	go func() { defer background.Done(); sms.Run(bg) }()
+	attempts := relay.NewMM1(st, wappush.NewNotifier(sms, publicURL), relay.MM1Policy{
+		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
+		MaxNotifications: cfg.MM1.MaxNotifications,
+	}, nil)
+	q := queue.New(st, attempts, queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}}, log)
+	go func() { defer background.Done(); q.Run(bg) }()
+
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,
 		MMSDomain:       cfg.MMSDomain,
@@ -60,7 +101,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		ReadTimeout:     time.Duration(cfg.SMTP.ReadTimeout),
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
-	}, accounts{st}, relay.New(st, relay.Config{}), log)
+	}, accounts{st}, relay.New(st, relay.Config{
+		LocalNumbers: mms.Masks(cfg.MM1.LocalNumbers),
+		Retain:       time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour,
+		Wake:         q.Wake,
+	}), log)
 
 	errc := make(chan error, 3)
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
@@ -79,12 +124,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		listening("SMTPS (MM4, implicit TLS)", tlsLn.Addr().String())
 	}
 
-	httpLn, err := net.Listen("tcp", cfg.HTTP.Listen)
-	if err != nil {
-		srv.Close()
-		return fmt.Errorf("http listen: %w", err)
-	}
-	hs := &http.Server{Handler: httpHandler(st), ReadHeaderTimeout: 10 * time.Second}
+	handsets := mm1.New(st, mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
+	hs := &http.Server{Handler: httpHandler(st, handsets), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())
 
@@ -103,8 +144,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	return err
 }
 
-// httpHandler serves health for now; MM1 retrieval mounts here later.
-func httpHandler(st *store.SQLite) http.Handler {
+// leaseOwner names this process's leases on delivery rows: unique among
+// processes that share a store, and telling in a listing.
+func leaseOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), mms.NewTransactionID()[:6])
+}
+
+// httpHandler serves handsets (MM1) and health.
+func httpHandler(st *store.SQLite, handsets *mm1.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := st.Messages(r.Context(), 1); err != nil {
@@ -113,6 +161,7 @@ func httpHandler(st *store.SQLite) http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	handsets.Register(mux)
 	return mux
 }
 

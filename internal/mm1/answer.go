@@ -1,0 +1,131 @@
+package mm1
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/mmsenc"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// X-Mms-Status values of m-notifyresp-ind (OMA-TS-MMS_ENC §7.3.54).
+const (
+	statusRetrieved    = 0x81
+	statusRejected     = 0x82
+	statusDeferred     = 0x83
+	statusUnrecognised = 0x84
+)
+
+// X-Mms-Read-Status values (§7.3.39).
+const (
+	readStatusRead    = 0x80
+	readStatusDeleted = 0x81
+)
+
+// answer takes a PDU a handset POSTs and records what it says.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.cfg.MaxPDU+1))
+	if err != nil {
+		return fail(http.StatusBadRequest, "could not read the request body", err)
+	}
+	if int64(len(body)) > h.cfg.MaxPDU {
+		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("a PDU here is at most %d bytes", h.cfg.MaxPDU), nil)
+	}
+	pdu, err := mmsenc.Decode(body)
+	if err != nil {
+		return fail(http.StatusBadRequest, "malformed MMS PDU: "+err.Error(), err)
+	}
+	switch pdu.Type {
+	case mmsenc.NotifyRespInd:
+		err = h.notifyResp(r, pdu)
+	case mmsenc.AcknowledgeInd:
+		err = h.settle(r, pdu.TransactionID, mms.StateRetrieved, "")
+	case mmsenc.ReadRecInd:
+		err = h.readReport(r, pdu)
+	default:
+		err = fail(http.StatusBadRequest, fmt.Sprintf("%v is not a PDU a handset sends here", pdu.Type), nil)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) notifyResp(r *http.Request, pdu *mmsenc.PDU) error {
+	switch pdu.Status {
+	case statusRetrieved:
+		return h.settle(r, pdu.TransactionID, mms.StateRetrieved, "")
+	case statusRejected:
+		return h.settle(r, pdu.TransactionID, mms.StateRejected, "rejected by the handset")
+	case statusDeferred:
+		return h.settle(r, pdu.TransactionID, mms.StateDeferred, "")
+	case statusUnrecognised:
+		return h.settle(r, pdu.TransactionID, mms.StateFailed, "the handset did not recognise the notification")
+	}
+	return fail(http.StatusBadRequest, fmt.Sprintf("X-Mms-Status 0x%02x is not an answer to a notification", pdu.Status), nil)
+}
+
+// settle moves the recipient the transaction ID names to state. A deferred
+// recipient is next due at its message's expiry; a final one never again.
+func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason string) error {
+	ctx := r.Context()
+	d, err := h.st.DeliveryByTransaction(ctx, tid)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(http.StatusBadRequest, "unknown X-Mms-Transaction-ID", err)
+	}
+	if err != nil {
+		return err
+	}
+	now := h.cfg.Now()
+	next := now
+	if state == mms.StateDeferred {
+		m, err := h.st.Head(ctx, d.MessageID)
+		if err != nil {
+			return err
+		}
+		next = m.Expiry
+	}
+	changed, err := h.st.Answer(ctx, d.ID, state, next, reason, now)
+	if err != nil {
+		return err
+	}
+	h.log.Info("mm1: handset answer", "message", d.MessageID, "to", d.Address, "state", state, "changed", changed)
+	return nil
+}
+
+// readReport records an m-read-rec-ind. The reader is the subscriber the
+// gateway names, else the PDU's From (which a handset may leave for the
+// MMSC to insert).
+func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
+	var status string
+	switch pdu.ReadStatus {
+	case readStatusRead:
+		status = "read"
+	case readStatusDeleted:
+		status = "deleted"
+	default:
+		return fail(http.StatusBadRequest, fmt.Sprintf("X-Mms-Read-Status 0x%02x is not Read or Deleted", pdu.ReadStatus), nil)
+	}
+	reader := h.msisdn(r)
+	if reader == "" {
+		reader = pdu.From
+	}
+	now := h.cfg.Now()
+	at := pdu.Date
+	if at.IsZero() {
+		at = now
+	}
+	err := h.st.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(http.StatusBadRequest, "unknown Message-ID", err)
+	}
+	if err != nil {
+		return err
+	}
+	h.log.Info("mm1: read report", "message", pdu.MessageID, "reader", reader, "status", status)
+	return nil
+}

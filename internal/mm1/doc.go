@@ -1,0 +1,21 @@
+// Package mm1 is the handset-facing HTTP side of MM1 (OMA-TS-MMS_CTR 1.3
+// §6–§8, PDUs per OMA-TS-MMS_ENC 1.3 through package mmsenc): a handset
+// fetches its m-retrieve-conf with GET on the Content-Location its
+// notification named, and POSTs m-notifyresp-ind, m-acknowledge-ind and
+// m-read-rec-ind to the MMSC's address.
+//
+// Where it departs from the letter of the specifications, it does so on
+// purpose:
+//   - A successful GET alone marks the recipient retrieved, with or without
+//     the acknowledgement that should follow: handsets and gateways that
+//     lose it otherwise cause re-notification of a message the user already
+//     has (the duplicate-MMS complaint).
+//   - When the WAP gateway identifies the subscriber with an MSISDN header
+//     (configurable names), it must be the recipient's number, else 403. A
+//     request without such a header is served: the token (128 random bits)
+//     is the credential, as in every MMSC that sits behind no gateway.
+//   - Answers to POSTs are 204 No Content; the specifications define no
+//     response body for these PDUs. Anything that is not a PDU we expect,
+//     or names no recipient we know, is 400 and changes nothing.
+//   - HEAD is answered like GET without a body and changes nothing.
+package mm1

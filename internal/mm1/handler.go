@@ -1,0 +1,90 @@
+package mm1
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// Store is what the handset side reads and records.
+type Store interface {
+	DeliveryByToken(ctx context.Context, token string) (store.Delivery, error)
+	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
+	Message(ctx context.Context, id mms.MessageID) (*mms.Message, error)
+	Head(ctx context.Context, id mms.MessageID) (*mms.Message, error)
+	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
+	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
+}
+
+// Config is the [mm1] policy the handler applies.
+type Config struct {
+	// MSISDNHeaders name the headers a WAP gateway puts the subscriber's
+	// number in; the first one present is checked.
+	MSISDNHeaders []string
+	// MaxPDU bounds a POSTed PDU; 0 means DefaultMaxPDU.
+	MaxPDU int64
+	Now    func() time.Time
+}
+
+// DefaultMaxPDU is far above any notify-response, acknowledgement or read
+// report (tens of bytes) and far below anything that could hurt.
+const DefaultMaxPDU = 64 << 10
+
+// Handler serves retrievals and takes handset answers.
+type Handler struct {
+	st  Store
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a handler over st.
+func New(st Store, cfg Config, log *slog.Logger) *Handler {
+	if cfg.MaxPDU <= 0 {
+		cfg.MaxPDU = DefaultMaxPDU
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Handler{st: st, cfg: cfg, log: log}
+}
+
+// Register mounts the handler: GET and HEAD on /mms/{token} (the
+// Content-Location of a notification), POST on /mms.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /mms/{token}", h.serve(h.retrieve))
+	mux.HandleFunc("POST /mms", h.serve(h.answer))
+	mux.HandleFunc("POST /mms/{$}", h.serve(h.answer))
+}
+
+func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			reply(w, r, err, h.log)
+		}
+	}
+}
+
+// msisdn is the subscriber number the gateway vouches for, or "".
+func (h *Handler) msisdn(r *http.Request) string {
+	for _, name := range h.cfg.MSISDNHeaders {
+		if v := strings.TrimSpace(r.Header.Get(name)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// sameNumber compares two phone numbers as gateways write them: with or
+// without "+", or with the "00" international prefix.
+func sameNumber(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.TrimPrefix(strings.TrimSpace(s), "+")
+		return strings.TrimPrefix(s, "00")
+	}
+	return norm(a) != "" && norm(a) == norm(b)
+}

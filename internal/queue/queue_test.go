@@ -1,0 +1,107 @@
+package queue_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/queue"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// recorder is a handler that records when each delivery was attempted and
+// ends it.
+type recorder struct {
+	mu  sync.Mutex
+	at  map[int64][]time.Time
+	out store.Outcome
+}
+
+func (r *recorder) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.at == nil {
+		r.at = map[int64][]time.Time{}
+	}
+	r.at[d.ID] = append(r.at[d.ID], time.Now())
+	o := r.out
+	o.Next = time.Now()
+	return o
+}
+
+func (r *recorder) attempts() map[int64][]time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := map[int64][]time.Time{}
+	for k, v := range r.at {
+		c[k] = append([]time.Time(nil), v...)
+	}
+	return c
+}
+
+func accept(t *testing.T, st *store.SQLite, n int, route mms.Route) {
+	t.Helper()
+	for range n {
+		m := &mms.Message{ID: mms.NewMessageID(time.Now()), Received: time.Now(),
+			Recipients: []mms.Recipient{{Address: "+447700900001", Route: route}}}
+		if err := st.Accept(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestQueue: new work runs as soon as it is woken, each row once, only on
+// the queue's routes; a row leased by a process that died is taken over
+// when its lease runs out.
+func TestQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		log := slog.New(slog.DiscardHandler)
+		st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		// A row some other process leased and never released.
+		accept(t, st, 1, mms.RouteMM1)
+		dead, err := st.Lease(context.Background(), "dead", time.Now(), time.Minute, 1)
+		if err != nil || len(dead) != 1 {
+			t.Fatalf("lease for the dead owner: %v %v", dead, err)
+		}
+
+		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
+		q := queue.New(st, h, queue.Config{Owner: "q", Routes: []mms.Route{mms.RouteMM1}, Workers: 4, MaxIdle: time.Hour}, log)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { q.Run(ctx); close(done) }()
+
+		start := time.Now()
+		accept(t, st, 10, mms.RouteMM1)
+		accept(t, st, 3, mms.RouteWAPPush) // not this queue's
+		q.Wake()
+		synctest.Wait()
+		got := h.attempts()
+		if len(got) != 10 {
+			t.Errorf("%d rows attempted after the wake, want the 10 new mm1 rows", len(got))
+		}
+		for id, at := range got {
+			if len(at) != 1 || !at[0].Equal(start) {
+				t.Errorf("row %d attempted at %v, want once at once", id, at)
+			}
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		got = h.attempts()
+		if at := got[dead[0].ID]; len(at) != 1 || !at[0].Equal(start.Add(time.Minute)) {
+			t.Errorf("dead owner's row attempted at %v, want once when its lease ran out (+1m)", at)
+		}
+		if len(got) != 11 {
+			t.Errorf("%d rows attempted in all, want 11", len(got))
+		}
+		cancel()
+		<-done
+	})
+}

@@ -1,0 +1,93 @@
+package wappush
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/mmsenc"
+	"github.com/mmsc-project/mmsc/internal/smpp"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// SMS is the link that carries the push.
+type SMS interface {
+	Submit(ctx context.Context, m smpp.Message) ([]string, error)
+}
+
+// WSP Push identification of an MMS notification (WAP-230-WSP, OMNA push
+// application IDs).
+const (
+	mmsContentType = "application/vnd.wap.mms-message"
+	mmsAppID       = "x-wap-application:mms.ua"
+	dataCoding8bit = 0x04
+)
+
+// Notifier sends m-notification-inds.
+type Notifier struct {
+	sms       SMS
+	publicURL string        // base of Content-Location, without a trailing slash
+	ref       atomic.Uint32 // concatenation references and WSP transaction IDs
+}
+
+// NewNotifier returns a notifier that points handsets at publicURL.
+func NewNotifier(sms SMS, publicURL string) *Notifier {
+	return &Notifier{sms: sms, publicURL: publicURL}
+}
+
+// ContentLocation is the URL a recipient with token fetches its message
+// from.
+func ContentLocation(publicURL, token string) string {
+	return publicURL + "/mms/" + token
+}
+
+// Notification is the m-notification-ind for recipient d of m.
+func Notification(m *mms.Message, d store.Delivery, publicURL string) *mmsenc.PDU {
+	p := &mmsenc.PDU{
+		Type:            mmsenc.NotificationInd,
+		TransactionID:   d.TransactionID,
+		Subject:         m.Subject,
+		MessageClass:    m.MessageClass,
+		MessageSize:     m.ContentSize,
+		Expiry:          m.Expiry,
+		ContentLocation: ContentLocation(publicURL, d.Token),
+	}
+	if p.MessageClass == "" {
+		p.MessageClass = "Personal"
+	}
+	if !m.SenderHidden {
+		from := m.From
+		if from == "" {
+			from = m.EnvelopeFrom
+		}
+		p.From = mms.HandsetAddress(from)
+	}
+	return p
+}
+
+// Notify sends recipient d its notification. A refusal the SMSC says is
+// final is returned marked mms.Permanent.
+func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d store.Delivery) error {
+	body, err := mmsenc.Encode(Notification(m, d, n.publicURL))
+	if err != nil {
+		return mms.Permanent(fmt.Errorf("wappush: encode notification: %w", err))
+	}
+	ref := n.ref.Add(1)
+	push, err := mmsenc.Push(byte(ref), mmsContentType, mmsAppID, body)
+	if err != nil {
+		return mms.Permanent(fmt.Errorf("wappush: push: %w", err))
+	}
+	_, err = n.sms.Submit(ctx, smpp.Message{
+		To:         d.Address,
+		Segments:   mmsenc.SMSSegments(push, byte(ref)),
+		DataCoding: dataCoding8bit,
+	})
+	if err != nil {
+		if !smpp.Temporary(err) {
+			return mms.Permanent(fmt.Errorf("wappush: %w", err))
+		}
+		return fmt.Errorf("wappush: %w", err)
+	}
+	return nil
+}

@@ -207,7 +207,7 @@ func TestDeliverToHandset(t *testing.T) {
 		{"class", n.MessageClass, "Personal"},
 		{"size", n.MessageSize, int64(len(want.Parts[0].Data) + len(want.Parts[1].Data) + len(want.Parts[2].Data))},
 		{"expiry in retention", n.Expiry.After(time.Now().Add(14 * 24 * time.Hour)), true},
-		{"transaction id", len(n.TransactionID), 16},
+		{"transaction id", len(n.TransactionID), 12},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -36,7 +36,7 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 		return fail(http.StatusForbidden, "this message is for another subscriber",
 			errors.New("MSISDN "+n+" is not the recipient "+d.Address))
 	}
-	m, err := h.st.Message(ctx, d.MessageID)
+	m, err := h.st.Deliverable(ctx, d.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
 		return fail(http.StatusNotFound, "no such message", err)
 	}

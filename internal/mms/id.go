@@ -3,6 +3,7 @@ package mms
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/binary"
 	"strings"
 	"time"
@@ -28,23 +29,25 @@ func NewMessageID(now time.Time) MessageID {
 	return MessageID(strings.ToLower(idEncoding.EncodeToString(b[:])))
 }
 
-// NewToken returns a retrieval token: 128 random bits in 26 characters of
-// the same alphabet, so that a Content-Location cannot be guessed.
+// NewToken returns a retrieval token: 128 random bits in 22 characters of
+// unpadded base64url. The token is the last element of a Content-Location,
+// which must fit a one-SMS notification: every byte counts there.
 func NewToken() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("mms: crypto/rand failed: " + err.Error())
 	}
-	return strings.ToLower(idEncoding.EncodeToString(b[:]))
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// NewTransactionID returns the X-Mms-Transaction-ID of a notification:
-// 16 characters (80 random bits), short enough for one SMS segment's worth
-// of headers and unique enough to find the recipient by it alone.
+// NewTransactionID returns the X-Mms-Transaction-ID of a notification: 12
+// characters (60 random bits). It names the recipient to the handset's
+// answers, so it must not be guessable, and it is carried in the
+// notification SMS, so it is short.
 func NewTransactionID() string {
-	var b [10]byte
+	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("mms: crypto/rand failed: " + err.Error())
 	}
-	return strings.ToLower(idEncoding.EncodeToString(b[:]))
+	return strings.ToLower(idEncoding.EncodeToString(b[:]))[:12]
 }

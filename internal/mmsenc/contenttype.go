@@ -164,7 +164,7 @@ func appendParam(b []byte, p param) ([]byte, error) {
 		}
 		// A Text-string charset is allowed, and AOSP maps one it does not
 		// know to "any" rather than dropping the part.
-		return appendText(b, p.value)
+		return appendTextValue(b, p.value)
 	case "type":
 		b = append(b, shortIntFlag|paramType)
 		// Exact match: a parameter value keeps its case, and "TEXT/PLAIN"
@@ -172,7 +172,7 @@ func appendParam(b []byte, p param) ([]byte, error) {
 		if c, ok := mediaCode(p.value); ok {
 			return append(b, shortIntFlag|c), nil
 		}
-		return appendText(b, p.value)
+		return appendTextValue(b, p.value)
 	case "name":
 		return appendTextParam(b, paramName, p.value)
 	case "filename":
@@ -198,11 +198,14 @@ func appendParam(b []byte, p param) ([]byte, error) {
 	return b, nil
 }
 
-// appendTextParam writes a typed parameter with a text value. A value that
+func appendTextParam(b []byte, code byte, value string) ([]byte, error) {
+	return appendTextValue(append(b, shortIntFlag|code), value)
+}
+
+// appendTextValue writes the text value of a typed parameter. A value that
 // itself starts with a double quote goes out as a Quoted-string, because a
 // decoder drops the first quote of a Text-value.
-func appendTextParam(b []byte, code byte, value string) ([]byte, error) {
-	b = append(b, shortIntFlag|code)
+func appendTextValue(b []byte, value string) ([]byte, error) {
 	if strings.HasPrefix(value, `"`) {
 		return appendQuoted(b, value)
 	}

@@ -3,7 +3,6 @@ package mmsenc
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,21 +139,4 @@ func FuzzReassembleSMS(f *testing.F) {
 			t.Fatalf("SMSSegments/ReassembleSMS of %d octets: %v", len(got), err)
 		}
 	})
-}
-
-// Crashers the fuzzer finds are kept in testdata/fuzz and rerun by go test;
-// this makes sure that directory, when present, is not silently empty.
-func TestFuzzCorpusReadable(t *testing.T) {
-	entries, err := os.ReadDir(filepath.Join("testdata", "fuzz"))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("no fuzz corpus yet")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			t.Errorf("testdata/fuzz/%s: expected one directory per fuzz target", e.Name())
-		}
-	}
 }

@@ -39,19 +39,42 @@ func Push(tid byte, contentType string, appID string, body []byte) ([]byte, erro
 }
 
 func appendAppID(b []byte, appID string) ([]byte, error) {
-	for i, name := range pushAppIDs {
-		if strings.EqualFold(name, appID) {
-			return append(b, shortIntFlag|byte(i)), nil
-		}
+	code, isCode, err := appCode(appID)
+	if err != nil {
+		return b, err
 	}
-	if hex, ok := strings.CutPrefix(appID, "0x"); ok {
-		v, err := strconv.ParseUint(hex, 16, 32)
-		if err != nil {
-			return b, fmt.Errorf("%q is not a hexadecimal application code", appID)
-		}
-		return appendInteger(b, v), nil
+	if isCode {
+		return appendInteger(b, code), nil
 	}
 	return appendText(b, appID)
+}
+
+// appCode tells whether appID names an application by code: a registered
+// name, or "0x" and hexadecimal digits. Neither is a URI (no scheme), so
+// reading either as a code never changes the meaning of a real Uri-value.
+func appCode(appID string) (code uint64, isCode bool, err error) {
+	for i, name := range pushAppIDs {
+		if strings.EqualFold(name, appID) {
+			return uint64(i), true, nil
+		}
+	}
+	hex, ok := strings.CutPrefix(appID, "0x")
+	if !ok {
+		return 0, false, nil
+	}
+	v, err := strconv.ParseUint(hex, 16, 32)
+	if err != nil {
+		return 0, false, fmt.Errorf("%q is not a hexadecimal application code", appID)
+	}
+	return v, true, nil
+}
+
+// appName is the one spelling ParsePush gives an application code.
+func appName(code uint64) string {
+	if code < uint64(len(pushAppIDs)) {
+		return pushAppIDs[code]
+	}
+	return fmt.Sprintf("0x%X", code)
 }
 
 // ParsePush reads what Push writes, and what carriers send: the content type
@@ -134,17 +157,21 @@ func (r *reader) appID() (string, error) {
 	if !r.isInteger() {
 		start := r.pos
 		s, err := r.text()
-		if err == nil && s == "" {
-			err = r.failAt(start, "empty application id")
+		if err != nil {
+			return "", err
 		}
-		return s, err
+		if s == "" {
+			return "", r.failAt(start, "empty application id")
+		}
+		// A registered name sent as text is the registered application.
+		if code, isCode, err := appCode(s); err == nil && isCode {
+			return appName(code), nil
+		}
+		return s, nil
 	}
 	v, err := r.integer()
 	if err != nil {
 		return "", err
 	}
-	if v < uint64(len(pushAppIDs)) {
-		return pushAppIDs[v], nil
-	}
-	return fmt.Sprintf("0x%X", v), nil
+	return appName(v), nil
 }

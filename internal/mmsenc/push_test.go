@@ -60,6 +60,9 @@ func TestParsePushFromTheField(t *testing.T) {
 		{"07 06 09 be 58 2d 41 00 62 00 af 84 8c", MediaMMS, AppIDMMS},
 		{"07 06 06 be 7f 02 af 84 01 8c", MediaMMS, ""},
 		{"07 06 05 be af 02 01 88 8c", MediaMMS, "0x188"},
+		// Registered names and codes spelled as text are the same application.
+		{"07 06 1b be af 58 2d 57 41 50 2d 41 50 50 4c 49 43 41 54 49 4f 4e 3a 4d 4d 53 2e 55 41 00 8c", MediaMMS, AppIDMMS},
+		{"07 06 07 be af 30 78 30 34 00 8c", MediaMMS, AppIDMMS},
 	} {
 		tid, gotCT, app, body, err := ParsePush(mustHex(t, c.wire))
 		if err != nil || tid != 7 || gotCT != c.ct || app != c.app || !bytes.Equal(body, []byte{0x8c}) {

@@ -93,9 +93,12 @@ func (q *Queue) Run(ctx context.Context) error {
 				drained = true
 			}
 		}
+		// A lease is a durable write, so leasing one row each time one
+		// attempt ends would cost a sync per attempt: lease in batches,
+		// once a quarter of the workers are free or all are.
 		free := q.cfg.Workers - inflight
 		leased := 0
-		if free > 0 {
+		if free >= max(q.cfg.Workers/4, 1) || inflight == 0 {
 			ds, err := q.store.Lease(ctx, q.cfg.Owner, q.cfg.Now(), q.cfg.LeaseFor, free, q.cfg.Routes...)
 			if err != nil && ctx.Err() == nil {
 				q.log.Error("queue: lease failed", "err", err)
@@ -122,7 +125,7 @@ func (q *Queue) Run(ctx context.Context) error {
 			return nil
 		}
 		wait := q.cfg.MaxIdle
-		if free > leased { // else only a finished attempt frees a worker
+		if free > leased && leased == 0 && inflight == 0 { // else a finished attempt wakes the loop
 			due, ok, err := q.store.NextDue(ctx, q.cfg.Routes...)
 			switch {
 			case err != nil:

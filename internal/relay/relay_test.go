@@ -44,7 +44,7 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 		{Address: "+447700900002", Route: mms.RouteWAPPush, State: mms.StateQueued},
 	}
 	for i, rc := range got.Recipients {
-		if len(rc.Token) != 26 || (rc.Route == mms.RouteMM1) != (len(rc.TransactionID) == 16) {
+		if len(rc.Token) != 22 || (rc.Route == mms.RouteMM1) != (len(rc.TransactionID) == 12) {
 			t.Errorf("recipient %d: token %q, transaction ID %q; want a token, and a transaction ID for mm1 only", i, rc.Token, rc.TransactionID)
 		}
 		rc.Token, rc.TransactionID = "", ""

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -148,5 +149,23 @@ func TestNextDue(t *testing.T) {
 	// Other routes are not counted when routes are given.
 	if due, ok, err := s.NextDue(ctx, mms.RouteWAPPush); err != nil || !ok || !due.Equal(t0) {
 		t.Errorf("NextDue(wappush) = %v, %v, %v; want %v", due, ok, err, t0)
+	}
+}
+
+func TestDeliverable(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	m := fullMessage(testID(), t0)
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Deliverable(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := stored(m)
+	want.Raw = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Deliverable:\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -161,7 +161,28 @@ func (s *SQLite) Message(ctx context.Context, id mms.MessageID) (*mms.Message, e
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	m, err := s.loadMessage(ctx, tx, id, true)
+	m, err := s.loadMessage(ctx, tx, id, withRaw|withParts)
+	if err != nil {
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// What loadMessage reads besides the header fields and recipients.
+const (
+	withRaw = 1 << iota
+	withParts
+)
+
+// Deliverable loads a message as its recipients receive it: like Message,
+// but without Raw, which no recipient gets and which is the largest read.
+func (s *SQLite) Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	m, err := s.loadMessage(ctx, tx, id, withParts)
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
@@ -176,26 +197,27 @@ func (s *SQLite) Head(ctx context.Context, id mms.MessageID) (*mms.Message, erro
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	m, err := s.loadMessage(ctx, tx, id, false)
+	m, err := s.loadMessage(ctx, tx, id, 0)
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	return m, nil
 }
 
-func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, content bool) (*mms.Message, error) {
+func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, what int) (*mms.Message, error) {
 	m := &mms.Message{ID: id}
 	var (
 		received, date, expiry     int64
 		to, cc                     string
 		ack, report, reply, hidden int64
 		rawRef                     string
+		inlineRaw                  []byte
 	)
 	err := tx.QueryRowContext(ctx, selectMessageSQL, string(id)).Scan(
 		&m.VASP, &received, &m.EnvelopeFrom, &m.MessageType, &m.MMSVersion, &m.TransactionID,
 		&m.MM4MessageID, &m.SMTPMessageID, &m.From, &to, &cc, &m.Subject, &date, &m.MessageClass,
 		&m.Priority, &expiry, &ack, &report, &reply, &m.OriginatorSystem, &m.Sender, &hidden,
-		&m.ContentType, &m.Raw, &rawRef)
+		&m.ContentType, &inlineRaw, &rawRef)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -210,18 +232,18 @@ func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, 
 	if m.Cc, err = fromList(cc); err != nil {
 		return nil, err
 	}
-	if content {
-		if m.Raw, err = s.blob(m.Raw, rawRef); err != nil {
+	m.Raw = nil
+	if what&withRaw != 0 {
+		if m.Raw, err = s.blob(inlineRaw, rawRef); err != nil {
 			return nil, fmt.Errorf("raw: %w", err)
 		}
+	}
+	if what&withParts != 0 {
 		if err := s.loadParts(ctx, tx, m); err != nil {
 			return nil, err
 		}
-	} else {
-		m.Raw = nil
-		if err := tx.QueryRowContext(ctx, selectContentSizeSQL, string(id)).Scan(&m.ContentSize); err != nil {
-			return nil, fmt.Errorf("content size: %w", err)
-		}
+	} else if err := tx.QueryRowContext(ctx, selectContentSizeSQL, string(id)).Scan(&m.ContentSize); err != nil {
+		return nil, fmt.Errorf("content size: %w", err)
 	}
 
 	rows, err := tx.QueryContext(ctx, selectRecipientsSQL, string(id))

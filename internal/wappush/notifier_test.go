@@ -35,7 +35,7 @@ func message(hidden bool, class string) *mms.Message {
 	}
 }
 
-var recipient = store.Delivery{Address: "+447700900456", Token: "n3kq9c2xw7m1r5t8v0b4d6f2hj", TransactionID: "t0123456789abcde"}
+var recipient = store.Delivery{Address: "+447700900456", Token: "x1Qm8k0Zp3VbR7cT2nYw5g", TransactionID: "t0123456789a"}
 
 // TestNotification: the m-notification-ind carries what OMA-TS-MMS_ENC
 // §6.2 makes mandatory, in the form handsets accept.

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
+	"github.com/mmsc-project/mmsc/internal/store"
+)
+
+// benchServe starts serve on path's configuration and returns its
+// addresses; it stops when the benchmark ends.
+func benchServe(b *testing.B, path string) map[string]string {
+	b.Helper()
+	cfg, err := loadConfig(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := map[string]string{}
+	var mu sync.Mutex
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(what, addr string) {
+			mu.Lock()
+			defer mu.Unlock()
+			addrs[what] = addr
+			if what == "HTTP" {
+				close(ready)
+			}
+		})
+	}()
+	<-ready
+	b.Cleanup(func() { cancel(); <-done })
+	mu.Lock()
+	defer mu.Unlock()
+	return addrs
+}
+
+// number is the i-th distinct local number.
+func number(i int) string { return fmt.Sprintf("+4477%08d", i) }
+
+// BenchmarkNotifications measures how fast stored messages become WAP Push
+// notifications at a loopback SMSC: b.N messages (30 KB, one recipient
+// each) are stored first, then the server starts and the clock runs until
+// the SMSC has a notification for every recipient.
+//
+//	go test -run='^$' -bench=Notifications -benchtime=2000x ./cmd/mmsc
+func BenchmarkNotifications(b *testing.B) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path, dataDir := writeConfig(b, fmt.Sprintf(`public_url = "http://mms.example.net/"
+[smpp]
+address = %q
+system_id = "mmsc"
+password = "secret"
+max_submits_per_second = 1000000
+`, smsc.Addr()))
+
+	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := benchMessage(b)
+	proto, err := mm4.Parse(raw, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := relay.New(st, relay.Config{})
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < b.N; i += 16 {
+				m := *proto
+				m.Recipients = []mms.Recipient{{Address: number(i)}}
+				if _, err := r.Submit(context.Background(), &m); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st.Close()
+
+	b.ResetTimer()
+	start := time.Now()
+	benchServe(b, path)
+	seen := map[string]bool{}
+	segments := 0
+	err = smsc.Wait(context.Background(), func() bool {
+		subs := smsc.Submits()
+		clear(seen)
+		for _, s := range subs {
+			seen[s.DestAddr] = true
+		}
+		segments = len(subs)
+		return len(seen) >= b.N
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "notifications/s")
+	b.ReportMetric(float64(segments)/float64(b.N), "sms/notification")
+}
+
+// BenchmarkNotifyLatency measures the time from the 250 that accepts a
+// message to the submit_sm of its notification at the SMSC, with messages
+// arriving at 100 per second over one SMTP connection. It reports the
+// median and the 99th percentile.
+//
+//	go test -run='^$' -bench=NotifyLatency -benchtime=1000x ./cmd/mmsc
+func BenchmarkNotifyLatency(b *testing.B) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path, _ := writeConfig(b, fmt.Sprintf(`public_url = "http://mms.example.net/"
+[smpp]
+address = %q
+system_id = "mmsc"
+password = "secret"
+`, smsc.Addr()))
+	if _, err := mmsc(b, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {
+		b.Fatal(err)
+	}
+	addrs := benchServe(b, path)
+	c, err := smtp.Dial(addrs["SMTP (MM4)"])
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Quit()
+	msg := benchMessage(b)
+	accepted := make(map[string]time.Time, b.N)
+
+	b.ResetTimer()
+	tick := time.NewTicker(10 * time.Millisecond) // 100 messages per second
+	defer tick.Stop()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		to := number(i)
+		if err := c.Mail("+447779998888/TYPE=PLMN@mms.example.net", nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Rcpt(to+"/TYPE=PLMN@mms.example.net", nil); err != nil {
+			b.Fatal(err)
+		}
+		w, err := c.Data()
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.Write(msg)
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		accepted[to[1:]] = time.Now()
+	}
+	var first map[string]time.Time
+	err = smsc.Wait(context.Background(), func() bool {
+		first = map[string]time.Time{}
+		for _, s := range smsc.Submits() {
+			if _, ok := first[s.DestAddr]; !ok {
+				first[s.DestAddr] = s.At
+			}
+		}
+		return len(first) >= b.N
+	})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	for to, at := range accepted {
+		lat = append(lat, max(first[to].Sub(at), 0))
+	}
+	slices.Sort(lat)
+	p := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(p(0.50), "p50-ms")
+	b.ReportMetric(p(0.99), "p99-ms")
+	b.ReportMetric(p(1), "max-ms")
+}

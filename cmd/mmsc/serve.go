@@ -89,6 +89,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}, nil)
 	q := queue.New(st, attempts, queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
+	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
+	background.Add(1)
+	go func() { defer background.Done(); purge(bg, st, retain, log) }()
 
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,
@@ -103,7 +106,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		TLS:             tlsConfig,
 	}, accounts{st}, relay.New(st, relay.Config{
 		LocalNumbers: mms.Masks(cfg.MM1.LocalNumbers),
-		Retain:       time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour,
+		Retain:       retain,
 		Wake:         q.Wake,
 	}), log)
 
@@ -142,6 +145,28 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		err = nil
 	}
 	return err
+}
+
+// purge deletes, at start and then hourly, the messages that are past
+// retention and final for every recipient, and the content they used.
+func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		now := time.Now()
+		p, err := st.Purge(ctx, now.Add(-retain), now)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("retention: purge failed; trying again in an hour", "err", err)
+		case p.Messages > 0 || p.Segments > 0:
+			log.Info("retention: purged", "messages", p.Messages, "segments", p.Segments)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // leaseOwner names this process's leases on delivery rows: unique among

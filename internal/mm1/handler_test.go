@@ -195,6 +195,27 @@ func TestRetrieve(t *testing.T) {
 	}
 }
 
+// A SMIL part without a Content-ID still starts the multipart/related: it
+// gets one from its Content-Location, and start names it.
+func TestRetrieveConfSMILWithoutContentID(t *testing.T) {
+	m := &mms.Message{ID: "m1", Received: time.Now(), Parts: []mms.Part{
+		{ContentType: "application/smil", ContentLocation: "pres.smil", Data: []byte("<smil/>")},
+		{ContentType: "text/plain", ContentLocation: "t.txt", Data: []byte("hi")},
+	}, Recipients: []mms.Recipient{{Address: "+447700900456"}}}
+	b, err := mmsenc.Encode(mm1.RetrieveConf(m, "tid"))
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	p, err := mmsenc.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := mime.ParseMediaType(p.ContentType)
+	if params["start"] != "<pres.smil>" || p.Parts[0].ContentID != "<pres.smil>" {
+		t.Errorf("start %q, SMIL Content-ID %q; want both <pres.smil>", params["start"], p.Parts[0].ContentID)
+	}
+}
+
 func TestRetrieveExpired(t *testing.T) {
 	f := setup(t)
 	f.now = f.now.Add(25 * time.Hour) // retention is 24 h

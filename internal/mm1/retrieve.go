@@ -1,6 +1,7 @@
 package mm1
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"mime"
@@ -127,15 +128,15 @@ func RetrieveConf(m *mms.Message, tid string) *mmsenc.PDU {
 		if mp.ContentLocation == "" {
 			mp.ContentLocation = part.Name
 		}
-		p.Parts = append(p.Parts, mp)
 		if mt, _, _ := mime.ParseMediaType(part.ContentType); mt == "application/smil" && !strings.Contains(p.ContentType, "related") {
-			start := part.ContentID
-			if start == "" {
-				start = "<" + mp.ContentLocation + ">"
+			// start names the SMIL by its Content-ID; one without gets one.
+			if mp.ContentID == "" {
+				mp.ContentID = "<" + cmp.Or(mp.ContentLocation, "smil") + ">"
 			}
 			p.ContentType = mime.FormatMediaType("application/vnd.wap.multipart.related",
-				map[string]string{"start": start, "type": "application/smil"})
+				map[string]string{"start": mp.ContentID, "type": "application/smil"})
 		}
+		p.Parts = append(p.Parts, mp)
 	}
 	return p
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // contentDir is the content log's directory inside the data directory.
@@ -18,6 +19,11 @@ const contentDir = "content"
 // Segments are the unit a later retention sweep deletes; 256 MB keeps that
 // unit small while a busy node opens a new file only every few minutes.
 const segmentLimit = 256 << 20
+
+// sweepMargin is how old a segment file must be before the sweep may
+// delete it: content is appended and synced before its rows commit, so a
+// segment just written may hold bytes whose rows are not visible yet.
+const sweepMargin = time.Hour
 
 // contentLog keeps message bytes (the raw message and decoded parts) in
 // append-only segment files beside the database, which holds only where
@@ -34,7 +40,8 @@ const segmentLimit = 256 << 20
 // that nothing refers to, which are harmless; a crash never leaves a row
 // that refers to bytes that are not on disk.
 type contentLog struct {
-	dir string
+	dir   string
+	limit int64 // segmentLimit; smaller in tests
 
 	// Append side, used by the writer goroutine only.
 	lock      *os.File // its flock is held during each append
@@ -52,7 +59,7 @@ func openContentLog(dataDir string) (*contentLog, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("content log: %w", err)
 	}
-	return &contentLog{dir: dir, readers: make(map[int64]*os.File)}, nil
+	return &contentLog{dir: dir, limit: segmentLimit, readers: make(map[int64]*os.File)}, nil
 }
 
 func segmentName(seg int64) string { return fmt.Sprintf("%012d.seg", seg) }
@@ -151,7 +158,7 @@ func (l *contentLog) current() (int64, error) {
 		l.abandon()
 		return 0, err
 	}
-	if fi.Size() < segmentLimit {
+	if fi.Size() < l.limit {
 		return fi.Size(), nil
 	}
 	l.f.Close()
@@ -246,4 +253,55 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// sweep deletes segments that hold nothing live: not in live, not the
+// newest segment (appends may still go there), and not modified within
+// sweepMargin of now. It holds the append lock, through its own open file
+// description, so no process appends while it decides. It returns how many
+// segments it deleted.
+func (l *contentLog) sweep(live map[int64]bool, now time.Time) (int, error) {
+	lf, err := os.OpenFile(filepath.Join(l.dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return 0, fmt.Errorf("content log: sweep: %w", err)
+	}
+	defer lf.Close() // releases the flock
+	if err := lockFile(lf); err != nil {
+		return 0, fmt.Errorf("content log: sweep: %w", err)
+	}
+	newest, err := l.lastSegment()
+	if err != nil {
+		return 0, fmt.Errorf("content log: sweep: %w", err)
+	}
+	names, err := filepath.Glob(filepath.Join(l.dir, "*.seg"))
+	if err != nil {
+		return 0, fmt.Errorf("content log: sweep: %w", err)
+	}
+	removed := 0
+	for _, name := range names {
+		seg, err := strconv.ParseInt(strings.TrimSuffix(filepath.Base(name), ".seg"), 10, 64)
+		if err != nil || seg >= newest || live[seg] {
+			continue
+		}
+		fi, err := os.Stat(name)
+		if err != nil || now.Sub(fi.ModTime()) < sweepMargin {
+			continue
+		}
+		l.mu.Lock()
+		if f, ok := l.readers[seg]; ok {
+			f.Close()
+			delete(l.readers, seg)
+		}
+		l.mu.Unlock()
+		if err := os.Remove(name); err != nil {
+			return removed, fmt.Errorf("content log: sweep: %w", err)
+		}
+		removed++
+	}
+	if removed > 0 {
+		if err := syncDir(l.dir); err != nil {
+			return removed, fmt.Errorf("content log: sweep: %w", err)
+		}
+	}
+	return removed, nil
 }

@@ -15,9 +15,9 @@ const (
 	insertMessageSQL = `INSERT INTO messages (id, vasp, received, envelope_from, message_type, mms_version,
 	transaction_id, mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date,
 	message_class, priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender,
-	sender_hidden, content_type, size, raw, raw_ref)
+	sender_hidden, content_type, size, raw, raw_ref, segment)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-	$23, $24, $25, $26, $27)
+	$23, $24, $25, $26, $27, $28)
 ON CONFLICT (id) DO NOTHING`
 
 	insertPartSQL = `INSERT INTO parts (message_id, idx, content_type, name, content_location, content_id, size,
@@ -69,7 +69,7 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 			m.TransactionID, m.MM4MessageID, m.SMTPMessageID, m.From, to, cc, m.Subject, millis(m.Date),
 			m.MessageClass, m.Priority, millis(m.Expiry), flag(m.AckRequest), flag(m.DeliveryReport),
 			flag(m.ReadReply), m.OriginatorSystem, m.Sender, flag(m.SenderHidden), m.ContentType,
-			int64(len(m.Raw)), []byte{}, "",
+			int64(len(m.Raw)), []byte{}, "", int64(0),
 		},
 		content: [][]byte{m.Raw},
 		size:    len(m.Raw),
@@ -100,7 +100,11 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 
 // write inserts the rows; refs locate r.content in the content log, in order.
 func (r *acceptRows) write(b *batch, refs []string) error {
-	r.message[len(r.message)-1] = refs[0]
+	seg, _, _, err := parseRef(refs[0])
+	if err != nil {
+		return fmt.Errorf("message: %w", err)
+	}
+	r.message[len(r.message)-2], r.message[len(r.message)-1] = refs[0], seg
 	for i := range r.parts {
 		r.parts[i][len(r.parts[i])-1] = refs[i+1]
 	}

@@ -112,6 +112,14 @@ CREATE TABLE read_reports (
 );
 CREATE INDEX read_reports_message ON read_reports (message_id);
 `,
+	// 4: retention. Each message records the content-log segment its bytes
+	// are in (0: none, content inline), so that the sweep can tell which
+	// segments still hold something and delete the others whole.
+	`
+ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
+UPDATE messages SET segment = CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER) WHERE raw_ref <> '';
+CREATE INDEX messages_segment ON messages (segment);
+`,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -211,6 +219,14 @@ CREATE TABLE read_reports (
 	received   BIGINT NOT NULL
 );
 CREATE INDEX read_reports_message ON read_reports (message_id);
+`,
+	// 4: retention. Each message records the content-log segment its bytes
+	// are in (0: none, content inline), so that the sweep can tell which
+	// segments still hold something and delete the others whole.
+	`
+ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
+UPDATE messages SET segment = CAST(split_part(raw_ref, ':', 1) AS BIGINT) WHERE raw_ref <> '';
+CREATE INDEX messages_segment ON messages (segment);
 `,
 }
 

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+const (
+	// A message goes once it is past retention and no recipient has work
+	// left; its parts, deliveries and read reports go with it (ON DELETE
+	// CASCADE). In batches, so that the writer is never held for long.
+	purgeSQL = `DELETE FROM messages WHERE id IN (
+	SELECT m.id FROM messages m
+	WHERE m.received < $1 AND NOT EXISTS (
+		SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN (` + leasableStates + `))
+	LIMIT 500)`
+
+	liveSegmentsSQL = `SELECT DISTINCT segment FROM messages`
+)
+
+// Purged says what a Purge deleted.
+type Purged struct {
+	Messages int // messages, with their parts, deliveries and read reports
+	Segments int // content-log segment files
+}
+
+// Purge deletes every message received before cutoff whose recipients are
+// all final, then the content-log segments no remaining message uses.
+// Segments modified within the last hour are kept whatever they hold (see
+// sweepMargin).
+func (s *SQLite) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error) {
+	var p Purged
+	for {
+		var n int64
+		err := s.w.do(ctx, 0, func(b *batch) error {
+			res, err := b.exec(purgeSQL, millis(cutoff))
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return p, fmt.Errorf("store: purge: %w", err)
+		}
+		p.Messages += int(n)
+		if n == 0 {
+			break
+		}
+	}
+	rows, err := s.read.QueryContext(ctx, liveSegmentsSQL)
+	if err != nil {
+		return p, fmt.Errorf("store: purge: live segments: %w", err)
+	}
+	live := map[int64]bool{}
+	for rows.Next() {
+		var seg int64
+		if err := rows.Scan(&seg); err != nil {
+			rows.Close()
+			return p, fmt.Errorf("store: purge: live segments: %w", err)
+		}
+		live[seg] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("store: purge: live segments: %w", err)
+	}
+	p.Segments, err = s.content.sweep(live, now)
+	if err != nil {
+		return p, fmt.Errorf("store: purge: %w", err)
+	}
+	return p, nil
+}

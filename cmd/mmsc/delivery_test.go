@@ -80,9 +80,9 @@ func notification(t *testing.T, subs []smsctest.Submit, dest string) *mmsenc.PDU
 		if s.DestAddr != dest {
 			continue
 		}
-		if s.ESMClass != 0x40 || s.DataCoding != 0x04 || s.DestTON != 1 || s.DestNPI != 1 {
-			t.Errorf("submit_sm to %s: esm_class %#x data_coding %#x dest TON/NPI %d/%d; want 0x40 0x04 1/1",
-				dest, s.ESMClass, s.DataCoding, s.DestTON, s.DestNPI)
+		if s.ESMClass != 0x40 || s.DataCoding != 0x04 || s.DestTON != 1 || s.DestNPI != 1 || s.RegisteredDelivery != 1 {
+			t.Errorf("submit_sm to %s: esm_class %#x data_coding %#x dest TON/NPI %d/%d registered_delivery %d; want 0x40 0x04 1/1 1",
+				dest, s.ESMClass, s.DataCoding, s.DestTON, s.DestNPI, s.RegisteredDelivery)
 		}
 		segs = append(segs, s.ShortMessage)
 	}
@@ -214,6 +214,12 @@ func TestDeliverToHandset(t *testing.T) {
 			t.Errorf("notification %s = %v, want %v", c.what, c.got, c.want)
 		}
 	}
+
+	// The SMSC's receipt for the push is recorded against the recipient.
+	if err := smsc.SendReceipt(subs[len(subs)-1].MessageID, "DELIVRD"); err != nil {
+		t.Fatal(err)
+	}
+	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.SMSStatus == "DELIVRD" })
 
 	// The wrong subscriber behind the gateway is refused.
 	req, _ := http.NewRequest(http.MethodGet, fetchURL(t, addrs["HTTP"], n.ContentLocation), nil)

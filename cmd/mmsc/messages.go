@@ -43,6 +43,7 @@ type recipientJSON struct {
 	Updated       time.Time  `json:"updated"`
 	NextAttempt   *time.Time `json:"next_attempt,omitempty"` // only while the recipient has work left
 	Token         string     `json:"token,omitempty"`        // last element of the handset's Content-Location
+	SMSStatus     string     `json:"sms_status,omitempty"`   // the SMSC's receipt for the latest notification
 }
 
 func toJSON(s store.Summary) messageJSON {
@@ -59,6 +60,7 @@ func toJSON(s store.Summary) messageJSON {
 		r := recipientJSON{
 			Address: d.Address, Route: string(d.Route), State: string(d.State), Attempts: d.Attempts,
 			Notifications: d.Notifications, LastError: d.LastError, Updated: d.Updated.UTC(), Token: d.Token,
+			SMSStatus: d.SMSStatus,
 		}
 		if !d.State.Final() {
 			next := d.NextAttempt.UTC()

@@ -69,6 +69,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	// Delivery runs in the background until the listeners have stopped:
 	// the SMS link, then the queue that uses it.
 	bg, stopBackground := context.WithCancel(context.Background())
+	receipts := make(receiptQueue, 1024)
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
 	sms := smpp.New(smpp.Config{
@@ -78,10 +79,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemType:       cfg.SMPP.SystemType,
 		SourceAddr:       cfg.SMPP.SourceAddr,
 		SubmitsPerSecond: cfg.SMPP.SubmitsPerSecond,
-	}, log, func(r smpp.Receipt) {
-		log.Info("smpp: delivery receipt", "smsc_id", r.MessageID, "stat", r.Stat, "err", r.Err, "to", r.To)
-	})
-	background.Add(2)
+	}, log, receipts.take)
+	background.Add(3)
+	go func() { defer background.Done(); receipts.record(bg, st, log) }()
 	go func() { defer background.Done(); sms.Run(bg) }()
 	attempts := relay.NewMM1(st, wappush.NewNotifier(sms, publicURL), relay.MM1Policy{
 		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
@@ -145,6 +145,32 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		err = nil
 	}
 	return err
+}
+
+// receiptQueue carries SMSC delivery receipts from the SMS link, which must
+// not wait for the store, to the goroutine that records them.
+type receiptQueue chan smpp.Receipt
+
+func (q receiptQueue) take(r smpp.Receipt) {
+	select {
+	case q <- r:
+	default: // a flood of receipts: they are informative, the link is not
+	}
+}
+
+func (q receiptQueue) record(ctx context.Context, st *store.SQLite, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case r := <-q:
+			known, err := st.SMSReceipt(ctx, r.MessageID, r.Stat, time.Now())
+			if err != nil && ctx.Err() == nil {
+				log.Error("smpp: could not record a delivery receipt", "smsc_id", r.MessageID, "err", err)
+			}
+			log.Info("smpp: delivery receipt", "smsc_id", r.MessageID, "stat", r.Stat, "err", r.Err, "to", r.From, "known", known)
+		}
+	}
 }
 
 // purge deletes, at start and then hourly, the messages that are past

@@ -11,10 +11,10 @@ import (
 )
 
 // Notifier tells a handset that a message waits for it (for MM1: an
-// m-notification-ind in a WAP Push). An error marked mms.Permanent ends the
-// recipient; any other error is retried.
+// m-notification-ind in a WAP Push) and returns the SMSC's ID for it. An
+// error marked mms.Permanent ends the recipient; any other is retried.
 type Notifier interface {
-	Notify(ctx context.Context, m *mms.Message, d store.Delivery) error
+	Notify(ctx context.Context, m *mms.Message, d store.Delivery) (smscID string, err error)
 }
 
 // Heads loads what a notification needs of a message, without its content.
@@ -88,7 +88,8 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 		// the expiry is left to do.
 		return store.Outcome{State: d.State, Next: m.Expiry, LastError: d.LastError}
 	}
-	if err := a.notifier.Notify(ctx, m, d); err != nil {
+	smscID, err := a.notifier.Notify(ctx, m, d)
+	if err != nil {
 		if mms.IsPermanent(err) {
 			return store.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
 		}
@@ -99,7 +100,7 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if sent < a.policy.MaxNotifications {
 		next = earliest(now.Add(a.policy.RenotifyAfter<<(sent-1)), m.Expiry)
 	}
-	return store.Outcome{State: mms.StateNotified, Next: next, Notified: true}
+	return store.Outcome{State: mms.StateNotified, Next: next, Notified: true, SMSCID: smscID}
 }
 
 // retry keeps d's state and tries again after a wait that doubles with

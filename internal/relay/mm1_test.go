@@ -3,6 +3,7 @@ package relay_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -23,19 +24,19 @@ type smsLink struct {
 	fails []error
 }
 
-func (l *smsLink) Notify(ctx context.Context, m *mms.Message, d store.Delivery) error {
+func (l *smsLink) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.fails) > 0 {
 		err := l.fails[0]
 		l.fails = l.fails[1:]
-		return err
+		return "", err
 	}
 	if l.sent == nil {
 		l.sent = map[string][]time.Time{}
 	}
 	l.sent[d.Address] = append(l.sent[d.Address], time.Now())
-	return nil
+	return fmt.Sprint(len(l.sent[d.Address])), nil
 }
 
 func (l *smsLink) times(addr string) []time.Time {

@@ -31,6 +31,8 @@ type Delivery struct {
 	Token         string // MM1: the last element of the Content-Location
 	TransactionID string // MM1: what the handset's answers quote
 	Notifications int    // MM1: notifications that reached the SMSC
+	SMSCID        string // MM1: the SMSC's ID of the latest notification
+	SMSStatus     string // MM1: what the SMSC's receipt for it said, "" before one came
 }
 
 // Outcome is what an attempt made of a leased delivery.
@@ -39,6 +41,7 @@ type Outcome struct {
 	Next      time.Time // when the row is due again (a retry, a re-notification, its expiry)
 	LastError string    // "" for none
 	Notified  bool      // a notification reached the SMSC: count it
+	SMSCID    string    // the SMSC's ID for it, to match its receipt
 }
 
 // leasableStates are the states in which a delivery still has work to do
@@ -50,7 +53,7 @@ const leasableStates = `'` + string(mms.StateQueued) + `', '` + string(mms.State
 
 const (
 	deliveryColumns = `id, message_id, address, route, state, attempts, next_attempt_at, lease_owner,
-	lease_expires, last_error, updated, token, transaction_id, notifications`
+	lease_expires, last_error, updated, token, transaction_id, notifications, smsc_id, sms_status`
 
 	// The outer condition repeats "no live lease" so that the statement stays
 	// safe where the inner SELECT is not isolated from a concurrent UPDATE
@@ -62,8 +65,12 @@ const (
 	releaseSQL = `UPDATE deliveries
 SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
 	last_error = CASE WHEN state IN (` + leasableStates + `) THEN $3 ELSE last_error END,
-	next_attempt_at = $2, notifications = notifications + $7, updated = $4, lease_owner = '', lease_expires = 0
+	next_attempt_at = $2, notifications = notifications + $7, updated = $4, lease_owner = '', lease_expires = 0,
+	smsc_id = CASE WHEN $8 <> '' THEN $8 ELSE smsc_id END,
+	sms_status = CASE WHEN $8 <> '' THEN '' ELSE sms_status END
 WHERE id = $5 AND lease_owner = $6`
+
+	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3`
 
 	deliveryByTokenSQL = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE token = $1`
 
@@ -206,12 +213,33 @@ func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome,
 		notified = 1
 	}
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified)
+		return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: release delivery %d for %s: %w", id, owner, err)
 	}
 	return nil
+}
+
+// SMSReceipt records the state an SMSC's delivery receipt reports for the
+// notification it knows as smscID, and reports whether a recipient had it.
+func (s *SQLite) SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error) {
+	if smscID == "" {
+		return false, nil
+	}
+	var n int64
+	err := s.w.do(ctx, 0, func(b *batch) error {
+		res, err := b.exec(smsReceiptSQL, status, millis(now), smscID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: receipt for %s: %w", smscID, err)
+	}
+	return n > 0, nil
 }
 
 // DeliveryByToken finds the recipient whose Content-Location ends in
@@ -288,7 +316,8 @@ func scanDelivery(r scanner) (Delivery, error) {
 		nextAttempt, leaseExpires, updated int64
 	)
 	err := r.Scan(&d.ID, &d.MessageID, &d.Address, &route, &state, &d.Attempts, &nextAttempt,
-		&d.LeaseOwner, &leaseExpires, &d.LastError, &updated, &d.Token, &d.TransactionID, &d.Notifications)
+		&d.LeaseOwner, &leaseExpires, &d.LastError, &updated, &d.Token, &d.TransactionID, &d.Notifications,
+		&d.SMSCID, &d.SMSStatus)
 	if err != nil {
 		return Delivery{}, err
 	}

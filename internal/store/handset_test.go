@@ -169,3 +169,40 @@ func TestDeliverable(t *testing.T) {
 		t.Errorf("Deliverable:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// TestSMSReceipt: a receipt lands on the recipient whose latest
+// notification the SMSC knows by that ID; a new notification clears it.
+func TestSMSReceipt(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	m := fullMessage(testID(), t0)
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Lease(ctx, "q", t0, time.Minute, 1, mms.RouteMM1)
+	if err != nil || len(l) != 1 {
+		t.Fatal(l, err)
+	}
+	if err := s.Release(ctx, l[0].ID, "q", Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-7"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if known, err := s.SMSReceipt(ctx, "smsc-7", "DELIVRD", t0); err != nil || !known {
+		t.Errorf("SMSReceipt(smsc-7) = %v, %v; want a known notification", known, err)
+	}
+	if known, err := s.SMSReceipt(ctx, "smsc-8", "DELIVRD", t0); err != nil || known {
+		t.Errorf("SMSReceipt(unknown) = %v, %v; want unknown", known, err)
+	}
+	d, _ := s.DeliveryByToken(ctx, m.Recipients[0].Token)
+	if d.SMSCID != "smsc-7" || d.SMSStatus != "DELIVRD" {
+		t.Errorf("after the receipt: SMSC id %q status %q", d.SMSCID, d.SMSStatus)
+	}
+	if _, err := s.Lease(ctx, "q", t0, time.Minute, 1, mms.RouteMM1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Release(ctx, d.ID, "q", Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-9"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := s.DeliveryByToken(ctx, m.Recipients[0].Token); d.SMSCID != "smsc-9" || d.SMSStatus != "" || d.Notifications != 2 {
+		t.Errorf("after a second notification: %+v", d)
+	}
+}

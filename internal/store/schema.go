@@ -120,6 +120,14 @@ ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
 UPDATE messages SET segment = CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER) WHERE raw_ref <> '';
 CREATE INDEX messages_segment ON messages (segment);
 `,
+	// 5: SMS delivery receipts. The SMSC's ID of a recipient's latest
+	// notification, and the state its receipt reported (DELIVRD, UNDELIV,
+	// EXPIRED, ...): whether the push reached the phone at all.
+	`
+ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
+`,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -227,6 +235,14 @@ CREATE INDEX read_reports_message ON read_reports (message_id);
 ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
 UPDATE messages SET segment = CAST(split_part(raw_ref, ':', 1) AS BIGINT) WHERE raw_ref <> '';
 CREATE INDEX messages_segment ON messages (segment);
+`,
+	// 5: SMS delivery receipts. The SMSC's ID of a recipient's latest
+	// notification, and the state its receipt reported (DELIVRD, UNDELIV,
+	// EXPIRED, ...): whether the push reached the phone at all.
+	`
+ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
 `,
 }
 

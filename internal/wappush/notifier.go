@@ -66,28 +66,34 @@ func Notification(m *mms.Message, d store.Delivery, publicURL string) *mmsenc.PD
 	return p
 }
 
-// Notify sends recipient d its notification. A refusal the SMSC says is
-// final is returned marked mms.Permanent.
-func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d store.Delivery) error {
+// Notify sends recipient d its notification, asking for a delivery
+// receipt, and returns the SMSC's ID of its last segment: the one whose
+// receipt says whether the phone has the whole push. A refusal the SMSC
+// says is final is returned marked mms.Permanent.
+func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
 	body, err := mmsenc.Encode(Notification(m, d, n.publicURL))
 	if err != nil {
-		return mms.Permanent(fmt.Errorf("wappush: encode notification: %w", err))
+		return "", mms.Permanent(fmt.Errorf("wappush: encode notification: %w", err))
 	}
 	ref := n.ref.Add(1)
 	push, err := mmsenc.Push(byte(ref), mmsContentType, mmsAppID, body)
 	if err != nil {
-		return mms.Permanent(fmt.Errorf("wappush: push: %w", err))
+		return "", mms.Permanent(fmt.Errorf("wappush: push: %w", err))
 	}
-	_, err = n.sms.Submit(ctx, smpp.Message{
-		To:         d.Address,
-		Segments:   mmsenc.SMSSegments(push, byte(ref)),
-		DataCoding: dataCoding8bit,
+	ids, err := n.sms.Submit(ctx, smpp.Message{
+		To:                 d.Address,
+		Segments:           mmsenc.SMSSegments(push, byte(ref)),
+		DataCoding:         dataCoding8bit,
+		RegisteredDelivery: true,
 	})
 	if err != nil {
 		if !smpp.Temporary(err) {
-			return mms.Permanent(fmt.Errorf("wappush: %w", err))
+			return "", mms.Permanent(fmt.Errorf("wappush: %w", err))
 		}
-		return fmt.Errorf("wappush: %w", err)
+		return "", fmt.Errorf("wappush: %w", err)
 	}
-	return nil
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[len(ids)-1], nil
 }

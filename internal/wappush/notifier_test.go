@@ -98,7 +98,10 @@ func TestNotify(t *testing.T) {
 	for _, tt := range tests {
 		l := &link{err: tt.err}
 		n := wappush.NewNotifier(l, "http://mms.example.net:8080")
-		err := n.Notify(context.Background(), message(false, ""), recipient)
+		id, err := n.Notify(context.Background(), message(false, ""), recipient)
+		if (err == nil) != (id == "1") {
+			t.Errorf("%s: SMSC id %q with error %v", tt.name, id, err)
+		}
 		if (err != nil) != tt.wantErr || mms.IsPermanent(err) != tt.permanent {
 			t.Errorf("%s: Notify = %v (permanent %v), want error %v permanent %v", tt.name, err, mms.IsPermanent(err), tt.wantErr, tt.permanent)
 		}
@@ -109,8 +112,8 @@ func TestNotify(t *testing.T) {
 			t.Fatalf("%s: %d submits, want 1", tt.name, len(l.got))
 		}
 		sm := l.got[0]
-		if sm.To != recipient.Address || sm.DataCoding != 0x04 {
-			t.Errorf("%s: to %q data coding %#x", tt.name, sm.To, sm.DataCoding)
+		if sm.To != recipient.Address || sm.DataCoding != 0x04 || !sm.RegisteredDelivery {
+			t.Errorf("%s: to %q data coding %#x receipt %v", tt.name, sm.To, sm.DataCoding, sm.RegisteredDelivery)
 		}
 		push, err := mmsenc.ReassembleSMS(sm.Segments)
 		if err != nil {
@@ -134,7 +137,7 @@ func TestNotifyReferences(t *testing.T) {
 	long := message(false, "")
 	long.Subject = fmt.Sprintf("%0150d", 0) // two segments
 	for range 2 {
-		if err := n.Notify(context.Background(), long, recipient); err != nil {
+		if _, err := n.Notify(context.Background(), long, recipient); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
+	"github.com/mmsc-project/mmsc/internal/mmsenc/tsharktest"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
 
@@ -73,7 +74,7 @@ func submitTo(t *testing.T, addr string, msg []byte, to ...string) mms.MessageID
 // notification reassembles the SMS the SMSC got for dest and decodes the
 // WAP Push and the m-notification-ind in it, checking the framing a
 // handset relies on.
-func notification(t *testing.T, subs []smsctest.Submit, dest string) *mmsenc.PDU {
+func notification(t *testing.T, subs []smsctest.Submit, dest string) (*mmsenc.PDU, []byte) {
 	t.Helper()
 	var segs [][]byte
 	for _, s := range subs {
@@ -104,7 +105,7 @@ func notification(t *testing.T, subs []smsctest.Submit, dest string) *mmsenc.PDU
 	if err != nil {
 		t.Fatalf("m-notification-ind: %v", err)
 	}
-	return p
+	return p, push
 }
 
 // fetchPath turns a Content-Location into a URL on the test's listener:
@@ -189,7 +190,7 @@ func TestDeliverToHandset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := notification(t, subs, "447778889999")
+	n, push := notification(t, subs, "447778889999")
 	if len(subs) != 2 {
 		t.Errorf("%d submit_sm, want the 2 segments of one notification", len(subs))
 	}
@@ -253,6 +254,7 @@ func TestDeliverToHandset(t *testing.T) {
 		}
 	}
 	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+	oracle(t, n, push, body, rc[0].Token, addrs["HTTP"], want, id)
 
 	ack, err := mmsenc.Encode(&mmsenc.PDU{Type: mmsenc.AcknowledgeInd, TransactionID: n.TransactionID})
 	if err != nil {
@@ -327,7 +329,70 @@ func TestSMSCAbsentAtStart(t *testing.T) {
 	}
 	defer smsc.Close()
 	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" })
-	if n := notification(t, smsc.Submits(), "447778889999"); n.Type != mmsenc.NotificationInd {
+	if n, _ := notification(t, smsc.Submits(), "447778889999"); n.Type != mmsenc.NotificationInd {
 		t.Errorf("the SMSC got a %v, want the notification", n.Type)
+	}
+}
+
+// oracle has tshark, written independently of mmsc, decode the push and the
+// m-retrieve-conf exactly as mmsc sent them, and compares its fields with
+// what the test submitted.
+func oracle(t *testing.T, n *mmsenc.PDU, push, retrieveConf []byte, token, httpAddr string, want *mms.Message, id mms.MessageID) {
+	t.Helper()
+	tshark := tsharktest.Require(t)
+	var size int
+	var types []string
+	for _, p := range want.Parts {
+		size += len(p.Data)
+		mt, _, _ := strings.Cut(p.ContentType, ";")
+		types = append(types, mt)
+	}
+	fields := []string{"mmse.message_type", "mmse.transaction_id", "mmse.from", "mmse.to", "mmse.subject",
+		"mmse.message_class.id", "mmse.message_size", "mmse.content_location", "mmse.message_id",
+		"wsp.header.content_type", "wsp.header.x_wap_application_id", "wsp.multipart"}
+	rows := tsharktest.Fields(t, tshark, "wsp-cl", time.Now(), [][]byte{push}, fields)
+	expect := map[string]string{
+		"mmse.message_type":               "0x82",
+		"mmse.transaction_id":             n.TransactionID,
+		"mmse.from":                       "+447779998888/TYPE=PLMN",
+		"mmse.subject":                    want.Subject,
+		"mmse.message_class.id":           "0x80",
+		"mmse.message_size":               fmt.Sprint(size),
+		"mmse.content_location":           "http://mmsc.example.net:" + portOf(httpAddr) + "/mms/" + token,
+		"wsp.header.content_type":         "application/vnd.wap.mms-message",
+		"wsp.header.x_wap_application_id": "x-wap-application:mms.ua",
+	}
+	compareFields(t, "notification", rows[0], expect)
+
+	// tshark cannot be given mmse as a link's dissector: the PDU goes in a
+	// WSP push, as mms-encoding.md §14.2 does it.
+	framed, err := mmsenc.Push(1, "application/vnd.wap.mms-message", "x-wap-application:mms.ua", retrieveConf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = tsharktest.Fields(t, tshark, "wsp-cl", time.Now(), [][]byte{framed}, fields)
+	numbers := []string{}
+	for i := range want.Parts {
+		numbers = append(numbers, fmt.Sprint(i+1))
+	}
+	expect = map[string]string{
+		"mmse.message_type":       "0x84",
+		"mmse.transaction_id":     n.TransactionID,
+		"mmse.message_id":         string(id),
+		"mmse.from":               "+447779998888/TYPE=PLMN",
+		"mmse.to":                 "+447778889999/TYPE=PLMN",
+		"mmse.subject":            want.Subject,
+		"wsp.header.content_type": "application/vnd.wap.mms-message|application/vnd.wap.multipart.related|" + strings.Join(types, "|"),
+		"wsp.multipart":           strings.Join(numbers, "|"),
+	}
+	compareFields(t, "m-retrieve-conf", rows[0], expect)
+}
+
+func compareFields(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for f, w := range want {
+		if g := got[f]; g != w {
+			t.Errorf("tshark on the %s: %s = %q, want %q", what, f, g, w)
+		}
 	}
 }

@@ -149,11 +149,26 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 
 // receiptQueue carries SMSC delivery receipts from the SMS link, which must
 // not wait for the store, to the goroutine that records them.
-type receiptQueue chan smpp.Receipt
+type receiptQueue chan pendingReceipt
 
-func (q receiptQueue) take(r smpp.Receipt) {
+type pendingReceipt struct {
+	smpp.Receipt
+	tries int
+}
+
+// A receipt can overtake the record of its submit (the SMSC answers the
+// submit, then the receipt, before the queue has stored the answer): one
+// that matches nothing is tried again a few times.
+const (
+	receiptTries = 4
+	receiptRetry = time.Second
+)
+
+func (q receiptQueue) take(r smpp.Receipt) { q.offer(pendingReceipt{Receipt: r}) }
+
+func (q receiptQueue) offer(p pendingReceipt) {
 	select {
-	case q <- r:
+	case q <- p:
 	default: // a flood of receipts: they are informative, the link is not
 	}
 }
@@ -165,8 +180,16 @@ func (q receiptQueue) record(ctx context.Context, st *store.SQLite, log *slog.Lo
 			return
 		case r := <-q:
 			known, err := st.SMSReceipt(ctx, r.MessageID, r.Stat, time.Now())
-			if err != nil && ctx.Err() == nil {
-				log.Error("smpp: could not record a delivery receipt", "smsc_id", r.MessageID, "err", err)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("smpp: could not record a delivery receipt", "smsc_id", r.MessageID, "err", err)
+				}
+				continue
+			}
+			if !known && r.tries+1 < receiptTries {
+				r.tries++
+				time.AfterFunc(receiptRetry, func() { q.offer(r) })
+				continue
 			}
 			log.Info("smpp: delivery receipt", "smsc_id", r.MessageID, "stat", r.Stat, "err", r.Err, "to", r.From, "known", known)
 		}

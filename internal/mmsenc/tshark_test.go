@@ -2,7 +2,6 @@ package mmsenc
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mmsenc/tsharktest"
 )
 
 // The tshark oracle (mms-encoding.md §14): Wireshark's wsp, mmse and gsm_sms
@@ -26,78 +27,14 @@ import (
 // with an absent field expected absent; the malformed-packet filter is only
 // an extra check.
 
-func requireTshark(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark not installed; apt-get install tshark (the CI script installs it)")
-	}
-	return path
-}
+func requireTshark(t *testing.T) string { return tsharktest.Require(t) }
 
-// writePcap writes frames under link type 147 (DLT_USER0), which tshark maps
-// to a dissector by the user_dlts table (§14.5). Frames are one second apart
-// from the example date, so that reassembly keeps them in order.
 func writePcap(t *testing.T, path string, frames [][]byte) {
-	t.Helper()
-	var b bytes.Buffer
-	b.Write([]byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 147, 0, 0, 0})
-	for i, f := range frames {
-		var rec [16]byte
-		binary.LittleEndian.PutUint32(rec[0:], uint32(exampleDate.Unix())+uint32(i))
-		binary.LittleEndian.PutUint32(rec[8:], uint32(len(f)))
-		binary.LittleEndian.PutUint32(rec[12:], uint32(len(f)))
-		b.Write(rec[:])
-		b.Write(f)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tsharktest.WritePcap(t, path, exampleDate, frames)
 }
 
-// runTshark dissects frames with the named dissector on DLT 147 and returns
-// the fields of each frame, every occurrence joined with "|".
 func runTshark(t *testing.T, tshark, dissector string, frames [][]byte, fields []string) []map[string]string {
-	t.Helper()
-	pcap := filepath.Join(t.TempDir(), dissector+".pcap")
-	writePcap(t, pcap, frames)
-	dlt := fmt.Sprintf(`uat:user_dlts:"User 0 (DLT=147)","%s","0","","0",""`, dissector)
-	run := func(args ...string) string {
-		cmd := exec.Command(tshark, append([]string{"-n", "-r", pcap, "-o", dlt}, args...)...)
-		cmd.Env = append(os.Environ(), "TZ=UTC")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("tshark %v: %v\n%s", args, err, stderr.String())
-		}
-		return string(out)
-	}
-
-	args := []string{"-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-E", "separator=/t"}
-	for _, f := range fields {
-		args = append(args, "-e", f)
-	}
-	lines := strings.Split(strings.TrimSuffix(run(args...), "\n"), "\n")
-	if len(lines) != len(frames) {
-		t.Fatalf("tshark gave %d lines for %d frames", len(lines), len(frames))
-	}
-	rows := make([]map[string]string, len(lines))
-	for i, line := range lines {
-		cols := strings.Split(line, "\t")
-		if len(cols) != len(fields) {
-			t.Fatalf("frame %d: %d columns for %d fields: %q", i+1, len(cols), len(fields), line)
-		}
-		rows[i] = map[string]string{}
-		for j, f := range fields {
-			rows[i][f] = cols[j]
-		}
-	}
-
-	if bad := run("-Y", `_ws.malformed || _ws.expert.severity >= "Warning"`, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"); strings.TrimSpace(bad) != "" {
-		t.Errorf("tshark flags frames as malformed or with warnings:\n%s", bad)
-	}
-	return rows
+	return tsharktest.Fields(t, tshark, dissector, exampleDate, frames, fields)
 }
 
 // compare reports every field where tshark's value differs from ours.
@@ -122,10 +59,7 @@ var mmseFields = []string{
 	"wsp.parameter.start", "wsp.parameter.upart.type", "wsp.parameter.charset", "wsp.parameter.name",
 }
 
-// tsharkTime is how tshark prints an absolute time in fields, with TZ=UTC.
-func tsharkTime(t time.Time) string {
-	return t.UTC().Format("Jan _2, 2006 15:04:05.000000000 UTC")
-}
+func tsharkTime(t time.Time) string { return tsharktest.Time(t) }
 
 func hexOctet(b byte) string {
 	if b == 0 {

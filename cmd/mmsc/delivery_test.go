@@ -303,7 +303,7 @@ func TestSMSCRefusals(t *testing.T) {
 }
 
 // TestSMSCAbsentAtStart: notifications wait while there is no SMS link and
-// go out once the SMSC appears.
+// go out once the SMSC appears; a link the SMSC drops is bound again.
 func TestSMSCAbsentAtStart(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -331,6 +331,19 @@ func TestSMSCAbsentAtStart(t *testing.T) {
 	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" })
 	if n, _ := notification(t, smsc.Submits(), "447778889999"); n.Type != mmsenc.NotificationInd {
 		t.Errorf("the SMSC got a %v, want the notification", n.Type)
+	}
+
+	// The SMSC drops the link: mmsc binds again and the next message's
+	// notification goes out on the new link.
+	binds := smsc.Binds()
+	smsc.DropLinks()
+	id = submitTo(t, addrs["SMTP (MM4)"], msg, "+447778880007/TYPE=PLMN@mms.example.net")
+	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" })
+	if smsc.Binds() <= binds {
+		t.Errorf("binds %d after the drop, want more than %d", smsc.Binds(), binds)
+	}
+	if n, _ := notification(t, smsc.Submits(), "447778880007"); n.Type != mmsenc.NotificationInd {
+		t.Errorf("after the drop the SMSC got a %v, want the notification", n.Type)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -87,7 +88,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
 		MaxNotifications: cfg.MM1.MaxNotifications,
 	}, nil)
-	q := queue.New(st, attempts, queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}}, log)
+	q := queue.New(st, attempts, queue.Config{
+		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
+	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	background.Add(1)
@@ -128,7 +131,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}
 
 	handsets := mm1.New(st, mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
-	hs := &http.Server{Handler: httpHandler(st, handsets), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: httpHandler(st, handsets, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())
 
@@ -225,8 +228,18 @@ func leaseOwner() string {
 	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), mms.NewTransactionID()[:6])
 }
 
-// httpHandler serves handsets (MM1) and health.
-func httpHandler(st *store.SQLite, handsets *mm1.Handler) http.Handler {
+// urlPath is the path of u: handset URLs are served under it, so that a
+// proxy can forward "https://mms.example.net/mmsc/..." to mmsc unchanged.
+func urlPath(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Path
+}
+
+// httpHandler serves handsets (MM1) under prefix, and health.
+func httpHandler(st *store.SQLite, handsets *mm1.Handler, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := st.Messages(r.Context(), 1); err != nil {
@@ -235,7 +248,7 @@ func httpHandler(st *store.SQLite, handsets *mm1.Handler) http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	handsets.Register(mux)
+	handsets.Register(mux, prefix)
 	return mux
 }
 

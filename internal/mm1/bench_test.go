@@ -83,7 +83,7 @@ func BenchmarkRetrieve30KB(b *testing.B) {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mm1.New(st, mm1.Config{}, log).Register(mux)
+	mm1.New(st, mm1.Config{}, log).Register(mux, "")
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	url := srv.URL + "/mms/" + m.Recipients[0].Token

@@ -53,12 +53,14 @@ func New(st Store, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{st: st, cfg: cfg, log: log}
 }
 
-// Register mounts the handler: GET and HEAD on /mms/{token} (the
-// Content-Location of a notification), POST on /mms.
-func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /mms/{token}", h.serve(h.retrieve))
-	mux.HandleFunc("POST /mms", h.serve(h.answer))
-	mux.HandleFunc("POST /mms/{$}", h.serve(h.answer))
+// Register mounts the handler under prefix (the path of the public URL,
+// "" or "/mmsc"): GET and HEAD on prefix/mms/{token} (the Content-Location
+// of a notification), POST on prefix/mms.
+func (h *Handler) Register(mux *http.ServeMux, prefix string) {
+	prefix = strings.TrimRight(prefix, "/")
+	mux.HandleFunc("GET "+prefix+"/mms/{token}", h.serve(h.retrieve))
+	mux.HandleFunc("POST "+prefix+"/mms", h.serve(h.answer))
+	mux.HandleFunc("POST "+prefix+"/mms/{$}", h.serve(h.answer))
 }
 
 func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {

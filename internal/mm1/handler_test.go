@@ -53,7 +53,7 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mm1.New(st, mm1.Config{MSISDNHeaders: []string{"X-MSISDN"}, Now: func() time.Time { return f.now }}, log).Register(mux)
+	mm1.New(st, mm1.Config{MSISDNHeaders: []string{"X-MSISDN"}, Now: func() time.Time { return f.now }}, log).Register(mux, "")
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -283,5 +283,27 @@ func TestHandsetAnswers(t *testing.T) {
 	}
 	if d := f.state(t, 0); !d.NextAttempt.Equal(f.now) {
 		t.Errorf("retrieved recipient next attempt %v, want %v", d.NextAttempt, f.now)
+	}
+}
+
+// A public URL with a path serves handsets under that path.
+func TestRegisterUnderPrefix(t *testing.T) {
+	f := setup(t)
+	mux := http.NewServeMux()
+	mm1.New(f.st, mm1.Config{Now: func() time.Time { return f.now }}, slog.New(slog.DiscardHandler)).Register(mux, "/mmsc/")
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for path, want := range map[string]int{
+		"/mmsc/mms/" + f.msg.Recipients[0].Token: http.StatusOK,
+		"/mms/" + f.msg.Recipients[0].Token:      http.StatusNotFound,
+	} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }

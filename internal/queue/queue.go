@@ -31,6 +31,12 @@ type Config struct {
 	Workers  int           // attempts in flight at once
 	MaxIdle  time.Duration // longest sleep without a wake or a due row
 	Now      func() time.Time
+
+	// Ready, if set, says whether the transport can take work now (the SMS
+	// link is bound). While it cannot, nothing is leased: leasing only to
+	// fail would cost two writes a row and push every row's next try back
+	// by its backoff, when the rows should go the moment the link returns.
+	Ready func() bool
 }
 
 // Defaults of Config.
@@ -39,6 +45,7 @@ const (
 	DefaultWorkers  = 32
 	DefaultMaxIdle  = time.Minute
 	storeRetry      = time.Second // wait after the store failed to lease
+	readyPoll       = 100 * time.Millisecond
 )
 
 // Queue runs delivery attempts as they fall due.
@@ -98,6 +105,12 @@ func (q *Queue) Run(ctx context.Context) error {
 		// once a quarter of the workers are free or all are.
 		free := q.cfg.Workers - inflight
 		leased := 0
+		if q.cfg.Ready != nil && !q.cfg.Ready() {
+			if !q.sleep(ctx, readyPoll, done, &inflight) {
+				return nil
+			}
+			continue
+		}
 		if free >= max(q.cfg.Workers/4, 1) || inflight == 0 {
 			ds, err := q.store.Lease(ctx, q.cfg.Owner, q.cfg.Now(), q.cfg.LeaseFor, free, q.cfg.Routes...)
 			if err != nil && ctx.Err() == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -100,6 +101,54 @@ func TestQueue(t *testing.T) {
 		}
 		if len(got) != 11 {
 			t.Errorf("%d rows attempted in all, want 11", len(got))
+		}
+		cancel()
+		<-done
+	})
+}
+
+// TestQueueWaitsForTransport: while the transport is not ready nothing is
+// leased, so rows keep their place; they go as soon as it is.
+func TestQueueWaitsForTransport(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		log := slog.New(slog.DiscardHandler)
+		st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var ready atomic.Bool
+		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
+		q := queue.New(st, h, queue.Config{Owner: "q", Ready: ready.Load}, log)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { q.Run(ctx); close(done) }()
+
+		accept(t, st, 3, mms.RouteMM1)
+		q.Wake()
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if got := h.attempts(); len(got) != 0 {
+			t.Errorf("%d attempts while the transport was down, want none", len(got))
+		}
+		l, _ := st.Messages(context.Background(), 10)
+		for _, m := range l {
+			if d := m.Recipients[0]; d.Attempts != 0 || d.State != mms.StateQueued {
+				t.Errorf("row %d: %d attempts, state %s; want untouched", d.ID, d.Attempts, d.State)
+			}
+		}
+		ready.Store(true)
+		up := time.Now()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		got := h.attempts()
+		if len(got) != 3 {
+			t.Errorf("%d rows attempted after the transport came up, want 3", len(got))
+		}
+		for id, at := range got {
+			if len(at) != 1 || at[0].Sub(up) > 100*time.Millisecond {
+				t.Errorf("row %d attempted at +%v after the transport came up, want within 100ms", id, at[0].Sub(up))
+			}
 		}
 		cancel()
 		<-done

@@ -48,6 +48,18 @@ func benchServe(b *testing.B, path string) map[string]string {
 	return addrs
 }
 
+// benchConfig is a configuration with smsc as the SMS link and a public URL
+// short enough for one-SMS notifications; extra goes in [smpp].
+func benchConfig(b *testing.B, smsc *smsctest.Server, extra string) (path, dataDir string) {
+	return writeConfig(b, fmt.Sprintf(`public_url = "http://mms.example.net/"
+[smpp]
+address = %q
+system_id = "mmsc"
+password = "secret"
+%s
+`, smsc.Addr(), extra))
+}
+
 // number is the i-th distinct local number.
 func number(i int) string { return fmt.Sprintf("+4477%08d", i) }
 
@@ -60,13 +72,7 @@ func number(i int) string { return fmt.Sprintf("+4477%08d", i) }
 func BenchmarkNotifications(b *testing.B) {
 	smsc := smsctest.NewServer("mmsc", "secret")
 	defer smsc.Close()
-	path, dataDir := writeConfig(b, fmt.Sprintf(`public_url = "http://mms.example.net/"
-[smpp]
-address = %q
-system_id = "mmsc"
-password = "secret"
-max_submits_per_second = 1000000
-`, smsc.Addr()))
+	path, dataDir := benchConfig(b, smsc, "max_submits_per_second = 1000000")
 
 	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -128,12 +134,7 @@ max_submits_per_second = 1000000
 func BenchmarkNotifyLatency(b *testing.B) {
 	smsc := smsctest.NewServer("mmsc", "secret")
 	defer smsc.Close()
-	path, _ := writeConfig(b, fmt.Sprintf(`public_url = "http://mms.example.net/"
-[smpp]
-address = %q
-system_id = "mmsc"
-password = "secret"
-`, smsc.Addr()))
+	path, _ := benchConfig(b, smsc, "")
 	if _, err := mmsc(b, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {
 		b.Fatal(err)
 	}

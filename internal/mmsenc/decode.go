@@ -307,17 +307,25 @@ func (r *reader) date() (time.Time, error) {
 	return time.Unix(int64(v), 0).UTC(), nil
 }
 
-func (p *PDU) decodeFrom(r *reader) error {
+// tokenValue reads the form From, Expiry and their kin share: Value-length,
+// then a token octet, then the rest of the value (returned as v).
+func tokenValue(r *reader) (v *reader, tok byte, err error) {
 	if c, err := r.peek(); err != nil {
-		return err
+		return nil, 0, err
 	} else if c > lengthQuote {
-		return errNotThisForm
+		return nil, 0, errNotThisForm
 	}
-	v, err := r.lengthPrefixed()
-	if err != nil {
-		return err
+	if v, err = r.lengthPrefixed(); err != nil {
+		return nil, 0, err
 	}
-	tok, err := v.octet()
+	if tok, err = v.octet(); err != nil {
+		return nil, 0, err
+	}
+	return v, tok, nil
+}
+
+func (p *PDU) decodeFrom(r *reader) error {
+	v, tok, err := tokenValue(r)
 	if err != nil {
 		return err
 	}
@@ -370,16 +378,7 @@ func (p *PDU) decodeClass(r *reader) error {
 }
 
 func (p *PDU) decodeExpiry(r *reader) error {
-	if c, err := r.peek(); err != nil {
-		return err
-	} else if c > lengthQuote {
-		return errNotThisForm
-	}
-	v, err := r.lengthPrefixed()
-	if err != nil {
-		return err
-	}
-	tok, err := v.octet()
+	v, tok, err := tokenValue(r)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,27 @@ func (r *recorder) attempts() map[int64][]time.Time {
 	return c
 }
 
+var discard = slog.New(slog.DiscardHandler)
+
+// openStore opens a store in the test's bubble, closed when the test ends.
+func openStore(t *testing.T) *store.SQLite {
+	t.Helper()
+	st, err := store.OpenSQLite(context.Background(), t.TempDir(), discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// run runs q until the returned stop is called.
+func run(q *queue.Queue) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { q.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
 func accept(t *testing.T, st *store.SQLite, n int, route mms.Route) {
 	t.Helper()
 	for range n {
@@ -60,12 +81,7 @@ func accept(t *testing.T, st *store.SQLite, n int, route mms.Route) {
 // when its lease runs out.
 func TestQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		log := slog.New(slog.DiscardHandler)
-		st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st := openStore(t)
 		// A row some other process leased and never released.
 		accept(t, st, 1, mms.RouteMM1)
 		dead, err := st.Lease(context.Background(), "dead", time.Now(), time.Minute, 1)
@@ -74,10 +90,8 @@ func TestQueue(t *testing.T) {
 		}
 
 		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
-		q := queue.New(st, h, queue.Config{Owner: "q", Routes: []mms.Route{mms.RouteMM1}, Workers: 4, MaxIdle: time.Hour}, log)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { q.Run(ctx); close(done) }()
+		q := queue.New(st, h, queue.Config{Owner: "q", Routes: []mms.Route{mms.RouteMM1}, Workers: 4, MaxIdle: time.Hour}, discard)
+		defer run(q)()
 
 		start := time.Now()
 		accept(t, st, 10, mms.RouteMM1)
@@ -102,8 +116,6 @@ func TestQueue(t *testing.T) {
 		if len(got) != 11 {
 			t.Errorf("%d rows attempted in all, want 11", len(got))
 		}
-		cancel()
-		<-done
 	})
 }
 
@@ -111,18 +123,11 @@ func TestQueue(t *testing.T) {
 // leased, so rows keep their place; they go as soon as it is.
 func TestQueueWaitsForTransport(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		log := slog.New(slog.DiscardHandler)
-		st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st := openStore(t)
 		var ready atomic.Bool
 		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
-		q := queue.New(st, h, queue.Config{Owner: "q", Ready: ready.Load}, log)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { q.Run(ctx); close(done) }()
+		q := queue.New(st, h, queue.Config{Owner: "q", Ready: ready.Load}, discard)
+		defer run(q)()
 
 		accept(t, st, 3, mms.RouteMM1)
 		q.Wake()
@@ -150,7 +155,5 @@ func TestQueueWaitsForTransport(t *testing.T) {
 				t.Errorf("row %d attempted at +%v after the transport came up, want within 100ms", id, at[0].Sub(up))
 			}
 		}
-		cancel()
-		<-done
 	})
 }

@@ -91,27 +91,8 @@ CREATE INDEX deliveries_message ON deliveries (message_id);
 ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
 `,
-	// 3: MM1 delivery. A handset finds its recipient row by the token in
-	// the Content-Location it fetches and by the Transaction-ID its answers
-	// quote; notifications counts the pushes that reached the SMSC. Read
-	// reports from handsets (m-read-rec-ind) wait in read_reports for the
-	// path that reports them to the originator.
-	`
-ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
-CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
-CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
-CREATE TABLE read_reports (
-	id         INTEGER PRIMARY KEY AUTOINCREMENT,
-	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-	address    TEXT NOT NULL,
-	status     TEXT NOT NULL,
-	at         BIGINT NOT NULL,
-	received   BIGINT NOT NULL
-);
-CREATE INDEX read_reports_message ON read_reports (message_id);
-`,
+	// 3: MM1 delivery.
+	fmt.Sprintf(migrationMM1, "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	// 4: retention. Each message records the content-log segment its bytes
 	// are in (0: none, content inline), so that the sweep can tell which
 	// segments still hold something and delete the others whole.
@@ -120,14 +101,8 @@ ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
 UPDATE messages SET segment = CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER) WHERE raw_ref <> '';
 CREATE INDEX messages_segment ON messages (segment);
 `,
-	// 5: SMS delivery receipts. The SMSC's ID of a recipient's latest
-	// notification, and the state its receipt reported (DELIVRD, UNDELIV,
-	// EXPIRED, ...): whether the push reached the phone at all.
-	`
-ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
-CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
-`,
+	// 5: SMS delivery receipts.
+	migrationSMSReceipts,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -207,27 +182,8 @@ CREATE INDEX deliveries_message ON deliveries (message_id);
 ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
 `,
-	// 3: MM1 delivery. A handset finds its recipient row by the token in
-	// the Content-Location it fetches and by the Transaction-ID its answers
-	// quote; notifications counts the pushes that reached the SMSC. Read
-	// reports from handsets (m-read-rec-ind) wait in read_reports for the
-	// path that reports them to the originator.
-	`
-ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
-CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
-CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
-CREATE TABLE read_reports (
-	id         BIGSERIAL PRIMARY KEY,
-	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-	address    TEXT NOT NULL,
-	status     TEXT NOT NULL,
-	at         BIGINT NOT NULL,
-	received   BIGINT NOT NULL
-);
-CREATE INDEX read_reports_message ON read_reports (message_id);
-`,
+	// 3: MM1 delivery.
+	fmt.Sprintf(migrationMM1, "BIGSERIAL PRIMARY KEY"),
 	// 4: retention. Each message records the content-log segment its bytes
 	// are in (0: none, content inline), so that the sweep can tell which
 	// segments still hold something and delete the others whole.
@@ -236,15 +192,42 @@ ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
 UPDATE messages SET segment = CAST(split_part(raw_ref, ':', 1) AS BIGINT) WHERE raw_ref <> '';
 CREATE INDEX messages_segment ON messages (segment);
 `,
-	// 5: SMS delivery receipts. The SMSC's ID of a recipient's latest
-	// notification, and the state its receipt reported (DELIVRD, UNDELIV,
-	// EXPIRED, ...): whether the push reached the phone at all.
-	`
+	// 5: SMS delivery receipts.
+	migrationSMSReceipts,
+}
+
+// migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
+// only in the read_reports key (%s). A handset finds its recipient row by
+// the token in the Content-Location it fetches and by the Transaction-ID
+// its answers quote; notifications counts the pushes that reached the
+// SMSC. Read reports from handsets (m-read-rec-ind) wait in read_reports
+// for the path that reports them to the originator.
+const migrationMM1 = `
+ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
+CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
+CREATE TABLE read_reports (
+	id         %s,
+	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address    TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	received   BIGINT NOT NULL
+);
+CREATE INDEX read_reports_message ON read_reports (message_id);
+`
+
+// migrationSMSReceipts is version 5, SMS delivery receipts, in both
+// dialects: the SMSC's ID of a recipient's latest notification, and the
+// state its receipt reported (DELIVRD, UNDELIV, EXPIRED, ...): whether the
+// push reached the phone at all.
+const migrationSMSReceipts = `
 ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
-`,
-}
+`
 
 // schema_version is the same in both dialects.
 const (

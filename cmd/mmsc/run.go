@@ -38,6 +38,11 @@ Usage:
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]
   mmsc vasp passwd NAME -password P|- [-config F]
+  mmsc route add NAME -kind mm4|reject|mm1 -match MASKS [-default] [-host H:P -domain D] [-config F]
+         [-originator-system A] [-sender S] [-sender-override] [-tls required|implicit|none]
+         [-user U -password P|-] [-strip-prefix P] [-add-prefix P]
+  mmsc route list [-json] [-config F]
+  mmsc route remove NAME [-config F]
   mmsc messages [-json] [-limit N] [-config F] list stored messages, newest first
   mmsc send -server HOST:PORT -user U -password P -from ADDR -to ADDR[,ADDR] [-subject S] [-text T] FILE...
   mmsc check-config -config F                  print every problem in a configuration file
@@ -57,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdServe(ctx, e, rest)
 	case "vasp":
 		return cmdVASP(ctx, e, rest)
+	case "route":
+		return cmdRoute(ctx, e, rest)
 	case "messages":
 		return cmdMessages(ctx, e, rest)
 	case "send":

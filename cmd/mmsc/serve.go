@@ -111,6 +111,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		LocalNumbers: mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:       retain,
 		Wake:         q.Wake,
+		Routes:       st,
 	}), log)
 
 	errc := make(chan error, 3)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/route"
 )
 
 // Store keeps accepted messages. Accept stores the message, its parts and
@@ -29,6 +30,14 @@ type Config struct {
 	// Wake, if set, is called once a message is stored, so that its
 	// delivery starts at once instead of at the queue's next look.
 	Wake func()
+	// Routes, if set, routes recipients that are not local (package
+	// route); without it they fail with "no route".
+	Routes Routes
+}
+
+// Routes gives the current routing table.
+type Routes interface {
+	Routes(ctx context.Context) (route.Table, error)
 }
 
 // DefaultRetain is NowSMS's default retention (DataRetainDays=15).
@@ -36,8 +45,9 @@ const DefaultRetain = 15 * 24 * time.Hour
 
 // Relay accepts messages for delivery.
 type Relay struct {
-	store Store
-	cfg   Config
+	store  Store
+	cfg    Config
+	routes *routeCache
 }
 
 // New returns a Relay that stores through store under cfg.
@@ -48,7 +58,11 @@ func New(store Store, cfg Config) *Relay {
 	if cfg.Retain <= 0 {
 		cfg.Retain = DefaultRetain
 	}
-	return &Relay{store: store, cfg: cfg}
+	r := &Relay{store: store, cfg: cfg}
+	if cfg.Routes != nil {
+		r.routes = &routeCache{src: cfg.Routes, now: cfg.Now}
+	}
+	return r
 }
 
 // Submit routes every recipient of m, gives m its ID, receipt time and
@@ -60,8 +74,15 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 	m.Received = r.cfg.Now()
 	m.ID = mms.NewMessageID(m.Received)
 	m.Expiry = expiry(m.Expiry, m.Received, r.cfg.Retain)
+	var table route.Table
+	if r.routes != nil {
+		var err error
+		if table, err = r.routes.get(ctx); err != nil {
+			return "", fmt.Errorf("relay: %w", err)
+		}
+	}
 	for i := range m.Recipients {
-		r.route(&m.Recipients[i])
+		r.route(&m.Recipients[i], table)
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("relay: accept %s: %w", m.ID, err)
@@ -85,21 +106,32 @@ func expiry(asked, received time.Time, retain time.Duration) time.Time {
 }
 
 // route keeps a route the sender chose by address form (Multimedia WAP
-// Push), sends local numbers to their handsets over MM1, and ends every
-// other recipient: routes to peer MMSCs come later and plug in here.
-// Recipients that will fetch content get a token; MM1 recipients also a
-// Transaction-ID for their notification.
-func (r *Relay) route(rc *mms.Recipient) {
+// Push), sends local numbers to their handsets over MM1, and routes the
+// rest by the table: to a peer MMSC, to MM1 all the same, or nowhere (the
+// recipient fails at once, "rejected by route NAME" or "no route").
+// Recipients that will fetch content get a token; MM1 recipients, and MM4
+// ones whose forward a peer will answer, a transaction ID.
+func (r *Relay) route(rc *mms.Recipient, table route.Table) {
 	switch {
 	case rc.Route != "":
 	case len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address):
 		rc.Route = mms.RouteMM1
 	default:
-		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
-		return
+		rt, ok := table.Pick(rc.Address)
+		switch {
+		case !ok:
+			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
+			return
+		case rt.Kind == route.KindReject:
+			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
+			return
+		}
+		rc.Route = rt.Recipient()
 	}
-	rc.Token = mms.NewToken()
-	if rc.Route == mms.RouteMM1 {
+	if rc.Route == mms.RouteMM1 || rc.Route == mms.RouteWAPPush {
+		rc.Token = mms.NewToken()
+	}
+	if rc.Route != mms.RouteWAPPush {
 		rc.TransactionID = mms.NewTransactionID()
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/route"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -66,5 +67,61 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 	_, err = r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 	if err == nil || mms.IsPermanent(err) {
 		t.Errorf("submit to a closed store: %v, want a temporary error", err)
+	}
+}
+
+// TestSubmitRoutesByTable: local numbers first, then the most specific
+// route; reject routes and numbers no route takes fail at once.
+func TestSubmitRoutesByTable(t *testing.T) {
+	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, rt := range []route.Route{
+		{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "mmsc.pl.example:25", Domain: "mms.pl.example"},
+		{Name: "uk-all", Kind: route.KindMM4, Match: mms.ParseMasks("+44*"), Host: "mmsc.uk.example:25", Domain: "mms.uk.example"},
+		{Name: "premium", Kind: route.KindReject, Match: mms.ParseMasks("+4490*")},
+		{Name: "mvno", Kind: route.KindMM1, Match: mms.ParseMasks("+4479*")},
+	} {
+		if err := st.AddRoute(context.Background(), rt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st})
+	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
+		{Address: "+447700900001"}, // local, though +44* is routed
+		{Address: "+48600100200"},
+		{Address: "+449012345678"},
+		{Address: "+447900900001"},
+		{Address: "+15550100"},
+	}}
+	id, err := r.Submit(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Head(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		route mms.Route
+		state mms.State
+		err   string
+	}{
+		{mms.RouteMM1, mms.StateQueued, ""},
+		{"mm4:pl", mms.StateQueued, ""},
+		{mms.RouteNone, mms.StateFailed, "rejected by route premium"},
+		{mms.RouteMM1, mms.StateQueued, ""},
+		{mms.RouteNone, mms.StateFailed, "no route"},
+	}
+	for i, w := range want {
+		rc := got.Recipients[i]
+		if rc.Route != w.route || rc.State != w.state || rc.LastError != w.err {
+			t.Errorf("%s: route %s state %s error %q; want %s %s %q", rc.Address, rc.Route, rc.State, rc.LastError, w.route, w.state, w.err)
+		}
+	}
+	if rc := got.Recipients[1]; rc.TransactionID == "" || rc.Token != "" {
+		t.Errorf("mm4 recipient: transaction ID %q token %q; want a transaction ID for the peer's answer and no token", rc.TransactionID, rc.Token)
 	}
 }

@@ -13,5 +13,5 @@ var (
 // isRefusal reports whether err is an expected answer (not there, already
 // there) from a write that changed nothing, so the batch around it stays good.
 func isRefusal(err error) bool {
-	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists)
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) || errors.Is(err, ErrSecondDefault)
 }

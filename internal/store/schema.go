@@ -103,6 +103,8 @@ CREATE INDEX messages_segment ON messages (segment);
 `,
 	// 5: SMS delivery receipts.
 	migrationSMSReceipts,
+	// 6: routes and report endpoints.
+	migrationRoutes,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -194,6 +196,8 @@ CREATE INDEX messages_segment ON messages (segment);
 `,
 	// 5: SMS delivery receipts.
 	migrationSMSReceipts,
+	// 6: routes and report endpoints.
+	migrationRoutes,
 }
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
@@ -227,6 +231,32 @@ const migrationSMSReceipts = `
 ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
+`
+
+// migrationRoutes is version 6, MM4 both ways, in both dialects: the
+// operator's routes (package route), and where each VASP wants its MM4
+// responses and reports (a VASP without report_to gets none sent).
+const migrationRoutes = `
+CREATE TABLE routes (
+	name              TEXT NOT NULL PRIMARY KEY,
+	kind              TEXT NOT NULL,
+	match_masks       TEXT NOT NULL,
+	is_default        SMALLINT NOT NULL,
+	host              TEXT NOT NULL,
+	domain            TEXT NOT NULL,
+	originator_system TEXT NOT NULL,
+	sender            TEXT NOT NULL,
+	sender_override   SMALLINT NOT NULL,
+	tls               TEXT NOT NULL,
+	auth_user         TEXT NOT NULL,
+	auth_password     TEXT NOT NULL,
+	strip_prefix      TEXT NOT NULL,
+	add_prefix        TEXT NOT NULL,
+	created           BIGINT NOT NULL
+);
+ALTER TABLE vasps ADD COLUMN report_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE vasps ADD COLUMN report_user TEXT NOT NULL DEFAULT '';
+ALTER TABLE vasps ADD COLUMN report_password TEXT NOT NULL DEFAULT '';
 `
 
 // schema_version is the same in both dialects.

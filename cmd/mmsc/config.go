@@ -22,6 +22,13 @@ type Config struct {
 	HTTP      HTTPConfig `toml:"http"`
 	SMPP      SMPPConfig `toml:"smpp"`
 	MM1       MM1Config  `toml:"mm1"`
+	MM4       MM4Config  `toml:"mm4"`
+}
+
+// MM4Config is interconnection with peer MMSCs.
+type MM4Config struct {
+	SystemUser  string `toml:"system_user"`  // local part of our X-Mms-Originator-System at mms_domain
+	MaxForwards int    `toml:"max_forwards"` // X-Mms-Forward-Counter above which a message is not forwarded again
 }
 
 // SMTPConfig is the MM4 ingress.
@@ -88,6 +95,7 @@ func defaultConfig() Config {
 			RenotifyAfter:    duration(time.Hour),
 			MaxNotifications: 3,
 		},
+		MM4: MM4Config{SystemUser: "system-user", MaxForwards: 5},
 	}
 }
 
@@ -224,6 +232,10 @@ func (c Config) problems() []error {
 	positive("mm1.retain_days", int64(c.MM1.RetainDays))
 	positive("mm1.renotify_after", int64(c.MM1.RenotifyAfter))
 	positive("mm1.max_notifications", int64(c.MM1.MaxNotifications))
+	if c.MM4.SystemUser == "" || strings.ContainsAny(c.MM4.SystemUser, "@ <>\t") {
+		add("mm4.system_user %q is not the local part of an address", c.MM4.SystemUser)
+	}
+	positive("mm4.max_forwards", int64(c.MM4.MaxForwards))
 	return ps
 }
 

@@ -69,6 +69,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 
 	// Delivery runs in the background until the listeners have stopped:
 	// the SMS link, then the queue that uses it.
+	peers := newPeers(cfg.LocalHost, log)
+	defer peers.close() // after the queues below have stopped using it
 	bg, stopBackground := context.WithCancel(context.Background())
 	receipts := make(receiptQueue, 1024)
 	var background sync.WaitGroup
@@ -92,6 +94,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
 	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
+	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
+		MMSDomain: cfg.MMSDomain, MaxForwards: cfg.MM4.MaxForwards,
+	}, nil), queue.Config{Owner: leaseOwner(), Routes: []mms.Route{"mm4:*"}}, log)
+	background.Add(1)
+	go func() { defer background.Done(); forwards.Run(bg) }()
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	background.Add(1)
 	go func() { defer background.Done(); purge(bg, st, retain, log) }()
@@ -107,10 +114,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		ReadTimeout:     time.Duration(cfg.SMTP.ReadTimeout),
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
+		SystemUser:      cfg.MM4.SystemUser,
+		Answers:         relay.NewAnswers(st, log, nil),
 	}, accounts{st}, relay.New(st, relay.Config{
 		LocalNumbers: mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:       retain,
-		Wake:         q.Wake,
+		Wake:         func() { q.Wake(); forwards.Wake() },
 		Routes:       st,
 	}), log)
 

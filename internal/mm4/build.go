@@ -2,12 +2,9 @@ package mm4
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"mime"
-	"mime/quotedprintable"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,9 +74,7 @@ func Build(r ForwardRequest) ([]byte, error) {
 		return nil, fmt.Errorf("build MM4_forward.REQ: %w", err)
 	}
 
-	// Base32 of 130 random bits: cannot occur in the content by chance, and
-	// needs no quoting.
-	boundary := "mm4-" + rand.Text()
+	boundary := newBoundary()
 	ctype := "multipart/mixed; boundary=" + boundary
 	if len(r.Files) > 0 {
 		// Written by hand for the order of mm4.md §12.1; FormatMediaType sorts.
@@ -91,10 +86,10 @@ func Build(r ForwardRequest) ([]byte, error) {
 	field("From", r.From)
 	field("To", strings.Join(r.To, ", "))
 	if r.Subject != "" {
-		field("Subject", encodeSubject(r.Subject, len("Subject: ")))
+		field("Subject", encodeText(r.Subject, len("Subject: ")))
 	}
-	field("Date", date.Format("Mon, 2 Jan 2006 15:04:05 -0700"))
-	field("Message-ID", "<"+string(mms.NewMessageID(date))+"@"+domain+">")
+	field("Date", date.Format(dateLayout))
+	field("Message-ID", newMailID(date, domain))
 	field("MIME-Version", "1.0")
 	field("X-Mms-3GPP-MMS-Version", buildVersion)
 	field("X-Mms-Message-Type", canonicalType)
@@ -116,22 +111,8 @@ func Build(r ForwardRequest) ([]byte, error) {
 	field("Content-Type", ctype)
 	b.WriteString("\r\n")
 
-	for _, p := range parts {
-		b.WriteString("--" + boundary + "\r\n")
-		p.write(&b)
-		b.WriteString("\r\n")
-	}
-	b.WriteString("--" + boundary + "--\r\n")
+	writeParts(&b, boundary, parts)
 	return b.Bytes(), nil
-}
-
-// outPart is one body part as Build writes it.
-type outPart struct {
-	contentType string
-	id          string // Content-ID without brackets
-	location    string
-	encoding    string // Content-Transfer-Encoding
-	data        []byte
 }
 
 // parts lays out the body: the SMIL presentation (only with files), the
@@ -178,82 +159,18 @@ func (r ForwardRequest) parts() ([]outPart, error) {
 		return parts, nil
 	}
 	smil := newPart("application/smil; charset=utf-8", smilLocation, buildSMIL(items))
-	smil.id = smilID
+	smil.id = "<" + smilID + ">"
 	return append([]outPart{smil}, parts...), nil
 }
 
 func newPart(contentType, location string, data []byte) outPart {
 	return outPart{
 		contentType: contentType,
-		id:          location,
+		id:          "<" + location + ">",
 		location:    location,
 		encoding:    chooseEncoding(contentType, data),
 		data:        data,
 	}
-}
-
-func (p outPart) write(b *bytes.Buffer) {
-	writeField(b, "Content-Type", p.contentType)
-	writeField(b, "Content-ID", "<"+p.id+">")
-	writeField(b, "Content-Location", p.location)
-	if p.encoding != "7bit" {
-		writeField(b, "Content-Transfer-Encoding", p.encoding)
-	}
-	b.WriteString("\r\n")
-	switch p.encoding {
-	case "base64":
-		writeBase64(b, p.data)
-	case "quoted-printable":
-		w := quotedprintable.NewWriter(b)
-		w.Write(p.data) // writes to a bytes.Buffer do not fail
-		w.Close()
-	default:
-		b.Write(p.data)
-	}
-}
-
-// chooseEncoding keeps text readable on the wire where that loses nothing:
-// UTF-8 text already in canonical CRLF form goes as 7bit when it is short
-// ASCII lines and as quoted-printable otherwise. Everything else, including
-// text with bare LFs or in another charset, goes as base64 so that the
-// bytes arrive exactly as given.
-func chooseEncoding(contentType string, data []byte) string {
-	typ, params, _ := mime.ParseMediaType(contentType)
-	cs := strings.ToLower(params["charset"])
-	textual := strings.HasPrefix(typ, "text/") || typ == "application/smil"
-	if !textual || (cs != "" && cs != "utf-8" && cs != "us-ascii") || !utf8.Valid(data) || !canonicalLines(data) {
-		return "base64"
-	}
-	line, ascii := 0, true
-	for _, c := range data {
-		switch {
-		case c == '\n':
-			line = 0
-			continue
-		case c == 0 || c >= 0x80:
-			ascii = false
-		}
-		if line++; line > 998 {
-			ascii = false
-		}
-	}
-	if ascii {
-		return "7bit"
-	}
-	return "quoted-printable"
-}
-
-// canonicalLines reports whether every CR and LF in b is part of a CRLF.
-func canonicalLines(b []byte) bool {
-	for i, c := range b {
-		switch {
-		case c == '\r' && (i+1 >= len(b) || b[i+1] != '\n'):
-			return false
-		case c == '\n' && (i == 0 || b[i-1] != '\r'):
-			return false
-		}
-	}
-	return true
 }
 
 // crlfLines makes every line break of s a CRLF, the canonical form of text
@@ -262,36 +179,6 @@ func crlfLines(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return strings.ReplaceAll(s, "\n", "\r\n")
-}
-
-// writeBase64 writes data as base64 in lines of 76 characters (RFC 2045
-// §6.8), CRLF between lines.
-func writeBase64(b *bytes.Buffer, data []byte) {
-	const perLine = 57 // bytes that encode to 76 characters
-	line := make([]byte, 0, 76)
-	for i := 0; i < len(data); i += perLine {
-		if i > 0 {
-			b.WriteString("\r\n")
-		}
-		line = base64.StdEncoding.AppendEncode(line[:0], data[i:min(i+perLine, len(data))])
-		b.Write(line)
-	}
-}
-
-// writeField writes one header field, folded at spaces to keep lines
-// within 76 characters where the value allows (RFC 5322 §2.2.3).
-func writeField(b *bytes.Buffer, key, value string) {
-	b.WriteString(key + ":")
-	col := len(key) + 1
-	for i, word := range strings.Split(value, " ") {
-		if i > 0 && col+1+len(word) > 76 {
-			b.WriteString("\r\n")
-			col = 0
-		}
-		b.WriteString(" " + word)
-		col += 1 + len(word)
-	}
-	b.WriteString("\r\n")
 }
 
 // extensionFor gives a file name extension for a media type, for files
@@ -305,16 +192,7 @@ func extensionFor(typ string) string {
 
 // idDomain is the right-hand side for generated IDs: the originator
 // system's domain, else the sender's, so IDs are unique across MMSCs.
-func idDomain(r ForwardRequest) string {
-	for _, a := range []string{r.OriginatorSystem, r.From} {
-		if at := strings.LastIndexByte(a, '@'); at >= 0 {
-			if d := strings.Trim(a[at+1:], "<> "); d != "" {
-				return d
-			}
-		}
-	}
-	return "localhost"
-}
+func idDomain(r ForwardRequest) string { return domainOf(r.OriginatorSystem, r.From) }
 
 // Bounds that keep every header line within RFC 5322's 998 characters.
 const (

@@ -9,8 +9,10 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Errors of Parse. Both come wrapped in mms.Permanent: sending the same bytes
-// again cannot succeed.
+// Errors of Parse and ParseAny. Both come wrapped in mms.Permanent: sending
+// the same bytes again cannot succeed. ErrMalformed also stands for a report
+// or response without a mandatory field: the mail is readable, the PDU is
+// not.
 var (
 	ErrMalformed       = errors.New("malformed MIME")
 	ErrUnsupportedType = errors.New("unsupported MM4 message type")

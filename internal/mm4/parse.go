@@ -1,7 +1,8 @@
 package mm4
 
 import (
-	"bytes"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -9,38 +10,36 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// canonicalType is the only PDU Parse accepts; the others (responses and
-// reports) travel the other way and are handled elsewhere.
-const canonicalType = "MM4_forward.REQ"
+// canonicalType is the PDU Parse accepts; ParseAny takes the other five.
+const canonicalType = TypeForwardReq
 
 // Parse reads one message as received after SMTP DATA (dot-unstuffed; CRLF
 // or bare LF line ends) into a Message. now resolves a relative
 // X-Mms-Expiry. It fills every field the content gives and leaves ID, VASP,
 // Received, EnvelopeFrom and Recipients to the caller. Parts do not alias
-// raw; Raw is raw itself.
+// raw; Raw is raw itself. Responses and reports are ErrUnsupportedType
+// here: ParseAny reads them.
 //
 // Every error is mms.Permanent, wraps ErrMalformed or ErrUnsupportedType, and
 // reads as one line fit for an SMTP reply.
 func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
-	// Last resort only: the parser is meant to check everything itself, but
-	// a panic in a dependency must not take the SMTP session down.
-	defer func() {
-		if r := recover(); r != nil {
-			m, err = nil, malformed(recoveredPanic{r}, "unreadable message (internal error)")
-		}
-	}()
-
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, malformed(nil, "empty message")
-	}
-	h, body, err := splitEntity(raw, "", false)
+	defer recoverParse(&m, &err)
+	h, body, err := readHead(raw)
 	if err != nil {
 		return nil, err
 	}
-	if t := strings.TrimSpace(h.Get("X-Mms-Message-Type")); t != "" && !strings.EqualFold(t, canonicalType) {
-		return nil, unsupported(t)
+	if typ, err := messageType(h); err != nil {
+		return nil, err
+	} else if typ != canonicalType {
+		return nil, unsupported(strings.TrimSpace(h.Get("X-Mms-Message-Type")))
 	}
-	m = headerFields(h, now)
+	return parseForward(raw, h, body, now)
+}
+
+// parseForward reads an MM4_forward.REQ whose header h and body have been
+// split from raw.
+func parseForward(raw []byte, h textproto.Header, body []byte, now time.Time) (*mms.Message, error) {
+	m := headerFields(h, now)
 	m.Raw = raw
 
 	var w walker
@@ -79,6 +78,17 @@ func headerFields(h textproto.Header, now time.Time) *mms.Message {
 		Sender:           firstAddress(get("Sender")),
 		SenderHidden:     strings.EqualFold(get("X-Mms-Sender-Visibility"), "Hide"),
 	}
+}
+
+// forwardCounter reads X-Mms-Forward-Counter. An unreadable value counts
+// as absent, like other optional fields; one too large for an int32 counts
+// as the largest, so that a loop check still sees a big number.
+func forwardCounter(s string) int {
+	n, err := strconv.ParseUint(s, 10, 31)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0
+	}
+	return int(n)
 }
 
 // topContentType is the message's own type: for multipart the normalised

@@ -20,3 +20,16 @@ func TestHandsetAddress(t *testing.T) {
 		}
 	}
 }
+
+// Final and the store's leasable states must agree: a state with work left
+// is not final.
+func TestFinal(t *testing.T) {
+	for s, final := range map[State]bool{
+		StateQueued: false, StateNotified: false, StateDeferred: false, StateSent: false,
+		StateRetrieved: true, StateRejected: true, StateExpired: true, StateFailed: true, StateForwarded: true,
+	} {
+		if s.Final() != final {
+			t.Errorf("%s.Final() = %v, want %v", s, s.Final(), final)
+		}
+	}
+}

@@ -33,6 +33,7 @@ type Message struct {
 	OriginatorSystem string
 	Sender           string // RFC 5322 Sender, a fallback for where answers go
 	SenderHidden     bool   // X-Mms-Sender-Visibility: Hide
+	ForwardCounter   int    // X-Mms-Forward-Counter as received: MMSCs passed so far
 
 	ContentType string // top-level media type with its parameters, e.g. multipart/related; start=...
 	Parts       []Part

@@ -14,6 +14,8 @@ const (
 	StateExpired   State = "expired"
 	StateFailed    State = "failed"
 	StateForwarded State = "forwarded"
+	// StateSent: handed to a peer MMSC, whose MM4_forward.RES is awaited.
+	StateSent State = "sent"
 )
 
 // Route names how a recipient is delivered.
@@ -30,7 +32,7 @@ const (
 // attempted and no handset answer changes it.
 func (s State) Final() bool {
 	switch s {
-	case StateQueued, StateNotified, StateDeferred:
+	case StateQueued, StateNotified, StateDeferred, StateSent:
 		return false
 	}
 	return true

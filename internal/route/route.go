@@ -53,8 +53,8 @@ type Route struct {
 func (r Route) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if r.Name == "" || strings.ContainsAny(r.Name, " \t:,") {
-		add("route name %q: want a word without spaces, colons or commas", r.Name)
+	if r.Name == "" || strings.ContainsAny(r.Name, " \t:,%_*") {
+		add("route name %q: want a word of letters, digits, '-' or '.'", r.Name)
 	}
 	if len(r.Match) == 0 && !r.Default {
 		add("route %s matches nothing: give -match masks or make it the default", r.Name)

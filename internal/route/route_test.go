@@ -75,6 +75,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"no name", func(r *Route) { r.Name = "" }, "route name"},
 		{"colon in name", func(r *Route) { r.Name = "a:b" }, "route name"},
+		{"LIKE wildcard in name", func(r *Route) { r.Name = "a_b" }, "route name"},
 		{"matches nothing", func(r *Route) { r.Match = nil }, "matches nothing"},
 		{"no port", func(r *Route) { r.Host = "mmsc.peer.example" }, "host:port"},
 		{"no domain", func(r *Route) { r.Domain = "" }, "recipient domain"},

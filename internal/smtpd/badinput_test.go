@@ -142,3 +142,22 @@ func TestStoreFailureIs451(t *testing.T) {
 		}
 	}
 }
+
+// Our MM4 system address takes answers from peers, not messages: a forward
+// request addressed to it alone has nobody to go to.
+func TestSystemAddress(t *testing.T) {
+	ts := startServer(t)
+	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+	d := dial(t, ts.addr)
+	d.login("test", "test")
+	d.cmd("MAIL FROM:<system-user@mms.peer.example>", "250 ")
+	d.cmd("RCPT TO:<System-User@mms.example.net>", "250 ")
+	d.cmd("DATA", "354 ")
+	d.send(seedMessage(t) + ".")
+	d.expect("550 5.1.1")
+	if n := ts.stored(t); n != 0 {
+		t.Errorf("stored %d messages", n)
+	}
+	d.cmd("MAIL FROM:<system-user@mms.peer.example>", "250 ")
+	d.cmd("RCPT TO:<other-user@mms.example.net>", "553 5.1.3")
+}

@@ -17,7 +17,14 @@ var (
 	errSenderNotAllowed = errors.New("sender not allowed for this account")
 	errForeignDomain    = errors.New("domain not served here")
 	errDataTimeout      = errors.New("DATA took too long")
+	// A forward request addressed only to our system address has nobody
+	// to deliver to.
+	errNoHandsetRecipient = errors.New("no recipient but the MM4 system address: nobody to deliver this message to")
 )
+
+// routeSystem marks a recipient that is our MM4 system address rather than
+// a subscriber; it never reaches the store.
+const routeSystem mms.Route = "system"
 
 // reply turns any error of a session into the SMTP reply the peer sees.
 // Only errors about the peer's own input carry their text onto the wire;
@@ -39,6 +46,8 @@ func reply(err error) *smtp.SMTPError {
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: oneLine(err.Error())}
 	case errors.Is(err, errForeignDomain), errors.Is(err, mms.ErrNoDomain):
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 2}, Message: oneLine(err.Error())}
+	case errors.Is(err, errNoHandsetRecipient):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: oneLine(err.Error())}
 	case errors.Is(err, mms.ErrBadNumber):
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: oneLine(err.Error())}
 	case errors.Is(err, mm4.ErrMalformed), errors.Is(err, mm4.ErrUnsupportedType):

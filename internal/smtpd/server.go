@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
@@ -47,6 +48,22 @@ type Config struct {
 	AuthWindow      time.Duration // 0 = 1 minute
 	TLS             *tls.Config   // enables STARTTLS and ServeTLS
 	Now             func() time.Time
+
+	// SystemUser is the local part of our MM4 system address (the
+	// X-Mms-Originator-System we give peers), accepted as a recipient at
+	// our domains for the responses and reports peers send back; "" =
+	// "system-user".
+	SystemUser string
+	// Answers takes MM4 responses and reports; nil refuses them as
+	// unsupported.
+	Answers Answerer
+}
+
+// Answerer takes the MM4 PDUs that are not forward requests: responses and
+// reports from peers (TS 23.140 §8.4.2–§8.4.6), from account vasp. It
+// returns once what they say is recorded.
+type Answerer interface {
+	Answer(ctx context.Context, vasp string, p *mm4.PDU) error
 }
 
 func (c *Config) setDefaults() {
@@ -62,6 +79,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxMessageBytes == 0 {
 		c.MaxMessageBytes = 2 << 20
+	}
+	if c.SystemUser == "" {
+		c.SystemUser = "system-user"
 	}
 	def(&c.MaxRecipients, 100)
 	def(&c.MaxLineLength, 10000)

@@ -157,6 +157,9 @@ func (ss *session) recipient(to string) (mms.Recipient, error) {
 	if !ok {
 		return mms.Recipient{}, fmt.Errorf("%q: %w", to[at+1:], errForeignDomain)
 	}
+	if local := strings.TrimPrefix(to[:at], "<"); strings.EqualFold(local, ss.srv.cfg.SystemUser) {
+		return mms.Recipient{Address: local, Route: routeSystem}, nil
+	}
 	addr, err := mms.ParseAddress(to)
 	if err != nil {
 		return mms.Recipient{}, err
@@ -171,6 +174,9 @@ func (ss *session) Data(r io.Reader) error {
 	start := ss.srv.cfg.Now()
 	id, err := ss.data(r)
 	rep := &smtp.SMTPError{Code: 250, EnhancedCode: smtp.NoEnhancedCode, Message: "Message Accepted <" + string(id) + ">"}
+	if id == "" { // a response or report: recorded, no message of ours
+		rep.Message = "Answer accepted"
+	}
 	lvl := slog.LevelInfo
 	if err != nil {
 		rep, lvl = reply(err), slog.LevelWarn
@@ -201,22 +207,45 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 		}
 		return "", err // 552 from go-smtp's size limit, or a network error
 	}
-	m, err := mm4.Parse(buf.Bytes(), ss.srv.cfg.Now())
+	pdu, err := mm4.ParseAny(buf.Bytes(), ss.srv.cfg.Now())
 	if err != nil {
 		return "", err
 	}
-	m.VASP = ss.account.Name
-	m.EnvelopeFrom = ss.from
-	m.Recipients = append([]mms.Recipient(nil), ss.rcpts...)
-
 	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	defer cancel()
+	if pdu.Type != mm4.TypeForwardReq {
+		return "", ss.answer(ctx, pdu)
+	}
+	m := pdu.Forward
+	m.VASP = ss.account.Name
+	m.EnvelopeFrom = ss.from
+	m.ForwardCounter = pdu.ForwardCounter
+	for _, rc := range ss.rcpts {
+		if rc.Route != routeSystem { // our system address takes answers, not messages
+			m.Recipients = append(m.Recipients, rc)
+		}
+	}
+	if len(m.Recipients) == 0 {
+		return "", errNoHandsetRecipient
+	}
 	id, err := ss.srv.submit.Submit(ctx, m)
 	if err != nil {
 		ss.srv.log.Error("submit failed", "vasp", ss.accountName(), "remote", ss.remote, "err", err)
 		return "", err
 	}
 	return id, nil
+}
+
+// answer hands a response or report to the Answerer.
+func (ss *session) answer(ctx context.Context, pdu *mm4.PDU) error {
+	if ss.srv.cfg.Answers == nil {
+		return mms.Permanent(fmt.Errorf("%w: %s is not taken here", mm4.ErrUnsupportedType, pdu.Type))
+	}
+	if err := ss.srv.cfg.Answers.Answer(ctx, ss.account.Name, pdu); err != nil {
+		ss.srv.log.Error("answer failed", "vasp", ss.accountName(), "remote", ss.remote, "type", pdu.Type, "err", err)
+		return err
+	}
+	return nil
 }
 
 func (ss *session) Reset() { ss.from, ss.rcpts = "", nil }

@@ -49,7 +49,7 @@ type Outcome struct {
 // state are final and never leased again. A state added to mms that needs
 // work belongs here.
 const leasableStates = `'` + string(mms.StateQueued) + `', '` + string(mms.StateNotified) + `', '` +
-	string(mms.StateDeferred) + `'`
+	string(mms.StateDeferred) + `', '` + string(mms.StateSent) + `'`
 
 const (
 	deliveryColumns = `id, message_id, address, route, state, attempts, next_attempt_at, lease_owner,
@@ -88,16 +88,36 @@ SELECT id, $2, $3, $4, $5 FROM messages WHERE id = $1`
 // nextDueSQL returns the statement for the earliest time a row on routes
 // can be leased: when it is due, or when its live lease runs out.
 func nextDueSQL(routes int) string {
-	only := ""
-	if routes > 0 {
-		ps := make([]string, routes)
-		for i := range ps {
-			ps[i] = fmt.Sprintf("$%d", 1+i)
-		}
-		only = " AND route IN (" + strings.Join(ps, ", ") + ")"
-	}
+	only := routeFilter(routes, 1)
 	return `SELECT MIN(CASE WHEN lease_expires > next_attempt_at THEN lease_expires ELSE next_attempt_at END)
 FROM deliveries WHERE state IN (` + leasableStates + `)` + only
+}
+
+// routeFilter is the condition on routes given as parameters from $first
+// on, each a route or a pattern (see routeArgs); "" for none.
+func routeFilter(routes, first int) string {
+	if routes == 0 {
+		return ""
+	}
+	ps := make([]string, routes)
+	for i := range ps {
+		ps[i] = fmt.Sprintf("route LIKE $%d", first+i)
+	}
+	return " AND (" + strings.Join(ps, " OR ") + ")"
+}
+
+// routeArgs turns routes into LIKE patterns: a route ending in "*" stands
+// for every route with that prefix ("mm4:*": every peer), any other for
+// itself. Route names hold no "%" or "_" of their own (route.Validate).
+func routeArgs(routes []mms.Route) []any {
+	args := make([]any, len(routes))
+	for i, r := range routes {
+		args[i] = strings.TrimSuffix(string(r), "*")
+		if strings.HasSuffix(string(r), "*") {
+			args[i] = args[i].(string) + "%"
+		}
+	}
+	return args
 }
 
 // leaseSQL returns the lease statement for routes (none: every route).
@@ -108,14 +128,7 @@ FROM deliveries WHERE state IN (` + leasableStates + `)` + only
 // may add FOR UPDATE SKIP LOCKED to the inner SELECT). On SQLite the write
 // lock serializes leases anyway.
 func leaseSQL(routes int) string {
-	only := ""
-	if routes > 0 {
-		ps := make([]string, routes)
-		for i := range ps {
-			ps[i] = fmt.Sprintf("$%d", 5+i)
-		}
-		only = " AND route IN (" + strings.Join(ps, ", ") + ")"
-	}
+	only := routeFilter(routes, 5)
 	return `UPDATE deliveries
 SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
 WHERE id IN (
@@ -132,7 +145,8 @@ RETURNING ` + deliveryColumns
 // now). Each gets owner's lease until now+leaseFor and one more attempt; the
 // rows are returned oldest due first. Two Lease calls never return the same
 // row while its lease lives, in this process or another. With routes, only
-// rows on those routes are leased: a node leases what it can deliver.
+// rows on those routes are leased: a node leases what it can deliver. A
+// route ending in "*" stands for all routes with that prefix ("mm4:*").
 func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]Delivery, error) {
 	if owner == "" {
 		return nil, errors.New("store: lease: empty owner")
@@ -145,10 +159,7 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 	}
 	var leased []Delivery
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		args := []any{owner, millis(now.Add(leaseFor)), millis(now), limit}
-		for _, r := range routes {
-			args = append(args, string(r))
-		}
+		args := append([]any{owner, millis(now.Add(leaseFor)), millis(now), limit}, routeArgs(routes)...)
 		rows, err := b.query(leaseSQL(len(routes)), args...)
 		if err != nil {
 			return err
@@ -184,12 +195,8 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 // NextDue returns the earliest time a row on routes (none: any route) can
 // be leased, and false if no row has work left.
 func (s *SQLite) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error) {
-	args := make([]any, len(routes))
-	for i, r := range routes {
-		args[i] = string(r)
-	}
 	var due sql.NullInt64
-	if err := s.read.QueryRowContext(ctx, nextDueSQL(len(routes)), args...).Scan(&due); err != nil {
+	if err := s.read.QueryRowContext(ctx, nextDueSQL(len(routes)), routeArgs(routes)...).Scan(&due); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
 	}
 	if !due.Valid {

@@ -206,3 +206,22 @@ func TestSMSReceipt(t *testing.T) {
 		t.Errorf("after a second notification: %+v", d)
 	}
 }
+
+// A route pattern leases every route with its prefix, and only those.
+func TestLeaseByRoutePattern(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	m := &mms.Message{ID: testID(), Received: t0, Recipients: []mms.Recipient{
+		{Address: "+48600100200", Route: "mm4:pl"}, {Address: "+33612345678", Route: "mm4:fr"}, {Address: "+447700900001", Route: mms.RouteMM1},
+	}}
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if due, ok, err := s.NextDue(ctx, "mm4:*"); err != nil || !ok || !due.Equal(t0) {
+		t.Errorf("NextDue(mm4:*) = %v %v %v", due, ok, err)
+	}
+	l, err := s.Lease(ctx, "q", t0, time.Minute, 10, "mm4:*")
+	if err != nil || len(l) != 2 || l[0].Route == mms.RouteMM1 || l[1].Route == mms.RouteMM1 {
+		t.Errorf("Lease(mm4:*) = %+v, %v; want the two peer rows", l, err)
+	}
+}

@@ -68,6 +68,7 @@ func fullMessage(id mms.MessageID, received time.Time) *mms.Message {
 		OriginatorSystem: "system-user@mms.example.net",
 		Sender:           "sender@mms.example.net",
 		SenderHidden:     true,
+		ForwardCounter:   2,
 		ContentType:      `multipart/related; start="<smil>"; type="application/smil"`,
 		Parts: []mms.Part{
 			{ContentType: "application/smil", Name: "a.smil", ContentLocation: "a.smil", ContentID: "<smil>", Data: []byte("<smil></smil>")},

@@ -105,6 +105,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationSMSReceipts,
 	// 6: routes and report endpoints.
 	migrationRoutes,
+	// 7: forward counter.
+	migrationForwardCounter,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -198,6 +200,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationSMSReceipts,
 	// 6: routes and report endpoints.
 	migrationRoutes,
+	// 7: forward counter.
+	migrationForwardCounter,
 }
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
@@ -257,6 +261,12 @@ CREATE TABLE routes (
 ALTER TABLE vasps ADD COLUMN report_to TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN report_user TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN report_password TEXT NOT NULL DEFAULT '';
+`
+
+// migrationForwardCounter is version 7 in both dialects: how many MMSCs a
+// message has passed through (X-Mms-Forward-Counter), to stop loops.
+const migrationForwardCounter = `
+ALTER TABLE messages ADD COLUMN forward_counter INTEGER NOT NULL DEFAULT 0;
 `
 
 // schema_version is the same in both dialects.

@@ -14,24 +14,22 @@ const (
 	maxLineChars = 76
 )
 
-// encodeSubject returns s as is when it is plain ASCII, else as RFC 2047
-// encoded words separated by spaces (which decoders drop between encoded
-// words), the first fitting on the header line after a name of keyLen
-// characters. Q is used for mostly Latin text, which stays readable in
-// logs, B for the rest, which is shorter. The standard library's encoder
-// is not used because it sizes words without regard to the header name,
-// so the first line overflows 76 characters.
-func encodeSubject(s string, keyLen int) string {
-	ascii := true
+// encodeText returns s as is when a reader gets it back unchanged that way,
+// else as RFC 2047 encoded words separated by spaces (which decoders drop
+// between encoded words), the first fitting on the header line after a
+// name of keyLen characters. Q is used for mostly Latin text, which stays
+// readable in logs, B for the rest, which is shorter. The standard
+// library's encoder is not used because it sizes words without regard to
+// the header name, so the first line overflows 76 characters.
+func encodeText(s string, keyLen int) string {
+	if !needsEncoding(s) {
+		return s
+	}
 	nonASCII := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			ascii = false
 			nonASCII++
 		}
-	}
-	if ascii {
-		return s
 	}
 	q := nonASCII*2 <= len(s)
 	var (
@@ -49,6 +47,22 @@ func encodeSubject(s string, keyLen int) string {
 		chunk = next
 	}
 	return strings.Join(append(words, encodedWord(chunk, q)), " ")
+}
+
+// needsEncoding reports whether s would not survive as plain header text:
+// anything but printable ASCII; "=?", which a reader would try to decode;
+// white space at either end, which readers trim; two spaces in a row,
+// which unfolding may merge; a word too long to fold onto a line.
+func needsEncoding(s string) bool {
+	if !printableASCII(s, true) || strings.Contains(s, "=?") || strings.Contains(s, "  ") || s != strings.TrimSpace(s) {
+		return true
+	}
+	for _, w := range strings.Fields(s) {
+		if len(w) > maxWordLen {
+			return true
+		}
+	}
+	return false
 }
 
 // encodedWord encodes b, whole UTF-8 characters, as one encoded word.

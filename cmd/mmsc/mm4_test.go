@@ -79,7 +79,7 @@ func (s *peerSession) Reset()        { s.mail = peerMail{} }
 func (s *peerSession) Logout() error { return nil }
 
 // wait returns the n-th mail the peer got (from 1), waiting for it.
-func (p *peerMMSC) wait(t *testing.T, n int) peerMail {
+func (p *peerMMSC) wait(t testing.TB, n int) peerMail {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
@@ -97,6 +97,9 @@ func (p *peerMMSC) wait(t *testing.T, n int) peerMail {
 		}
 	}
 }
+
+// waitN waits until the peer has n mails.
+func (p *peerMMSC) waitN(t testing.TB, n int) { p.wait(t, n) }
 
 // TestForwardToPeer: a recipient routed to a peer MMSC is forwarded over
 // MM4 with the message intact, and the peer's MM4_forward.RES, sent back to

@@ -23,6 +23,17 @@ type messageJSON struct {
 	Size          int64           `json:"size"`
 	Parts         []partJSON      `json:"parts"`
 	Recipients    []recipientJSON `json:"recipients"`
+	Outbox        []outboxJSON    `json:"outbox"`
+}
+
+// outboxJSON is an MM4 response or report owed to the originator.
+type outboxJSON struct {
+	Kind      string    `json:"kind"`
+	To        string    `json:"to"`
+	State     string    `json:"state"` // queued, sent, held (no report endpoint), failed
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error"`
+	Updated   time.Time `json:"updated"`
 }
 
 type partJSON struct {
@@ -51,7 +62,7 @@ func toJSON(s store.Summary) messageJSON {
 		ID: string(s.ID), VASP: s.VASP, From: s.From, Subject: s.Subject,
 		TransactionID: s.TransactionID, MM4MessageID: s.MM4MessageID,
 		Received: s.Received.UTC(), Size: s.Size,
-		Parts: []partJSON{}, Recipients: []recipientJSON{},
+		Parts: []partJSON{}, Recipients: []recipientJSON{}, Outbox: []outboxJSON{},
 	}
 	for _, p := range s.Parts {
 		m.Parts = append(m.Parts, partJSON{p.ContentType, p.Name, p.ContentID, p.Size, p.SHA256})
@@ -95,7 +106,15 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		for _, s := range list {
-			if err := enc.Encode(toJSON(s)); err != nil {
+			j := toJSON(s)
+			mails, err := st.Outbox().ForMessage(ctx, s.ID)
+			if err != nil {
+				return err
+			}
+			for _, m := range mails {
+				j.Outbox = append(j.Outbox, outboxJSON{m.Kind, m.To, m.State, m.Attempts, m.LastError, m.Updated.UTC()})
+			}
+			if err := enc.Encode(j); err != nil {
 				return err
 			}
 		}

@@ -35,6 +35,7 @@ const usage = `mmsc — a Multimedia Messaging Service Centre
 Usage:
   mmsc serve [-config F]                       run the MMSC
   mmsc vasp add NAME [-password P|-] [-allow-ip LIST] [-sender MASKS] [-config F]
+         [-report-to H:P [-report-user U -report-password P]]
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]
   mmsc vasp passwd NAME -password P|- [-config F]

@@ -94,11 +94,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
 	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
+	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
 	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
-		MMSDomain: cfg.MMSDomain, MaxForwards: cfg.MM4.MaxForwards,
+		MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards,
 	}, nil), queue.Config{Owner: leaseOwner(), Routes: []mms.Route{"mm4:*"}}, log)
-	background.Add(1)
+	outbox := queue.New(st.Outbox(), relay.NewOutbox(st.Outbox(), st, peers, log, nil),
+		queue.Config{Owner: leaseOwner()}, log)
+	background.Add(2)
 	go func() { defer background.Done(); forwards.Run(bg) }()
+	go func() { defer background.Done(); outbox.Run(bg) }()
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	background.Add(1)
 	go func() { defer background.Done(); purge(bg, st, retain, log) }()
@@ -117,10 +121,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemUser:      cfg.MM4.SystemUser,
 		Answers:         relay.NewAnswers(st, log, nil),
 	}, accounts{st}, relay.New(st, relay.Config{
-		LocalNumbers: mms.Masks(cfg.MM1.LocalNumbers),
-		Retain:       retain,
-		Wake:         func() { q.Wake(); forwards.Wake() },
-		Routes:       st,
+		LocalNumbers:  mms.Masks(cfg.MM1.LocalNumbers),
+		Retain:        retain,
+		Wake:          func() { q.Wake(); forwards.Wake(); outbox.Wake() },
+		Routes:        st,
+		SystemAddress: system,
+		Log:           log,
 	}), log)
 
 	errc := make(chan error, 3)

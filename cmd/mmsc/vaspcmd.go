@@ -61,11 +61,15 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 	password := fs.String("password", "", "password, or - to read it from stdin (optional for an account named by IP address)")
 	allowIP := fs.String("allow-ip", "", "addresses it may log in from: 10.1.2.*,192.0.2.7,198.51.100.0/24")
 	sender := fs.String("sender", "", "MAIL FROM masks it may use: +4477*,+4478*")
+	reportTo := fs.String("report-to", "", "its SMTP server for MM4 responses and reports, host:port")
+	reportUser := fs.String("report-user", "", "AUTH user at -report-to")
+	reportPassword := fs.String("report-password", "", "AUTH password at -report-to")
 	name, err := parseWithName(fs, args)
 	if err != nil {
 		return err
 	}
-	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC()}
+	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC(),
+		ReportTo: *reportTo, ReportUser: *reportUser, ReportPassword: *reportPassword}
 	pw, err := readPassword(e, *password)
 	if err != nil {
 		return err
@@ -101,6 +105,7 @@ type vaspJSON struct {
 	HasPassword bool      `json:"has_password"`
 	AllowIP     string    `json:"allow_ip"`
 	Sender      string    `json:"sender"`
+	ReportTo    string    `json:"report_to,omitempty"`
 	Created     time.Time `json:"created"`
 }
 
@@ -124,7 +129,7 @@ func vaspList(ctx context.Context, e env, args []string) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		for _, a := range list {
-			if err := enc.Encode(vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.Created}); err != nil {
+			if err := enc.Encode(vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.Created}); err != nil {
 				return err
 			}
 		}

@@ -39,6 +39,19 @@ type Message struct {
 	Parts       []Part
 	ContentSize int64  // total of the parts' decoded sizes; set when a message is loaded
 	Raw         []byte // the message exactly as received after DATA
+
+	// Outbox holds MM4 mails owed to the originator about this message
+	// (an MM4_forward.RES); they are stored with the message, in the
+	// same durable step, and sent afterwards.
+	Outbox []Mail
+}
+
+// Mail is an MM4 response or report the MMSC sends to the originator of a
+// message through its report endpoint.
+type Mail struct {
+	Kind     string // X-Mms-Message-Type, e.g. "MM4_forward.RES"
+	From, To string // envelope
+	Data     []byte // the whole mail, CRLF line ends
 }
 
 // Part is one leaf of the MIME tree, decoded.

@@ -27,7 +27,8 @@ type Deliverables interface {
 
 // MM4Policy is how messages are forwarded to peers.
 type MM4Policy struct {
-	MMSDomain       string // ours: senders are written at it, and it names our originator system
+	MMSDomain       string // ours: senders are written at it
+	SystemAddress   string // our X-Mms-Originator-System unless the route names another; "" = system-user@MMSDomain
 	MaxForwards     int    // a message that has passed this many MMSCs is not forwarded again (a loop)
 	RetryMin        time.Duration
 	RetryMax        time.Duration
@@ -127,10 +128,7 @@ func (a *MM4) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 func (a *MM4) build(m *mms.Message, d store.Delivery, r route.Route, now time.Time) (from string, to []string, data []byte, err error) {
 	from = a.sender(m, r)
 	rcpt := r.PeerAddress(d.Address)
-	origin := r.OriginatorSystem
-	if origin == "" {
-		origin = "system-user@" + a.policy.MMSDomain
-	}
+	origin := firstOf(r.OriginatorSystem, a.policy.SystemAddress, "system-user@"+a.policy.MMSDomain)
 	mid := m.MM4MessageID
 	if mid == "" {
 		mid = string(m.ID) + "@" + a.policy.MMSDomain

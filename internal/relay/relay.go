@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -33,6 +34,12 @@ type Config struct {
 	// Routes, if set, routes recipients that are not local (package
 	// route); without it they fail with "no route".
 	Routes Routes
+	// SystemAddress is our MM4 system address (system-user@mms_domain):
+	// the sender of the responses owed to originators; "" =
+	// system-user@localhost.
+	SystemAddress string
+	// Log takes what the relay notices but does not refuse; nil discards.
+	Log *slog.Logger
 }
 
 // Routes gives the current routing table.
@@ -57,6 +64,12 @@ func New(store Store, cfg Config) *Relay {
 	}
 	if cfg.Retain <= 0 {
 		cfg.Retain = DefaultRetain
+	}
+	if cfg.SystemAddress == "" {
+		cfg.SystemAddress = "system-user@localhost"
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	r := &Relay{store: store, cfg: cfg}
 	if cfg.Routes != nil {
@@ -83,6 +96,15 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 	}
 	for i := range m.Recipients {
 		r.route(&m.Recipients[i], table)
+	}
+	if m.AckRequest {
+		// A response we cannot address (the originator gave no usable
+		// address) is not a reason to refuse the message itself.
+		if res, err := r.forwardResponse(m); err != nil {
+			r.cfg.Log.Warn("relay: no MM4_forward.RES for this message", "message", m.ID, "err", err)
+		} else {
+			m.Outbox = append(m.Outbox, res)
+		}
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("relay: accept %s: %w", m.ID, err)

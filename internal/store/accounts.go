@@ -13,11 +13,13 @@ import (
 )
 
 const (
-	insertAccountSQL = `INSERT INTO vasps (name, password_hash, allow_ip, sender_mask, created)
-VALUES ($1, $2, $3, $4, $5)
+	insertAccountSQL = `INSERT INTO vasps (name, password_hash, allow_ip, sender_mask, created, report_to, report_user,
+	report_password)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (name) DO NOTHING`
-	selectAccountSQL  = `SELECT name, password_hash, allow_ip, sender_mask, created FROM vasps WHERE name = $1`
-	selectAccountsSQL = `SELECT name, password_hash, allow_ip, sender_mask, created FROM vasps`
+	accountColumns    = `name, password_hash, allow_ip, sender_mask, created, report_to, report_user, report_password`
+	selectAccountSQL  = `SELECT ` + accountColumns + ` FROM vasps WHERE name = $1`
+	selectAccountsSQL = `SELECT ` + accountColumns + ` FROM vasps`
 	deleteAccountSQL  = `DELETE FROM vasps WHERE name = $1`
 	updatePasswordSQL = `UPDATE vasps SET password_hash = $1 WHERE name = $2`
 )
@@ -35,7 +37,8 @@ func (s *SQLite) AddAccount(ctx context.Context, a vasp.Account) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		// A duplicate inserts nothing instead of failing, which would spoil
 		// the batch it shares with other writes.
-		err := b.execOne(insertAccountSQL, a.Name, a.PasswordHash, a.AllowIP, a.SenderMask, millis(a.Created))
+		err := b.execOne(insertAccountSQL, a.Name, a.PasswordHash, a.AllowIP, a.SenderMask, millis(a.Created),
+			a.ReportTo, a.ReportUser, a.ReportPassword)
 		if errors.Is(err, ErrNotFound) {
 			return ErrExists
 		}
@@ -109,7 +112,8 @@ func (s *SQLite) SetPassword(ctx context.Context, name, hash string) error {
 func scanAccount(r scanner) (vasp.Account, error) {
 	var a vasp.Account
 	var created int64
-	if err := r.Scan(&a.Name, &a.PasswordHash, &a.AllowIP, &a.SenderMask, &created); err != nil {
+	if err := r.Scan(&a.Name, &a.PasswordHash, &a.AllowIP, &a.SenderMask, &created, &a.ReportTo, &a.ReportUser,
+		&a.ReportPassword); err != nil {
 		return vasp.Account{}, err
 	}
 	a.Created = fromMillis(created)

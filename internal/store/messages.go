@@ -41,6 +41,9 @@ FROM parts WHERE message_id = $1 ORDER BY idx`
 FROM deliveries WHERE message_id = $1 ORDER BY id`
 
 	selectContentSizeSQL = `SELECT COALESCE(SUM(size), 0) FROM parts WHERE message_id = $1`
+
+	insertOutboxSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, state, next_attempt_at, updated)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 )
 
 // acceptRows is a message turned into statement arguments. It is built by
@@ -51,6 +54,7 @@ type acceptRows struct {
 	message    []any
 	parts      [][]any
 	deliveries [][]any
+	outbox     [][]any
 	size       int
 }
 
@@ -95,6 +99,9 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 			rc.Token, rc.TransactionID,
 		})
 	}
+	for _, o := range m.Outbox {
+		r.outbox = append(r.outbox, []any{string(m.ID), m.VASP, o.Kind, o.From, o.To, o.Data, OutboxQueued, due, due})
+	}
 	return r, nil
 }
 
@@ -129,6 +136,11 @@ func (r *acceptRows) write(b *batch, refs []string) error {
 	for i, d := range r.deliveries {
 		if _, err := b.exec(insertDeliverySQL, d...); err != nil {
 			return fmt.Errorf("delivery %d: %w", i, err)
+		}
+	}
+	for i, o := range r.outbox {
+		if _, err := b.exec(insertOutboxSQL, o...); err != nil {
+			return fmt.Errorf("outbox %d: %w", i, err)
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ const (
 	SELECT m.id FROM messages m
 	WHERE m.received < $1 AND NOT EXISTS (
 		SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN (` + leasableStates + `))
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state = '` + OutboxQueued + `')
 	LIMIT 500)`
 
 	liveSegmentsSQL = `SELECT DISTINCT segment FROM messages`

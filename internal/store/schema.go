@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -107,6 +108,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationRoutes,
 	// 7: forward counter.
 	migrationForwardCounter,
+	// 8: outbox.
+	fmt.Sprintf(migrationOutbox, "INTEGER PRIMARY KEY AUTOINCREMENT"),
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -202,6 +205,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationRoutes,
 	// 7: forward counter.
 	migrationForwardCounter,
+	// 8: outbox.
+	fmt.Sprintf(strings.Replace(migrationOutbox, "BLOB", "BYTEA", 1), "BIGSERIAL PRIMARY KEY"),
 }
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
@@ -267,6 +272,30 @@ ALTER TABLE vasps ADD COLUMN report_password TEXT NOT NULL DEFAULT '';
 // message has passed through (X-Mms-Forward-Counter), to stop loops.
 const migrationForwardCounter = `
 ALTER TABLE messages ADD COLUMN forward_counter INTEGER NOT NULL DEFAULT 0;
+`
+
+// migrationOutbox is version 8, in both dialects but for the key (%s):
+// MM4 mails the MMSC owes the originators of messages (responses and
+// reports), each sent to the originator's report endpoint by its own queue.
+const migrationOutbox = `
+CREATE TABLE outbox (
+	id              %s,
+	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	vasp            TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	mail_from       TEXT NOT NULL,
+	rcpt_to         TEXT NOT NULL,
+	data            BLOB NOT NULL,
+	state           TEXT NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at BIGINT NOT NULL,
+	lease_owner     TEXT NOT NULL DEFAULT '',
+	lease_expires   BIGINT NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	updated         BIGINT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_message ON outbox (message_id);
 `
 
 // schema_version is the same in both dialects.

@@ -3,6 +3,7 @@ package vasp
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"time"
 
@@ -17,6 +18,12 @@ type Account struct {
 	AllowIP      string    // NowSMS IP Address Restrictions, as entered; empty = anywhere
 	SenderMask   string    // allowed MAIL FROM masks, as entered; empty = any sender
 	Created      time.Time // when the account was added
+
+	// Where MM4 responses and reports for this account's messages go: its
+	// SMTP server (host:port) and the AUTH to use there. Empty ReportTo:
+	// they are recorded, not sent.
+	ReportTo                   string
+	ReportUser, ReportPassword string
 }
 
 // ErrBadPassword is returned by CheckPassword for a wrong password.
@@ -102,6 +109,14 @@ func (a Account) Validate() error {
 	}
 	if _, err := ParseAllowList(a.AllowIP); err != nil {
 		return err
+	}
+	if a.ReportTo != "" {
+		if _, port, err := net.SplitHostPort(a.ReportTo); err != nil || port == "" {
+			return fmt.Errorf("account %q: report endpoint %q is not host:port", a.Name, a.ReportTo)
+		}
+	}
+	if (a.ReportUser == "") != (a.ReportPassword == "") {
+		return fmt.Errorf("account %q: the report endpoint's user and password go together", a.Name)
 	}
 	if !a.IsIPAccount() && a.PasswordHash == "" {
 		return fmt.Errorf("account %q needs a password (only an account named by an IP address may go without)", a.Name)

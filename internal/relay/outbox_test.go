@@ -1,0 +1,105 @@
+package relay_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+// endpoint stands for a VASP's report endpoint.
+type endpoint struct {
+	got []string // envelope recipients of what was sent
+	err error
+}
+
+func (e *endpoint) SendReport(ctx context.Context, to vasp.Account, from string, rcpt []string, data []byte) error {
+	if e.err != nil {
+		return e.err
+	}
+	e.got = append(e.got, rcpt...)
+	return nil
+}
+
+// TestForwardResponseOwed: a request with Ack-Request gets an
+// MM4_forward.RES stored with it, Ok when a recipient could be routed and
+// Error-sending-address-unresolved when none could; it is sent to the
+// account's report endpoint, or held when the account has none.
+func TestForwardResponseOwed(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.OpenSQLite(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, a := range []vasp.Account{{Name: "with", ReportTo: "reports.example:25"}, {Name: "without"}} {
+		if err := st.AddAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), SystemAddress: "system-user@mms.example.net"})
+	tests := []struct {
+		vasp, rcpt, status, state string
+	}{
+		{"with", "+447700900001", mm4.StatusOk, store.OutboxSent},
+		{"with", "+15550100", mm4.StatusErrorSendingAddressUnresolved, store.OutboxSent},
+		{"without", "+447700900001", mm4.StatusOk, store.OutboxHeld},
+	}
+	ep := &endpoint{}
+	out := relay.NewOutbox(st.Outbox(), st, ep, slog.New(slog.DiscardHandler), nil)
+	for _, tt := range tests {
+		id, err := r.Submit(ctx, &mms.Message{VASP: tt.vasp, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails, err := st.Outbox().ForMessage(ctx, id)
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("%s → %s: outbox %+v, %v; want one RES", tt.vasp, tt.rcpt, mails, err)
+		}
+		p, err := mm4.ParseAny(mails[0].Data, time.Now())
+		if err != nil || p.Response == nil || p.Response.Status != tt.status || p.Response.TransactionID != "tx" || mails[0].To != "reports@vasp.example" {
+			t.Errorf("%s → %s: RES %+v to %s (%v), want status %s", tt.vasp, tt.rcpt, p, mails[0].To, err, tt.status)
+		}
+		l, err := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
+		if err != nil || len(l) != 1 {
+			t.Fatalf("lease: %v %v", l, err)
+		}
+		o := out.Attempt(ctx, l[0])
+		if err := st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := st.Outbox().Mail(ctx, l[0].ID); m.State != tt.state {
+			t.Errorf("%s → %s: outbox state %s (%s), want %s", tt.vasp, tt.rcpt, m.State, m.LastError, tt.state)
+		}
+	}
+	if len(ep.got) != 2 {
+		t.Errorf("endpoint got %v, want two responses", ep.got)
+	}
+
+	// A refusal for good fails the mail; trouble on the way retries it.
+	for _, tt := range []struct {
+		err   error
+		state string
+	}{{mms.Permanent(errors.New("550 no")), store.OutboxFailed}, {errors.New("connection refused"), store.OutboxQueued}} {
+		ep.err = tt.err
+		id, _ := r.Submit(ctx, &mms.Message{VASP: "with", TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+		l, _ := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
+		if len(l) != 1 {
+			t.Fatalf("lease for %s: %d mails", id, len(l))
+		}
+		if o := out.Attempt(ctx, l[0]); string(o.State) != tt.state {
+			t.Errorf("send error %v: outcome %s, want %s", tt.err, o.State, tt.state)
+		} else {
+			st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now())
+		}
+	}
+}

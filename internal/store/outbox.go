@@ -1,0 +1,173 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// Outbox states. Queued is the only one with work left.
+const (
+	OutboxQueued = "queued"
+	OutboxSent   = "sent"   // the report endpoint's SMTP server took it
+	OutboxHeld   = "held"   // the originator has no report endpoint: recorded, not sent
+	OutboxFailed = "failed" // refused for good, or given up on
+)
+
+// OutboxRoute is the route the outbox's rows have when the queue sees them
+// as deliveries.
+const OutboxRoute mms.Route = "outbox"
+
+// OutboxMail is one mail of the outbox.
+type OutboxMail struct {
+	ID        int64
+	MessageID mms.MessageID
+	VASP      string // whose report endpoint it goes to
+	mms.Mail
+	State       string
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	Updated     time.Time
+}
+
+const (
+	outboxColumns = `id, message_id, vasp, kind, mail_from, rcpt_to, data, state, attempts, next_attempt_at,
+	last_error, updated`
+
+	leaseOutboxSQL = `UPDATE outbox
+SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
+WHERE id IN (
+	SELECT id FROM outbox
+	WHERE state = '` + OutboxQueued + `' AND next_attempt_at <= $3 AND lease_expires <= $3
+	ORDER BY next_attempt_at, id
+	LIMIT $4)
+AND lease_expires <= $3
+RETURNING ` + outboxColumns
+
+	releaseOutboxSQL = `UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3, updated = $4,
+	lease_owner = '', lease_expires = 0
+WHERE id = $5 AND lease_owner = $6`
+
+	nextOutboxSQL = `SELECT MIN(CASE WHEN lease_expires > next_attempt_at THEN lease_expires ELSE next_attempt_at END)
+FROM outbox WHERE state = '` + OutboxQueued + `'`
+
+	outboxByIDSQL      = `SELECT ` + outboxColumns + ` FROM outbox WHERE id = $1`
+	outboxByMessageSQL = `SELECT ` + outboxColumns + ` FROM outbox WHERE message_id = $1 ORDER BY id`
+)
+
+// Outbox is the store's outbox seen as a queue of deliveries (the queue
+// package leases deliveries): each mail is a row with route OutboxRoute,
+// its recipient as Address, and states queued / sent / held / failed.
+type Outbox struct{ s *SQLite }
+
+// Outbox returns the outbox as a queue store.
+func (s *SQLite) Outbox() Outbox { return Outbox{s} }
+
+// Lease claims due mails like SQLite.Lease does deliveries. routes are
+// ignored: the outbox has one.
+func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, _ ...mms.Route) ([]Delivery, error) {
+	if owner == "" || limit < 1 {
+		return nil, nil
+	}
+	var leased []Delivery
+	err := o.s.w.do(ctx, 0, func(b *batch) error {
+		rows, err := b.query(leaseOutboxSQL, owner, millis(now.Add(leaseFor)), millis(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var l []Delivery
+		for rows.Next() {
+			m, err := scanOutbox(rows)
+			if err != nil {
+				return err
+			}
+			l = append(l, Delivery{ID: m.ID, MessageID: m.MessageID, Address: m.To, Route: OutboxRoute,
+				State: mms.State(m.State), Attempts: m.Attempts, NextAttempt: m.NextAttempt, LeaseOwner: owner,
+				LastError: m.LastError, Updated: m.Updated})
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		leased = l
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: lease outbox for %s: %w", owner, err)
+	}
+	slices.SortFunc(leased, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
+	return leased, nil
+}
+
+// Release records the outcome of an attempt to send mail id; Outcome.State
+// is one of the outbox states, as an mms.State.
+func (o Outbox) Release(ctx context.Context, id int64, owner string, out Outcome, now time.Time) error {
+	err := o.s.w.do(ctx, 0, func(b *batch) error {
+		return b.execOne(releaseOutboxSQL, string(out.State), millis(out.Next), out.LastError, millis(now), id, owner)
+	})
+	if err != nil {
+		return fmt.Errorf("store: release outbox mail %d: %w", id, err)
+	}
+	return nil
+}
+
+// NextDue is when the next queued mail can be leased.
+func (o Outbox) NextDue(ctx context.Context, _ ...mms.Route) (time.Time, bool, error) {
+	var due sql.NullInt64
+	if err := o.s.read.QueryRowContext(ctx, nextOutboxSQL).Scan(&due); err != nil {
+		return time.Time{}, false, fmt.Errorf("store: outbox next due: %w", err)
+	}
+	if !due.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMillis(due.Int64), true, nil
+}
+
+// Mail loads outbox mail id; ErrNotFound if there is none.
+func (o Outbox) Mail(ctx context.Context, id int64) (OutboxMail, error) {
+	m, err := scanOutbox(o.s.read.QueryRowContext(ctx, outboxByIDSQL, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return OutboxMail{}, fmt.Errorf("store: outbox mail %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// ForMessage lists the mails owed about message id, oldest first.
+func (o Outbox) ForMessage(ctx context.Context, id mms.MessageID) ([]OutboxMail, error) {
+	rows, err := o.s.read.QueryContext(ctx, outboxByMessageSQL, string(id))
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var l []OutboxMail
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: outbox of %s: %w", id, err)
+		}
+		l = append(l, m)
+	}
+	return l, rows.Err()
+}
+
+func scanOutbox(r scanner) (OutboxMail, error) {
+	var m OutboxMail
+	var next, updated int64
+	err := r.Scan(&m.ID, &m.MessageID, &m.VASP, &m.Kind, &m.From, &m.To, &m.Data, &m.State, &m.Attempts, &next,
+		&m.LastError, &updated)
+	if err != nil {
+		return OutboxMail{}, err
+	}
+	m.NextAttempt, m.Updated = fromMillis(next), fromMillis(updated)
+	return m, nil
+}

@@ -70,7 +70,7 @@ local_numbers = ["+48*"]
 	msg, err := mm4.Build(mm4.ForwardRequest{
 		From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+48600100200/TYPE=PLMN@mms.example.net"},
 		Subject: "hello B", Text: "over MM4", TransactionID: "vasp-tx-1", MessageID: "vasp-msg-1@vasp.example",
-		OriginatorSystem: "reports@vasp.example", AckRequest: true,
+		OriginatorSystem: "reports@vasp.example", AckRequest: true, DeliveryReport: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +104,17 @@ local_numbers = ["+48*"]
 	rc := waitRecipient(t, pathA, id, 0, func(r recipientJSON) bool { return r.State == "forwarded" })
 	if rc.Route != "mm4:b" || rc.LastError != "" {
 		t.Errorf("A's recipient: %+v", rc)
+	}
+	// ... and A, its recipient now forwarded, reports that to the VASP.
+	dr := vaspSink.wait(t, 2)
+	pdu, err = mm4.ParseAny(dr.data, time.Now())
+	if err != nil || pdu.DeliveryReport == nil {
+		t.Fatalf("the VASP's endpoint got no delivery report: %v\n%s", err, dr.data)
+	}
+	if r := pdu.DeliveryReport; r.MMStatus != mm4.MMStatusForwarded || r.MessageID != "vasp-msg-1@vasp.example" ||
+		r.From != "+48600100200/TYPE=PLMN@mms.example.net" || r.To != "+447779998888/TYPE=PLMN@mms.example.net" ||
+		len(dr.to) != 1 || dr.to[0] != r.To {
+		t.Errorf("delivery report to the VASP: %+v, envelope to %v", r, dr.to)
 	}
 	out, err := mmsc(t, "", "messages", "-json", "-config", pathA)
 	if err != nil {

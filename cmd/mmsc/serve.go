@@ -98,8 +98,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
 		MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards,
 	}, nil), queue.Config{Owner: leaseOwner(), Routes: []mms.Route{"mm4:*"}}, log)
-	outbox := queue.New(st.Outbox(), relay.NewOutbox(st.Outbox(), st, peers, log, nil),
+	outbox := queue.New(st.Outbox(), relay.NewOutbox(st.Outbox(), st, st, peers,
+		relay.OutboxConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}, log, nil),
 		queue.Config{Owner: leaseOwner()}, log)
+	st.OnOutbox(outbox.Wake)
 	background.Add(2)
 	go func() { defer background.Done(); forwards.Run(bg) }()
 	go func() { defer background.Done(); outbox.Run(bg) }()

@@ -78,10 +78,18 @@ type AccountStore interface {
 // Outbox sends the MM4 responses and reports owed to originators.
 type Outbox struct {
 	mails    OutboxStore
+	heads    Heads
 	accounts AccountStore
 	send     Reporter
+	cfg      OutboxConfig
 	now      func() time.Time
 	log      *slog.Logger
+}
+
+// OutboxConfig names us in the reports the outbox writes.
+type OutboxConfig struct {
+	MMSDomain     string // recipients are written at it
+	SystemAddress string // the reports' sender and X-Mms-Originator-System
 }
 
 // OutboxMaxAttempts bounds the retries of a response or report: with the
@@ -90,11 +98,47 @@ type Outbox struct {
 const OutboxMaxAttempts = 600
 
 // NewOutbox returns the outbox sender. now nil means time.Now.
-func NewOutbox(mails OutboxStore, accounts AccountStore, send Reporter, log *slog.Logger, now func() time.Time) *Outbox {
+func NewOutbox(mails OutboxStore, heads Heads, accounts AccountStore, send Reporter, cfg OutboxConfig, log *slog.Logger, now func() time.Time) *Outbox {
 	if now == nil {
 		now = time.Now
 	}
-	return &Outbox{mails: mails, accounts: accounts, send: send, now: now, log: log}
+	if cfg.SystemAddress == "" {
+		cfg.SystemAddress = "system-user@" + firstOf(cfg.MMSDomain, "localhost")
+	}
+	return &Outbox{mails: mails, heads: heads, accounts: accounts, send: send, cfg: cfg, now: now, log: log}
+}
+
+// mmStatus is the X-Mms-MM-Status-Code that reports a recipient's state
+// (TS 23.140 §8.4.3). A failure the MMSC cannot name is Indeterminate.
+var mmStatus = map[mms.State]string{
+	mms.StateRetrieved: mm4.MMStatusRetrieved, mms.StateRejected: mm4.MMStatusRejected,
+	mms.StateExpired: mm4.MMStatusExpired, mms.StateDeferred: mm4.MMStatusDeferred,
+	mms.StateForwarded: mm4.MMStatusForwarded, mms.StateFailed: mm4.MMStatusIndeterminate,
+}
+
+// deliveryReport writes the MM4_delivery_report.REQ a report row stands
+// for: from the recipient, to the original sender (mm4.md §8), about the
+// message by its X-Mms-Message-ID.
+func (o *Outbox) deliveryReport(ctx context.Context, mail store.OutboxMail, now time.Time) (store.OutboxMail, error) {
+	m, err := o.heads.Head(ctx, mail.MessageID)
+	if err != nil {
+		return mail, err
+	}
+	status, ok := mmStatus[mms.State(mail.Status)]
+	if !ok {
+		return mail, mms.Permanent(fmt.Errorf("relay: no MM status for state %q", mail.Status))
+	}
+	mail.From = o.cfg.SystemAddress
+	mail.To = addrSpec(firstOf(m.From, m.EnvelopeFrom))
+	mail.Data, err = mm4.BuildDeliveryReport(mm4.DeliveryReport{
+		TransactionID: mms.NewTransactionID(), MessageID: firstOf(m.MM4MessageID, string(m.ID)),
+		From: mail.About + "/TYPE=PLMN@" + o.cfg.MMSDomain, To: mail.To, MMStatus: status,
+		OriginatorSystem: o.cfg.SystemAddress, Date: now,
+	})
+	if err != nil {
+		return mail, mms.Permanent(fmt.Errorf("relay: %w", err))
+	}
+	return mail, nil
 }
 
 // Attempt sends outbox mail d.ID to its account's report endpoint. Without
@@ -114,6 +158,14 @@ func (o *Outbox) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	}
 	if err != nil {
 		return o.retry(d, now, err)
+	}
+	if mail.Kind == store.KindDeliveryReport && len(mail.Data) == 0 {
+		if mail, err = o.deliveryReport(ctx, mail, now); err != nil {
+			if mms.IsPermanent(err) {
+				return store.Outcome{State: store.OutboxFailed, Next: now, LastError: err.Error()}
+			}
+			return o.retry(d, now, err)
+		}
 	}
 	if err := o.send.SendReport(ctx, acct, mail.From, []string{mail.To}, mail.Data); err != nil {
 		if mms.IsPermanent(err) {

@@ -53,7 +53,7 @@ func TestForwardResponseOwed(t *testing.T) {
 		{"without", "+447700900001", mm4.StatusOk, store.OutboxHeld},
 	}
 	ep := &endpoint{}
-	out := relay.NewOutbox(st.Outbox(), st, ep, slog.New(slog.DiscardHandler), nil)
+	out := relay.NewOutbox(st.Outbox(), st, st, ep, relay.OutboxConfig{MMSDomain: "mms.example.net"}, slog.New(slog.DiscardHandler), nil)
 	for _, tt := range tests {
 		id, err := r.Submit(ctx, &mms.Message{VASP: tt.vasp, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})

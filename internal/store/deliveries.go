@@ -219,11 +219,23 @@ func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome,
 	if o.Notified {
 		notified = 1
 	}
+	var report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID)
+		before, err := stateOf(b, id)
+		if err != nil {
+			return err
+		}
+		if err := b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID); err != nil {
+			return err
+		}
+		report, err = noteChange(b, id, before, now)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: release delivery %d for %s: %w", id, owner, err)
+	}
+	if report {
+		s.wakeOutbox()
 	}
 	return nil
 }
@@ -270,18 +282,28 @@ func (s *SQLite) DeliveryByToken(ctx context.Context, token string) (Delivery, e
 // reason. A row that is already final keeps its state; Answer reports
 // whether it changed the row.
 func (s *SQLite) Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error) {
-	var changed bool
+	var changed, report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
+		before, err := stateOf(b, id)
+		if err != nil {
+			return err
+		}
 		res, err := b.exec(answerSQL, string(state), millis(next), reason, millis(now), id)
 		if err != nil {
 			return err
 		}
 		n, err := res.RowsAffected()
-		changed = n > 0
+		if changed = n > 0; err != nil || !changed {
+			return err
+		}
+		report, err = noteChange(b, id, before, now)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: answer for delivery %d: %w", id, err)
+	}
+	if report {
+		s.wakeOutbox()
 	}
 	return changed, nil
 }

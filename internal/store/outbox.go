@@ -30,6 +30,8 @@ type OutboxMail struct {
 	MessageID mms.MessageID
 	VASP      string // whose report endpoint it goes to
 	mms.Mail
+	About       string // a delivery report: the recipient it is about
+	Status      string // a delivery report: the recipient's state (an mms.State)
 	State       string
 	Attempts    int
 	NextAttempt time.Time
@@ -38,8 +40,8 @@ type OutboxMail struct {
 }
 
 const (
-	outboxColumns = `id, message_id, vasp, kind, mail_from, rcpt_to, data, state, attempts, next_attempt_at,
-	last_error, updated`
+	outboxColumns = `id, message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state, attempts,
+	next_attempt_at, last_error, updated`
 
 	leaseOutboxSQL = `UPDATE outbox
 SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
@@ -163,11 +165,67 @@ func (o Outbox) ForMessage(ctx context.Context, id mms.MessageID) ([]OutboxMail,
 func scanOutbox(r scanner) (OutboxMail, error) {
 	var m OutboxMail
 	var next, updated int64
-	err := r.Scan(&m.ID, &m.MessageID, &m.VASP, &m.Kind, &m.From, &m.To, &m.Data, &m.State, &m.Attempts, &next,
-		&m.LastError, &updated)
+	err := r.Scan(&m.ID, &m.MessageID, &m.VASP, &m.Kind, &m.From, &m.To, &m.Data, &m.About, &m.Status, &m.State,
+		&m.Attempts, &next, &m.LastError, &updated)
 	if err != nil {
 		return OutboxMail{}, err
 	}
 	m.NextAttempt, m.Updated = fromMillis(next), fromMillis(updated)
 	return m, nil
+}
+
+// KindDeliveryReport is the outbox kind of a delivery report to the
+// originator (X-Mms-Message-Type MM4_delivery_report.REQ).
+const KindDeliveryReport = "MM4_delivery_report.REQ"
+
+// reportable are the recipient states the originator hears of when it
+// asked for delivery reports (TS 23.140 §8.4.3; Deferred included, as
+// MM1's m-delivery-ind does).
+var reportable = map[mms.State]bool{
+	mms.StateRetrieved: true, mms.StateRejected: true, mms.StateExpired: true,
+	mms.StateDeferred: true, mms.StateForwarded: true, mms.StateFailed: true,
+}
+
+const (
+	deliveryStateSQL = `SELECT state FROM deliveries WHERE id = $1`
+
+	// A report row for a recipient whose message asked for reports; the
+	// sender writes the mail when it sends it.
+	insertReportSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state,
+	next_attempt_at, updated)
+SELECT m.id, m.vasp, '` + KindDeliveryReport + `', '', '', '', d.address, $2, '` + OutboxQueued + `', $3, $3
+FROM deliveries d JOIN messages m ON m.id = d.message_id
+WHERE d.id = $1 AND m.delivery_report = 1`
+)
+
+// noteChange queues a delivery report when a write moved delivery id from
+// state before to a state the originator hears of. Called in the write's
+// batch, after the write.
+func noteChange(b *batch, id int64, before mms.State, now time.Time) (queued bool, err error) {
+	after, err := stateOf(b, id)
+	if err != nil || after == before || !reportable[after] {
+		return false, err
+	}
+	res, err := b.exec(insertReportSQL, id, string(after), millis(now))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// stateOf reads delivery id's state in the batch.
+func stateOf(b *batch, id int64) (mms.State, error) {
+	rows, err := b.query(deliveryStateSQL, id)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var s string
+	if rows.Next() {
+		if err := rows.Scan(&s); err != nil {
+			return "", err
+		}
+	}
+	return mms.State(s), rows.Err()
 }

@@ -110,6 +110,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationForwardCounter,
 	// 8: outbox.
 	fmt.Sprintf(migrationOutbox, "INTEGER PRIMARY KEY AUTOINCREMENT"),
+	// 9: delivery reports in the outbox.
+	migrationReportRows,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -207,6 +209,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationForwardCounter,
 	// 8: outbox.
 	fmt.Sprintf(strings.Replace(migrationOutbox, "BLOB", "BYTEA", 1), "BIGSERIAL PRIMARY KEY"),
+	// 9: delivery reports in the outbox.
+	migrationReportRows,
 }
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
@@ -296,6 +300,14 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_message ON outbox (message_id);
+`
+
+// migrationReportRows is version 9 in both dialects: an outbox mail may be
+// a delivery report still to be written, about one recipient (about) and
+// its outcome (status); the sender builds it when it sends it.
+const migrationReportRows = `
+ALTER TABLE outbox ADD COLUMN about TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT '';
 `
 
 // schema_version is the same in both dialects.

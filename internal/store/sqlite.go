@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -32,6 +33,18 @@ type SQLite struct {
 	content *contentLog
 	closed  sync.Once
 	err     error // from the first Close
+
+	outboxWake atomic.Pointer[func()] // told when a write queued outbox mail
+}
+
+// OnOutbox sets what to call when a write has queued outbox mail (a
+// delivery report), so that the outbox's queue need not poll.
+func (s *SQLite) OnOutbox(wake func()) { s.outboxWake.Store(&wake) }
+
+func (s *SQLite) wakeOutbox() {
+	if f := s.outboxWake.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // OpenSQLite opens (creating if needed) dir/mmsc.db, applies migrations

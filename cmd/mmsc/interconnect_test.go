@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,7 +97,8 @@ local_numbers = ["+48*"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := notification(t, subs, "48600100200"); n.Subject != "hello B" {
+	n, _ := notification(t, subs, "48600100200")
+	if n.Subject != "hello B" {
 		t.Errorf("B's notification subject %q", n.Subject)
 	}
 
@@ -116,6 +119,20 @@ local_numbers = ["+48*"]
 		len(dr.to) != 1 || dr.to[0] != r.To {
 		t.Errorf("delivery report to the VASP: %+v, envelope to %v", r, dr.to)
 	}
+	// The subscriber fetches the message from B: B reports Retrieved to A,
+	// A's recipient follows, and A reports it to the VASP.
+	resp, err := http.Get(n.ContentLocation)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET from B: %v %v", resp, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	dr = vaspSink.wait(t, 3)
+	if pdu, err = mm4.ParseAny(dr.data, time.Now()); err != nil || pdu.DeliveryReport == nil || pdu.DeliveryReport.MMStatus != mm4.MMStatusRetrieved {
+		t.Fatalf("third mail to the VASP: %v, want a Retrieved delivery report\n%s", err, dr.data)
+	}
+	waitRecipient(t, pathA, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+
 	out, err := mmsc(t, "", "messages", "-json", "-config", pathA)
 	if err != nil {
 		t.Fatal(err)

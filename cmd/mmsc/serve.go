@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
-		Answers:         relay.NewAnswers(st, log, nil),
+		Answers:         relay.NewAnswers(st, system, log, nil),
 	}, accounts{st}, relay.New(st, relay.Config{
 		LocalNumbers:  mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:        retain,

@@ -18,22 +18,69 @@ import (
 type AnswerStore interface {
 	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
+	PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error)
+	QueueMail(ctx context.Context, id mms.MessageID, vasp string, m mms.Mail, now time.Time) error
 }
 
 // Answers takes what peer MMSCs send back about messages we forwarded.
 type Answers struct {
-	st    AnswerStore
-	retry time.Duration // wait before forwarding again after a transient refusal
-	now   func() time.Time
-	log   *slog.Logger
+	st     AnswerStore
+	system string        // our system address, the sender of our responses
+	retry  time.Duration // wait before forwarding again after a transient refusal
+	now    func() time.Time
+	log    *slog.Logger
 }
 
-// NewAnswers returns the taker of peer answers. now nil means time.Now.
-func NewAnswers(st AnswerStore, log *slog.Logger, now func() time.Time) *Answers {
+// NewAnswers returns the taker of peer answers; system is our MM4 system
+// address. now nil means time.Now.
+func NewAnswers(st AnswerStore, system string, log *slog.Logger, now func() time.Time) *Answers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Answers{st: st, retry: DefaultRetryMin, now: now, log: log}
+	return &Answers{st: st, system: system, retry: DefaultRetryMin, now: now, log: log}
+}
+
+// peerStates is what a peer's X-Mms-MM-Status-Code makes of the recipient
+// (TS 23.140 §8.4.3). Indeterminate says nothing new.
+var peerStates = map[string]mms.State{
+	mm4.MMStatusRetrieved: mms.StateRetrieved, mm4.MMStatusRejected: mms.StateRejected,
+	mm4.MMStatusExpired: mms.StateExpired, mm4.MMStatusDeferred: mms.StateDeferred,
+	mm4.MMStatusForwarded: mms.StateForwarded, mm4.MMStatusUnrecognised: mms.StateFailed,
+}
+
+// deliveryReport applies a peer's MM4_delivery_report.REQ about one of our
+// forwards: the recipient takes the state it reports, and the originator,
+// if it asked, gets our own report of it (queued by the store). A report
+// that names no forward of ours is logged and changes nothing. When the
+// peer asked, its MM4_delivery_report.RES is queued for its report
+// endpoint: Ok, or Error-message-not-found.
+func (a *Answers) deliveryReport(ctx context.Context, peer string, r *mm4.DeliveryReport) error {
+	now := a.now()
+	var (
+		msg   mms.MessageID
+		found bool
+	)
+	if state, ok := peerStates[r.MMStatus]; ok {
+		var err error
+		msg, found, err = a.st.PeerReport(ctx, r.MessageID, r.From, state, firstOf(r.StatusText, "peer reported "+r.MMStatus), now)
+		if err != nil {
+			return fmt.Errorf("relay: delivery report: %w", err)
+		}
+	}
+	a.log.Info("mm4: delivery report received", "peer", peer, "message_id", r.MessageID, "recipient", r.From,
+		"status", r.MMStatus, "message", msg, "matched", found)
+	if !r.AckRequest || msg == "" {
+		// A RES about a message we do not hold has no message to be
+		// stored with; the peer's retry policy copes with its absence.
+		return nil
+	}
+	res, err := mm4.BuildResponse(mm4.Response{Type: mm4.TypeDeliveryReportRes, TransactionID: r.TransactionID,
+		MessageID: r.MessageID, Status: mm4.StatusOk, From: a.system, To: r.OriginatorSystem, Date: now})
+	if err != nil {
+		a.log.Warn("mm4: no MM4_delivery_report.RES for this report", "peer", peer, "err", err)
+		return nil
+	}
+	return a.st.QueueMail(ctx, msg, peer, mms.Mail{Kind: mm4.TypeDeliveryReportRes, From: a.system, To: r.OriginatorSystem, Data: res}, now)
 }
 
 // ForwardResponse applies an MM4_forward.RES to the recipient whose forward
@@ -81,8 +128,7 @@ func (a *Answers) Answer(ctx context.Context, vasp string, p *mm4.PDU) error {
 	case p.Type == mm4.TypeForwardRes && p.Response != nil:
 		return a.ForwardResponse(ctx, vasp, p.Response)
 	case p.DeliveryReport != nil:
-		r := p.DeliveryReport
-		a.log.Info("mm4: delivery report received", "peer", vasp, "message_id", r.MessageID, "recipient", r.From, "status", r.MMStatus)
+		return a.deliveryReport(ctx, vasp, p.DeliveryReport)
 	case p.ReadReport != nil:
 		r := p.ReadReport
 		a.log.Info("mm4: read report received", "peer", vasp, "message_id", r.MessageID, "reader", r.From, "status", r.ReadStatus)

@@ -63,3 +63,48 @@ func TestDeliveryReportsOwed(t *testing.T) {
 		t.Errorf("reports for the message that did not ask: %+v", got)
 	}
 }
+
+func TestSameDigits(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"+48600100200", "48600100200/TYPE=PLMN@mms.peer.example", true},
+		{"+48600100200", "0048600100200", true},
+		{"+48600100200", "600100200", true}, // national form at the peer
+		{"+48600100200", "+48600100201", false},
+		{"+48600100200", "200", false}, // too short to say
+		{"+48600100200", "", false},
+	}
+	for _, tt := range tests {
+		if got := sameDigits(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameDigits(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestPeerReport: a peer's report moves a forwarded recipient on, found by
+// the message's X-Mms-Message-ID and the number in any prefix form.
+func TestPeerReport(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	m := &mms.Message{ID: testID(), Received: t0, MM4MessageID: "vasp-1@vasp.example", DeliveryReport: true,
+		Recipients: []mms.Recipient{{Address: "+48600100200", Route: "mm4:pl", State: mms.StateForwarded}}}
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := s.PeerReport(ctx, "other@vasp.example", "48600100200", mms.StateRetrieved, "", t0); err != nil || found {
+		t.Errorf("report on another message: found %v, %v", found, err)
+	}
+	id, found, err := s.PeerReport(ctx, "vasp-1@vasp.example", "48600100200/TYPE=PLMN@mms.pl.example", mms.StateRetrieved, "peer reported Retrieved", t0)
+	if err != nil || !found || id != m.ID {
+		t.Fatalf("PeerReport = %s, %v, %v", id, found, err)
+	}
+	got, _ := s.Head(ctx, m.ID)
+	if got.Recipients[0].State != mms.StateRetrieved {
+		t.Errorf("state %s, want retrieved", got.Recipients[0].State)
+	}
+	if l, _ := s.Outbox().ForMessage(ctx, m.ID); len(l) != 1 || l[0].Status != "retrieved" {
+		t.Errorf("reports owed: %+v, want one about retrieved", l)
+	}
+}

@@ -112,6 +112,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	fmt.Sprintf(migrationOutbox, "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	// 9: delivery reports in the outbox.
 	migrationReportRows,
+	// 10: reports find messages by X-Mms-Message-ID.
+	migrationMM4MessageIndex,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -211,6 +213,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	fmt.Sprintf(strings.Replace(migrationOutbox, "BLOB", "BYTEA", 1), "BIGSERIAL PRIMARY KEY"),
 	// 9: delivery reports in the outbox.
 	migrationReportRows,
+	// 10: reports find messages by X-Mms-Message-ID.
+	migrationMM4MessageIndex,
 }
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
@@ -308,6 +312,12 @@ CREATE INDEX outbox_message ON outbox (message_id);
 const migrationReportRows = `
 ALTER TABLE outbox ADD COLUMN about TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT '';
+`
+
+// migrationMM4MessageIndex is version 10 in both dialects: peers' reports
+// name our messages by X-Mms-Message-ID.
+const migrationMM4MessageIndex = `
+CREATE INDEX messages_mm4_message_id ON messages (mm4_message_id);
 `
 
 // schema_version is the same in both dialects.

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
 
@@ -72,7 +75,7 @@ local_numbers = ["+48*"]
 	msg, err := mm4.Build(mm4.ForwardRequest{
 		From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+48600100200/TYPE=PLMN@mms.example.net"},
 		Subject: "hello B", Text: "over MM4", TransactionID: "vasp-tx-1", MessageID: "vasp-msg-1@vasp.example",
-		OriginatorSystem: "reports@vasp.example", AckRequest: true, DeliveryReport: true,
+		OriginatorSystem: "reports@vasp.example", AckRequest: true, DeliveryReport: true, ReadReply: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +136,29 @@ local_numbers = ["+48*"]
 	}
 	waitRecipient(t, pathA, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
 
+	// The subscriber reads it and its handset says so to B: the read report
+	// travels B → A → VASP.
+	rconf, err := mmsenc.Decode(mustRead(t, n.ContentLocation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, err := mmsenc.Encode(&mmsenc.PDU{Type: mmsenc.ReadRecInd, MessageID: rconf.MessageID,
+		To: []string{rconf.From}, FromInsert: true, Date: time.Now(), ReadStatus: 0x80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(n.ContentLocation)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+u.Host+"/mms", bytes.NewReader(rr))
+	req.Header.Set("X-MSISDN", "+48600100200")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST m-read-rec-ind to B: %v %v", resp, err)
+	}
+	rd := vaspSink.wait(t, 4)
+	if pdu, err = mm4.ParseAny(rd.data, time.Now()); err != nil || pdu.ReadReport == nil ||
+		pdu.ReadReport.ReadStatus != mm4.ReadStatusRead || pdu.ReadReport.MessageID != "vasp-msg-1@vasp.example" {
+		t.Fatalf("fourth mail to the VASP: %v, want a Read read report\n%s", err, rd.data)
+	}
+
 	out, err := mmsc(t, "", "messages", "-json", "-config", pathA)
 	if err != nil {
 		t.Fatal(err)
@@ -140,4 +166,18 @@ local_numbers = ["+48*"]
 	if want := `"outbox":[{"kind":"MM4_forward.RES","to":"reports@vasp.example","state":"sent"`; !strings.Contains(out, want) {
 		t.Errorf("A's messages -json lacks %s:\n%s", want, out)
 	}
+}
+
+func mustRead(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", u, resp.StatusCode, err)
+	}
+	return b
 }

@@ -19,6 +19,8 @@ type AnswerStore interface {
 	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 	PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error)
+	MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error)
+	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
 	QueueMail(ctx context.Context, id mms.MessageID, vasp string, m mms.Mail, now time.Time) error
 }
 
@@ -83,6 +85,46 @@ func (a *Answers) deliveryReport(ctx context.Context, peer string, r *mm4.Delive
 	return a.st.QueueMail(ctx, msg, peer, mms.Mail{Kind: mm4.TypeDeliveryReportRes, From: a.system, To: r.OriginatorSystem, Data: res}, now)
 }
 
+// readReport records a peer's MM4_read_reply_report.REQ about one of our
+// messages as a read report, which reaches the originator as our own when
+// it asked (queued by the store), and answers with the .RES if asked.
+func (a *Answers) readReport(ctx context.Context, peer string, r *mm4.ReadReport) error {
+	now := a.now()
+	msg, err := a.st.MessageByMM4ID(ctx, r.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		a.log.Warn("mm4: read report about no message of ours; ignored", "peer", peer, "message_id", r.MessageID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("relay: read report: %w", err)
+	}
+	status := "read"
+	if r.ReadStatus != mm4.ReadStatusRead {
+		status = "deleted"
+	}
+	if err := a.st.ReadReport(ctx, msg, r.From, status, orTime(r.Date, now), now); err != nil {
+		return fmt.Errorf("relay: read report: %w", err)
+	}
+	a.log.Info("mm4: read report received", "peer", peer, "message", msg, "reader", r.From, "status", status)
+	if !r.AckRequest {
+		return nil
+	}
+	res, err := mm4.BuildResponse(mm4.Response{Type: mm4.TypeReadReplyReportRes, TransactionID: r.TransactionID,
+		MessageID: r.MessageID, Status: mm4.StatusOk, From: a.system, To: r.OriginatorSystem, Date: now})
+	if err != nil {
+		a.log.Warn("mm4: no MM4_read_reply_report.RES for this report", "peer", peer, "err", err)
+		return nil
+	}
+	return a.st.QueueMail(ctx, msg, peer, mms.Mail{Kind: mm4.TypeReadReplyReportRes, From: a.system, To: r.OriginatorSystem, Data: res}, now)
+}
+
+func orTime(t, otherwise time.Time) time.Time {
+	if t.IsZero() {
+		return otherwise
+	}
+	return t
+}
+
 // ForwardResponse applies an MM4_forward.RES to the recipient whose forward
 // carried its Transaction-ID (TS 23.140 §8.4.2): Ok makes it forwarded, a
 // transient error sends it again, any other error fails it with the peer's
@@ -130,8 +172,7 @@ func (a *Answers) Answer(ctx context.Context, vasp string, p *mm4.PDU) error {
 	case p.DeliveryReport != nil:
 		return a.deliveryReport(ctx, vasp, p.DeliveryReport)
 	case p.ReadReport != nil:
-		r := p.ReadReport
-		a.log.Info("mm4: read report received", "peer", vasp, "message_id", r.MessageID, "reader", r.From, "status", r.ReadStatus)
+		return a.readReport(ctx, vasp, p.ReadReport)
 	case p.Response != nil:
 		a.log.Info("mm4: report acknowledged", "peer", vasp, "type", p.Type, "message_id", p.Response.MessageID, "status", p.Response.Status)
 	default:

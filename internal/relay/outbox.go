@@ -116,25 +116,36 @@ var mmStatus = map[mms.State]string{
 	mms.StateForwarded: mm4.MMStatusForwarded, mms.StateFailed: mm4.MMStatusIndeterminate,
 }
 
-// deliveryReport writes the MM4_delivery_report.REQ a report row stands
-// for: from the recipient, to the original sender (mm4.md §8), about the
-// message by its X-Mms-Message-ID.
-func (o *Outbox) deliveryReport(ctx context.Context, mail store.OutboxMail, now time.Time) (store.OutboxMail, error) {
+// report writes the delivery or read report a report row stands for: from
+// the recipient, to the original sender (mm4.md §8), about the message by
+// its X-Mms-Message-ID.
+func (o *Outbox) report(ctx context.Context, mail store.OutboxMail, now time.Time) (store.OutboxMail, error) {
 	m, err := o.heads.Head(ctx, mail.MessageID)
 	if err != nil {
 		return mail, err
 	}
-	status, ok := mmStatus[mms.State(mail.Status)]
-	if !ok {
-		return mail, mms.Permanent(fmt.Errorf("relay: no MM status for state %q", mail.Status))
-	}
 	mail.From = o.cfg.SystemAddress
 	mail.To = addrSpec(firstOf(m.From, m.EnvelopeFrom))
-	mail.Data, err = mm4.BuildDeliveryReport(mm4.DeliveryReport{
-		TransactionID: mms.NewTransactionID(), MessageID: firstOf(m.MM4MessageID, string(m.ID)),
-		From: mail.About + "/TYPE=PLMN@" + o.cfg.MMSDomain, To: mail.To, MMStatus: status,
-		OriginatorSystem: o.cfg.SystemAddress, Date: now,
-	})
+	mid := firstOf(m.MM4MessageID, string(m.ID))
+	about := mms.HandsetAddress(mail.About)
+	if !strings.Contains(about, "@") {
+		about += "@" + o.cfg.MMSDomain
+	}
+	if mail.Kind == store.KindReadReport {
+		status := mm4.ReadStatusRead
+		if mail.Status == "deleted" {
+			status = mm4.ReadStatusDeleted
+		}
+		mail.Data, err = mm4.BuildReadReport(mm4.ReadReport{TransactionID: mms.NewTransactionID(), MessageID: mid,
+			From: about, To: mail.To, ReadStatus: status, OriginatorSystem: o.cfg.SystemAddress, Date: now})
+	} else {
+		status, ok := mmStatus[mms.State(mail.Status)]
+		if !ok {
+			return mail, mms.Permanent(fmt.Errorf("relay: no MM status for state %q", mail.Status))
+		}
+		mail.Data, err = mm4.BuildDeliveryReport(mm4.DeliveryReport{TransactionID: mms.NewTransactionID(), MessageID: mid,
+			From: about, To: mail.To, MMStatus: status, OriginatorSystem: o.cfg.SystemAddress, Date: now})
+	}
 	if err != nil {
 		return mail, mms.Permanent(fmt.Errorf("relay: %w", err))
 	}
@@ -159,8 +170,8 @@ func (o *Outbox) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if err != nil {
 		return o.retry(d, now, err)
 	}
-	if mail.Kind == store.KindDeliveryReport && len(mail.Data) == 0 {
-		if mail, err = o.deliveryReport(ctx, mail, now); err != nil {
+	if len(mail.Data) == 0 && (mail.Kind == store.KindDeliveryReport || mail.Kind == store.KindReadReport) {
+		if mail, err = o.report(ctx, mail, now); err != nil {
 			if mms.IsPermanent(err) {
 				return store.Outcome{State: store.OutboxFailed, Next: now, LastError: err.Error()}
 			}

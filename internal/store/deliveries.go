@@ -325,13 +325,28 @@ func (s *SQLite) DeliveryByTransaction(ctx context.Context, tid string) (Deliver
 }
 
 // ReadReport records that address read (or deleted unread) message id, as
-// its handset reported at time at. ErrNotFound if there is no such message.
+// its handset (or the peer MMSC serving it) reported at time at, and, when
+// the message asked for read reports, queues one to its originator in the
+// same write. ErrNotFound if there is no such message.
 func (s *SQLite) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
+	var queued bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		return b.execOne(insertReadReportSQL, string(id), address, status, millis(at), millis(now))
+		if err := b.execOne(insertReadReportSQL, string(id), address, status, millis(at), millis(now)); err != nil {
+			return err
+		}
+		res, err := b.exec(insertReadReportMailSQL, string(id), address, status, millis(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		queued = n > 0
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: read report for %s: %w", id, err)
+	}
+	if queued {
+		s.wakeOutbox()
 	}
 	return nil
 }

@@ -229,3 +229,14 @@ func stateOf(b *batch, id int64) (mms.State, error) {
 	}
 	return mms.State(s), rows.Err()
 }
+
+// KindReadReport is the outbox kind of a read report to the originator
+// (X-Mms-Message-Type MM4_read_reply_report.REQ).
+const KindReadReport = "MM4_read_reply_report.REQ"
+
+// insertReadReportMailSQL queues a read report row when the message asked
+// for read reports; status is "read" or "deleted".
+const insertReadReportMailSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, about, status,
+	state, next_attempt_at, updated)
+SELECT m.id, m.vasp, '` + KindReadReport + `', '', '', '', $2, $3, '` + OutboxQueued + `', $4, $4
+FROM messages m WHERE m.id = $1 AND m.read_reply = 1`

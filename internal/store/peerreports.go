@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -121,4 +123,19 @@ func sameDigits(a, b string) bool {
 		x, y = y, x
 	}
 	return y != "" && (x == y || (len(y) >= 7 && strings.HasSuffix(x, y)))
+}
+
+// MessageByMM4ID finds our message that a peer names by X-Mms-Message-ID
+// (the VASP's, or "<id>@<domain>" when it gave none); ErrNotFound if none.
+func (s *SQLite) MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error) {
+	idPart, _, _ := strings.Cut(mm4MessageID, "@")
+	var id string
+	err := s.read.QueryRowContext(ctx, messagesByMM4IDSQL, mm4MessageID, idPart).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: message %s: %w", mm4MessageID, err)
+	}
+	return mms.MessageID(id), nil
 }

@@ -29,6 +29,11 @@ type Config struct {
 type MM4Config struct {
 	SystemUser  string `toml:"system_user"`  // local part of our X-Mms-Originator-System at mms_domain
 	MaxForwards int    `toml:"max_forwards"` // X-Mms-Forward-Counter above which a message is not forwarded again
+
+	RoutingURL      string   `toml:"routing_url"`      // NowSMS MMSRoutingURL; "" = none
+	RoutingTimeout  duration `toml:"routing_timeout"`  // per call
+	RoutingFallback string   `toml:"routing_fallback"` // "table" or "reject" when the callback fails
+	RoutingForce    bool     `toml:"routing_force"`    // ask for local numbers too (number portability)
 }
 
 // SMTPConfig is the MM4 ingress.
@@ -95,7 +100,7 @@ func defaultConfig() Config {
 			RenotifyAfter:    duration(time.Hour),
 			MaxNotifications: 3,
 		},
-		MM4: MM4Config{SystemUser: "system-user", MaxForwards: 5},
+		MM4: MM4Config{SystemUser: "system-user", MaxForwards: 5, RoutingTimeout: duration(2 * time.Second), RoutingFallback: "table"},
 	}
 }
 
@@ -236,6 +241,15 @@ func (c Config) problems() []error {
 		add("mm4.system_user %q is not the local part of an address", c.MM4.SystemUser)
 	}
 	positive("mm4.max_forwards", int64(c.MM4.MaxForwards))
+	if c.MM4.RoutingURL != "" {
+		if u, err := url.Parse(c.MM4.RoutingURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("mm4.routing_url %q is not an http:// or https:// URL", c.MM4.RoutingURL)
+		}
+	}
+	positive("mm4.routing_timeout", int64(c.MM4.RoutingTimeout))
+	if c.MM4.RoutingFallback != "table" && c.MM4.RoutingFallback != "reject" {
+		add("mm4.routing_fallback %q: want \"table\" or \"reject\"", c.MM4.RoutingFallback)
+	}
 	return ps
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/queue"
 	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/routecheck"
 	"github.com/mmsc-project/mmsc/internal/smpp"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -123,12 +124,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemUser:      cfg.MM4.SystemUser,
 		Answers:         relay.NewAnswers(st, system, log, nil),
 	}, accounts{st}, relay.New(st, relay.Config{
-		LocalNumbers:  mms.Masks(cfg.MM1.LocalNumbers),
-		Retain:        retain,
-		Wake:          func() { q.Wake(); forwards.Wake(); outbox.Wake() },
-		Routes:        st,
-		SystemAddress: system,
-		Log:           log,
+		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
+		Retain:           retain,
+		Wake:             func() { q.Wake(); forwards.Wake(); outbox.Wake() },
+		Routes:           st,
+		SystemAddress:    system,
+		Log:              log,
+		Callback:         routingCallback(cfg),
+		ForceCallback:    cfg.MM4.RoutingForce,
+		CallbackFallback: cfg.MM4.RoutingFallback,
 	}), log)
 
 	errc := make(chan error, 3)
@@ -237,6 +241,14 @@ func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slo
 		case <-tick.C:
 		}
 	}
+}
+
+// routingCallback is the configured routing callback, or nil.
+func routingCallback(cfg Config) relay.Callback {
+	if cfg.MM4.RoutingURL == "" {
+		return nil
+	}
+	return routecheck.New(cfg.MM4.RoutingURL, time.Duration(cfg.MM4.RoutingTimeout))
 }
 
 // leaseOwner names this process's leases on delivery rows: unique among

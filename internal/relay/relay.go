@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -40,7 +41,27 @@ type Config struct {
 	SystemAddress string
 	// Log takes what the relay notices but does not refuse; nil discards.
 	Log *slog.Logger
+	// Callback, if set, is asked how to route recipients (NowSMS's
+	// MMSRoutingURL): those that are not local, or all with ForceCallback.
+	Callback      Callback
+	ForceCallback bool
+	// CallbackFallback is what happens when the callback fails or gives no
+	// answer: "table" routes as if there were no callback, "reject"
+	// fails the recipient.
+	CallbackFallback string
 }
+
+// Callback answers how to route one recipient: a route's name, "Direct" or
+// "Reject" (package routecheck).
+type Callback interface {
+	Route(ctx context.Context, from, vasp, to string) (string, error)
+}
+
+// Decisions of a routing callback other than a route name.
+const (
+	callbackDirect = "Direct"
+	callbackReject = "Reject"
+)
 
 // Routes gives the current routing table.
 type Routes interface {
@@ -95,7 +116,7 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 		}
 	}
 	for i := range m.Recipients {
-		r.route(&m.Recipients[i], table)
+		r.route(ctx, m, &m.Recipients[i], table)
 	}
 	if m.AckRequest {
 		// A response we cannot address (the originator gave no usable
@@ -133,22 +154,20 @@ func expiry(asked, received time.Time, retain time.Duration) time.Time {
 // recipient fails at once, "rejected by route NAME" or "no route").
 // Recipients that will fetch content get a token; MM1 recipients, and MM4
 // ones whose forward a peer will answer, a transaction ID.
-func (r *Relay) route(rc *mms.Recipient, table route.Table) {
+func (r *Relay) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table) {
+	local := len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address)
 	switch {
 	case rc.Route != "":
-	case len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address):
-		rc.Route = mms.RouteMM1
-	default:
-		rt, ok := table.Pick(rc.Address)
-		switch {
-		case !ok:
-			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
-			return
-		case rt.Kind == route.KindReject:
-			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
+	case r.cfg.Callback != nil && (r.cfg.ForceCallback || !local):
+		if !r.callback(ctx, m, rc, table, local) {
 			return
 		}
-		rc.Route = rt.Recipient()
+	case local:
+		rc.Route = mms.RouteMM1
+	default:
+		if !byTable(rc, table) {
+			return
+		}
 	}
 	if rc.Route == mms.RouteMM1 || rc.Route == mms.RouteWAPPush {
 		rc.Token = mms.NewToken()
@@ -156,4 +175,60 @@ func (r *Relay) route(rc *mms.Recipient, table route.Table) {
 	if rc.Route != mms.RouteWAPPush {
 		rc.TransactionID = mms.NewTransactionID()
 	}
+}
+
+// byTable routes rc by the table; false if that ended it.
+func byTable(rc *mms.Recipient, table route.Table) bool {
+	rt, ok := table.Pick(rc.Address)
+	switch {
+	case !ok:
+		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
+		return false
+	case rt.Kind == route.KindReject:
+		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
+		return false
+	}
+	rc.Route = rt.Recipient()
+	return true
+}
+
+// callback routes rc as the routing callback says, or by the fallback when
+// it cannot say; false if that ended the recipient.
+func (r *Relay) callback(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table, local bool) bool {
+	from := firstOf(mms.HandsetAddress(firstOf(m.EnvelopeFrom, m.From)), m.EnvelopeFrom)
+	from = strings.TrimSuffix(from, "/TYPE=PLMN")
+	d, err := r.cfg.Callback.Route(ctx, from, m.VASP, rc.Address)
+	if err != nil {
+		r.cfg.Log.Warn("relay: routing callback failed; using the fallback", "to", rc.Address,
+			"fallback", r.cfg.CallbackFallback, "err", err)
+		if r.cfg.CallbackFallback == "reject" {
+			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "routing callback unavailable"
+			return false
+		}
+		if local {
+			rc.Route = mms.RouteMM1
+			return true
+		}
+		return byTable(rc, table)
+	}
+	switch {
+	case strings.EqualFold(d, callbackDirect):
+		rc.Route = mms.RouteMM1
+		return true
+	case strings.EqualFold(d, callbackReject):
+		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by the routing callback"
+		return false
+	}
+	for _, rt := range table {
+		if rt.Name == d {
+			if rt.Kind == route.KindReject {
+				rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
+				return false
+			}
+			rc.Route = rt.Recipient()
+			return true
+		}
+	}
+	rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "the routing callback named no route of ours: "+d
+	return false
 }

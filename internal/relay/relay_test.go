@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -123,5 +124,73 @@ func TestSubmitRoutesByTable(t *testing.T) {
 	}
 	if rc := got.Recipients[1]; rc.TransactionID == "" || rc.Token != "" {
 		t.Errorf("mm4 recipient: transaction ID %q token %q; want a transaction ID for the peer's answer and no token", rc.TransactionID, rc.Token)
+	}
+}
+
+// callbackFunc stands for the operator's routing service.
+type callbackFunc func(from, vasp, to string) (string, error)
+
+func (f callbackFunc) Route(ctx context.Context, from, vasp, to string) (string, error) { return f(from, vasp, to) }
+
+// TestRoutingCallback: the callback's answer routes non-local recipients
+// (all of them when forced); when it fails, the fallback decides.
+func TestRoutingCallback(t *testing.T) {
+	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.AddRoute(context.Background(), route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "h:25", Domain: "d"})
+	st.AddRoute(context.Background(), route.Route{Name: "other", Kind: route.KindMM4, Match: mms.ParseMasks("+49*"), Host: "h2:25", Domain: "d2"})
+	var asked []string
+	cb := callbackFunc(func(from, vasp, to string) (string, error) {
+		asked = append(asked, from+" "+vasp+" "+to)
+		switch to {
+		case "+48600000001":
+			return "other", nil // ported to another network
+		case "+48600000002":
+			return "Reject", nil
+		case "+48600000003":
+			return "Direct", nil // ported in
+		case "+48600000004":
+			return "nosuch", nil
+		case "+447700900001":
+			return "pl", nil
+		}
+		return "", errors.New("timeout")
+	})
+	tests := []struct {
+		name     string
+		force    bool
+		fallback string
+		rcpt     string
+		route    mms.Route
+		err      string
+	}{
+		{"ported out", false, "table", "+48600000001", "mm4:other", ""},
+		{"callback rejects", false, "table", "+48600000002", mms.RouteNone, "rejected by the routing callback"},
+		{"ported in", false, "table", "+48600000003", mms.RouteMM1, ""},
+		{"unknown route", false, "table", "+48600000004", mms.RouteNone, "the routing callback named no route of ours: nosuch"},
+		{"callback down, table fallback", false, "table", "+48600000005", "mm4:pl", ""},
+		{"callback down, reject fallback", false, "reject", "+48600000005", mms.RouteNone, "routing callback unavailable"},
+		{"local not asked", false, "table", "+447700900001", mms.RouteMM1, ""},
+		{"local asked when forced", true, "table", "+447700900001", "mm4:pl", ""},
+	}
+	for _, tt := range tests {
+		asked = nil
+		r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st, Callback: cb,
+			ForceCallback: tt.force, CallbackFallback: tt.fallback})
+		id, err := r.Submit(context.Background(), &mms.Message{VASP: "acme", EnvelopeFrom: "+447779998888/TYPE=PLMN@mms.example.net",
+			Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.Head(context.Background(), id)
+		if rc := got.Recipients[0]; rc.Route != tt.route || rc.LastError != tt.err {
+			t.Errorf("%s: route %s error %q; want %s %q", tt.name, rc.Route, rc.LastError, tt.route, tt.err)
+		}
+		if tt.name == "ported out" && (len(asked) != 1 || asked[0] != "+447779998888 acme +48600000001") {
+			t.Errorf("callback asked %q", asked)
+		}
 	}
 }

@@ -130,7 +130,9 @@ func TestSubmitRoutesByTable(t *testing.T) {
 // callbackFunc stands for the operator's routing service.
 type callbackFunc func(from, vasp, to string) (string, error)
 
-func (f callbackFunc) Route(ctx context.Context, from, vasp, to string) (string, error) { return f(from, vasp, to) }
+func (f callbackFunc) Route(ctx context.Context, from, vasp, to string) (string, error) {
+	return f(from, vasp, to)
+}
 
 // TestRoutingCallback: the callback's answer routes non-local recipients
 // (all of them when forced); when it fails, the fallback decides.

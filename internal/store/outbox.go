@@ -190,10 +190,13 @@ const (
 	deliveryStateSQL = `SELECT state FROM deliveries WHERE id = $1`
 
 	// A report row for a recipient whose message asked for reports; the
-	// sender writes the mail when it sends it.
+	// sender writes the mail when it sends it. A forward that expired
+	// because no peer took it is reported as a failure (Indeterminate):
+	// nobody knows whether the handset would have fetched it.
 	insertReportSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state,
 	next_attempt_at, updated)
-SELECT m.id, m.vasp, '` + KindDeliveryReport + `', '', '', '', d.address, $2, '` + OutboxQueued + `', $3, $3
+SELECT m.id, m.vasp, '` + KindDeliveryReport + `', '', '', '', d.address,
+	CASE WHEN d.route LIKE 'mm4:%' AND $2 = 'expired' THEN 'failed' ELSE $2 END, '` + OutboxQueued + `', $3, $3
 FROM deliveries d JOIN messages m ON m.id = d.message_id
 WHERE d.id = $1 AND m.delivery_report = 1`
 )

@@ -108,3 +108,22 @@ func TestPeerReport(t *testing.T) {
 		t.Errorf("reports owed: %+v, want one about retrieved", l)
 	}
 }
+
+// A forward that expires undelivered (the peer was down) is reported as a
+// failure, which the report writer turns into Indeterminate.
+func TestExpiredForwardReportedAsFailure(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	m := &mms.Message{ID: testID(), Received: t0, DeliveryReport: true,
+		Recipients: []mms.Recipient{{Address: "+48600100200", Route: "mm4:pl"}}}
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := s.Lease(ctx, "q", t0, time.Minute, 1, "mm4:*")
+	if err := s.Release(ctx, l[0].ID, "q", Outcome{State: mms.StateExpired, Next: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Outbox().ForMessage(ctx, m.ID); len(got) != 1 || got[0].Status != "failed" {
+		t.Errorf("reports %+v, want one about a failure", got)
+	}
+}

@@ -60,6 +60,38 @@ password = "secret"
 `, smsc.Addr(), extra))
 }
 
+// preload stores b.N 30 KB messages in dataDir's store through a relay
+// with cfg (and the store's routes), each to its own recipient to(i), from
+// 16 submitters.
+func preload(b *testing.B, dataDir string, cfg relay.Config, to func(int) string) {
+	b.Helper()
+	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	proto, err := mm4.Parse(benchMessage(b), time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Routes = st
+	r := relay.New(st, cfg)
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := w; i < b.N; i += 16 {
+				m := *proto
+				m.Recipients = []mms.Recipient{{Address: to(i)}}
+				if _, err := r.Submit(context.Background(), &m); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // number is the i-th distinct local number.
 func number(i int) string { return fmt.Sprintf("+4477%08d", i) }
 
@@ -74,40 +106,14 @@ func BenchmarkNotifications(b *testing.B) {
 	defer smsc.Close()
 	path, dataDir := benchConfig(b, smsc, "max_submits_per_second = 1000000")
 
-	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	raw := benchMessage(b)
-	proto, err := mm4.Parse(raw, time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := relay.New(st, relay.Config{})
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < b.N; i += 16 {
-				m := *proto
-				m.Recipients = []mms.Recipient{{Address: number(i)}}
-				if _, err := r.Submit(context.Background(), &m); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	st.Close()
+	preload(b, dataDir, relay.Config{}, number)
 
 	b.ResetTimer()
 	start := time.Now()
 	benchServe(b, path)
 	seen := map[string]bool{}
 	segments := 0
-	err = smsc.Wait(context.Background(), func() bool {
+	err := smsc.Wait(context.Background(), func() bool {
 		subs := smsc.Submits()
 		clear(seen)
 		for _, s := range subs {
@@ -208,32 +214,7 @@ func BenchmarkForwards(b *testing.B) {
 		"-domain", "mms.pl.example", "-tls", "none", "-config", path); err != nil {
 		b.Fatalf("%v\n%s", err, out)
 	}
-	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	proto, err := mm4.Parse(benchMessage(b), time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st})
-	var wg sync.WaitGroup
-	for w := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < b.N; i += 16 {
-				m := *proto
-				m.Recipients = []mms.Recipient{{Address: fmt.Sprintf("+4860%08d", i)}}
-				if _, err := r.Submit(context.Background(), &m); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	st.Close()
+	preload(b, dataDir, relay.Config{LocalNumbers: mms.ParseMasks("+4477*")}, func(i int) string { return fmt.Sprintf("+4860%08d", i) })
 
 	b.ResetTimer()
 	start := time.Now()

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -126,7 +127,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}, accounts{st}, relay.New(st, relay.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
-		Wake:             func() { q.Wake(); forwards.Wake(); outbox.Wake() },
+		Wake:             wakeFor(q, forwards, outbox),
 		Routes:           st,
 		SystemAddress:    system,
 		Log:              log,
@@ -239,6 +240,27 @@ func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slo
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// wakeFor wakes the queues that have work in a new message: handsets,
+// peers, the outbox.
+func wakeFor(handsets, peers, outbox *queue.Queue) func(*mms.Message) {
+	return func(m *mms.Message) {
+		var mm1, mm4 bool
+		for _, rc := range m.Recipients {
+			mm1 = mm1 || rc.Route == mms.RouteMM1
+			mm4 = mm4 || strings.HasPrefix(string(rc.Route), "mm4:")
+		}
+		if mm1 {
+			handsets.Wake()
+		}
+		if mm4 {
+			peers.Wake()
+		}
+		if len(m.Outbox) > 0 {
+			outbox.Wake()
 		}
 	}
 }

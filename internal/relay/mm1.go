@@ -3,7 +3,6 @@ package relay
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -106,21 +105,5 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 // retry keeps d's state and tries again after a wait that doubles with
 // each failed attempt since the last notification, never past expiry.
 func (a *MM1) retry(d store.Delivery, expiry time.Time, err error) store.Outcome {
-	failures := max(d.Attempts-d.Notifications-1, 0)
-	wait := a.policy.RetryMax
-	if failures < 20 {
-		wait = min(a.policy.RetryMin<<failures, a.policy.RetryMax)
-	}
-	next := a.now().Add(wait)
-	if !expiry.IsZero() {
-		next = earliest(next, expiry)
-	}
-	return store.Outcome{State: d.State, Next: next, LastError: fmt.Sprintf("temporary: %v", err)}
-}
-
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
+	return retryLater(d.State, d.Attempts-d.Notifications-1, a.policy.RetryMin, a.policy.RetryMax, a.now(), expiry, err)
 }

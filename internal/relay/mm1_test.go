@@ -56,7 +56,7 @@ func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, 
 	}
 	mm1 := relay.NewMM1(st, link, relay.MM1Policy{RenotifyAfter: time.Hour, MaxNotifications: 3}, nil)
 	q := queue.New(st, mm1, queue.Config{Owner: "test", Routes: []mms.Route{mms.RouteMM1}}, log)
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Retain: retain, Wake: q.Wake})
+	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Retain: retain, Wake: func(*mms.Message) { q.Wake() }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { q.Run(ctx); close(done) }()

@@ -166,14 +166,5 @@ func (a *MM4) sender(m *mms.Message, r route.Route) string {
 }
 
 func (a *MM4) retry(d store.Delivery, expiry time.Time, err error) store.Outcome {
-	failures := max(d.Attempts-1, 0)
-	wait := a.policy.RetryMax
-	if failures < 20 {
-		wait = min(a.policy.RetryMin<<failures, a.policy.RetryMax)
-	}
-	next := a.now().Add(wait)
-	if !expiry.IsZero() {
-		next = earliest(next, expiry)
-	}
-	return store.Outcome{State: d.State, Next: next, LastError: fmt.Sprintf("temporary: %v", err)}
+	return retryLater(d.State, d.Attempts-1, a.policy.RetryMin, a.policy.RetryMax, a.now(), expiry, err)
 }

@@ -192,10 +192,5 @@ func (o *Outbox) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 }
 
 func (o *Outbox) retry(d store.Delivery, now time.Time, err error) store.Outcome {
-	failures := max(d.Attempts-1, 0)
-	wait := DefaultRetryMax
-	if failures < 20 {
-		wait = min(DefaultRetryMin<<failures, DefaultRetryMax)
-	}
-	return store.Outcome{State: store.OutboxQueued, Next: now.Add(wait), LastError: fmt.Sprintf("temporary: %v", err)}
+	return retryLater(store.OutboxQueued, d.Attempts-1, DefaultRetryMin, DefaultRetryMax, now, time.Time{}, err)
 }

@@ -30,8 +30,10 @@ type Config struct {
 	// Now reads the clock; nil means time.Now.
 	Now func() time.Time
 	// Wake, if set, is called once a message is stored, so that its
-	// delivery starts at once instead of at the queue's next look.
-	Wake func()
+	// delivery starts at once instead of at the queue's next look. It is
+	// given the message, to wake only the queues that have work in it: a
+	// needless wake costs a lease, which is a write.
+	Wake func(m *mms.Message)
 	// Routes, if set, routes recipients that are not local (package
 	// route); without it they fail with "no route".
 	Routes Routes
@@ -131,7 +133,7 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 		return "", fmt.Errorf("relay: accept %s: %w", m.ID, err)
 	}
 	if r.cfg.Wake != nil {
-		r.cfg.Wake()
+		r.cfg.Wake(m)
 	}
 	return m.ID, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -30,9 +31,9 @@ func TestDecision(t *testing.T) {
 }
 
 func TestRoute(t *testing.T) {
-	var got *http.Request
+	queries := make(chan url.Values, 3)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = r
+		queries <- r.URL.Query()
 		switch r.URL.Query().Get("To") {
 		case "+48600100200":
 			w.Write([]byte("Route=plus"))
@@ -48,9 +49,9 @@ func TestRoute(t *testing.T) {
 	if err != nil || d != "plus" {
 		t.Fatalf("Route = %q, %v", d, err)
 	}
-	q := got.URL.Query()
+	q := <-queries
 	if q.Get("Type") != "MMSRouteCheck" || q.Get("From") != "+447779998888" || q.Get("VASPIN") != "acme" || q.Get("key") != "k" {
-		t.Errorf("query %q", got.URL.RawQuery)
+		t.Errorf("query %v", q)
 	}
 	if _, err := c.Route(context.Background(), "+447779998888", "", "+15550100"); err == nil {
 		t.Error("a callback slower than the timeout gave no error")

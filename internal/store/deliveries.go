@@ -221,6 +221,9 @@ func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome,
 	}
 	var report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
+		if !reportable[o.State] { // the common case (notified, a retry): no report, no reads
+			return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID)
+		}
 		before, err := stateOf(b, id)
 		if err != nil {
 			return err
@@ -284,16 +287,19 @@ func (s *SQLite) DeliveryByToken(ctx context.Context, token string) (Delivery, e
 func (s *SQLite) Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error) {
 	var changed, report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		before, err := stateOf(b, id)
-		if err != nil {
-			return err
+		var before mms.State
+		if reportable[state] {
+			var err error
+			if before, err = stateOf(b, id); err != nil {
+				return err
+			}
 		}
 		res, err := b.exec(answerSQL, string(state), millis(next), reason, millis(now), id)
 		if err != nil {
 			return err
 		}
 		n, err := res.RowsAffected()
-		if changed = n > 0; err != nil || !changed {
+		if changed = n > 0; err != nil || !changed || !reportable[state] {
 			return err
 		}
 		report, err = noteChange(b, id, before, now)

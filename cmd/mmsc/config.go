@@ -15,14 +15,22 @@ import (
 // Config is the TOML configuration. Key names are part of the product's
 // interface: they stay as they are.
 type Config struct {
-	DataDir   string     `toml:"data_dir"`
-	MMSDomain string     `toml:"mms_domain"` // NowSMS: Domain Name for MMS E-Mail
-	LocalHost string     `toml:"local_host"` // NowSMS: Local Host Name or IP Address
-	SMTP      SMTPConfig `toml:"smtp"`
-	HTTP      HTTPConfig `toml:"http"`
-	SMPP      SMPPConfig `toml:"smpp"`
-	MM1       MM1Config  `toml:"mm1"`
-	MM4       MM4Config  `toml:"mm4"`
+	DataDir   string        `toml:"data_dir"`
+	MMSDomain string        `toml:"mms_domain"` // NowSMS: Domain Name for MMS E-Mail
+	LocalHost string        `toml:"local_host"` // NowSMS: Local Host Name or IP Address
+	SMTP      SMTPConfig    `toml:"smtp"`
+	HTTP      HTTPConfig    `toml:"http"`
+	SMPP      SMPPConfig    `toml:"smpp"`
+	MM1       MM1Config     `toml:"mm1"`
+	MM4       MM4Config     `toml:"mm4"`
+	WAPPush   WAPPushConfig `toml:"wappush"`
+}
+
+// WAPPushConfig is Multimedia WAP Push: messages as web pages.
+type WAPPushConfig struct {
+	Mode                   string   `toml:"mode"` // si, sms or both
+	Text                   string   `toml:"text"` // the push's text when the message has no subject
+	ExpireAfterFirstAccess duration `toml:"expire_after_first_access"`
 }
 
 // MM4Config is interconnection with peer MMSCs.
@@ -100,7 +108,8 @@ func defaultConfig() Config {
 			RenotifyAfter:    duration(time.Hour),
 			MaxNotifications: 3,
 		},
-		MM4: MM4Config{SystemUser: "system-user", MaxForwards: 5, RoutingTimeout: duration(2 * time.Second), RoutingFallback: "table"},
+		MM4:     MM4Config{SystemUser: "system-user", MaxForwards: 5, RoutingTimeout: duration(2 * time.Second), RoutingFallback: "table"},
+		WAPPush: WAPPushConfig{Mode: "both", Text: "You have a multimedia message"},
 	}
 }
 
@@ -247,6 +256,14 @@ func (c Config) problems() []error {
 		}
 	}
 	positive("mm4.routing_timeout", int64(c.MM4.RoutingTimeout))
+	switch c.WAPPush.Mode {
+	case "si", "sms", "both":
+	default:
+		add("wappush.mode %q: want \"si\", \"sms\" or \"both\"", c.WAPPush.Mode)
+	}
+	if c.WAPPush.ExpireAfterFirstAccess < 0 {
+		add("wappush.expire_after_first_access must not be negative")
+	}
 	if c.MM4.RoutingFallback != "table" && c.MM4.RoutingFallback != "reject" {
 		add("mm4.routing_fallback %q: want \"table\" or \"reject\"", c.MM4.RoutingFallback)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 	"github.com/mmsc-project/mmsc/internal/wappush"
+	"github.com/mmsc-project/mmsc/internal/web"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -96,6 +97,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
 	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
+	pages := queue.New(st, relay.NewMM1(st, wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
+		relay.MM1Policy{MaxNotifications: 1}, nil),
+		queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteWAPPush}, Ready: sms.Connected}, log)
+	background.Add(1)
+	go func() { defer background.Done(); pages.Run(bg) }()
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
 	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
 		MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards,
@@ -127,7 +133,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}, accounts{st}, relay.New(st, relay.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
-		Wake:             wakeFor(q, forwards, outbox),
+		Wake:             wakeFor(q, pages, forwards, outbox),
 		Routes:           st,
 		SystemAddress:    system,
 		Log:              log,
@@ -154,7 +160,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}
 
 	handsets := mm1.New(st, mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
-	hs := &http.Server{Handler: httpHandler(st, handsets, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
+	pageViews := web.New(st, web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
+	hs := &http.Server{Handler: httpHandler(st, handsets, pageViews, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())
 
@@ -246,15 +253,19 @@ func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slo
 
 // wakeFor wakes the queues that have work in a new message: handsets,
 // peers, the outbox.
-func wakeFor(handsets, peers, outbox *queue.Queue) func(*mms.Message) {
+func wakeFor(handsets, pages, peers, outbox *queue.Queue) func(*mms.Message) {
 	return func(m *mms.Message) {
-		var mm1, mm4 bool
+		var mm1, push, mm4 bool
 		for _, rc := range m.Recipients {
 			mm1 = mm1 || rc.Route == mms.RouteMM1
+			push = push || rc.Route == mms.RouteWAPPush
 			mm4 = mm4 || strings.HasPrefix(string(rc.Route), "mm4:")
 		}
 		if mm1 {
 			handsets.Wake()
+		}
+		if push {
+			pages.Wake()
 		}
 		if mm4 {
 			peers.Wake()
@@ -291,7 +302,7 @@ func urlPath(u string) string {
 }
 
 // httpHandler serves handsets (MM1) under prefix, and health.
-func httpHandler(st *store.SQLite, handsets *mm1.Handler, prefix string) http.Handler {
+func httpHandler(st *store.SQLite, handsets *mm1.Handler, pages *web.Handler, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := st.Messages(r.Context(), 1); err != nil {
@@ -301,6 +312,7 @@ func httpHandler(st *store.SQLite, handsets *mm1.Handler, prefix string) http.Ha
 		fmt.Fprintln(w, "ok")
 	})
 	handsets.Register(mux, prefix)
+	pages.Register(mux, prefix)
 	return mux
 }
 

@@ -1,7 +1,9 @@
 // Package mmsenc is the binary encoding of MM1, the interface between the
 // MMSC and handsets: MMS PDUs, their multipart bodies, the WSP Push that
-// carries a notification and its cutting into SMS. It is pure functions over
-// bytes; it does no I/O and imports nothing else of this module.
+// carries a notification and its cutting into SMS; and, for handsets
+// without MMS, the Service Indication of Multimedia WAP Push and the text
+// SMS that carries the same link. It is pure functions over bytes; it does
+// no I/O and imports nothing else of this module.
 //
 // It follows, as condensed in mms-encoding.md:
 //
@@ -12,7 +14,12 @@
 //     connectionless Push PDU;
 //   - WAP-259-WDP Annex A and 3GPP TS 23.040 §9.2.3.24 for WAP Push over SMS:
 //     the 16-bit application port element (2948 from 9200) and the 8-bit
-//     concatenation element.
+//     concatenation element;
+//   - WAP-167-ServiceInd and WAP-192-WBXML for the Service Indication
+//     (EncodeSI, DecodeSI), mms-encoding.md §11;
+//   - 3GPP TS 23.038 §6.2.1 and 23.040 §9.2.3.24.1 for text SMS
+//     (EncodeTextSMS): the GSM 7-bit default alphabet, one unpacked septet
+//     an octet as SMPP carries it, or UCS-2.
 //
 // Encode departs from what those texts allow where Android's parser (AOSP
 // PduParser) is stricter, and always writes the form Android accepts

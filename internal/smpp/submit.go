@@ -21,6 +21,9 @@ type Message struct {
 	// RegisteredDelivery asks the SMSC for a delivery receipt of each SMS
 	// (registered_delivery 0x01). It says nothing about MMS retrieval.
 	RegisteredDelivery bool
+	// NoUDH: the segments are plain user data without a UDH (a text SMS
+	// that fits one message), sent with esm_class 0.
+	NoUDH bool
 }
 
 const (
@@ -118,7 +121,7 @@ func (c *Client) submitPDUs(m Message) ([]pdu.PDU, error) {
 	for i, seg := range m.Segments {
 		// With UDHI set the SMSC reads seg[0] as the UDH length; a segment
 		// too short for its own UDH would reach the handset as garbage.
-		if len(seg) == 0 || len(seg) > maxSegment || int(seg[0])+1 > len(seg) {
+		if len(seg) == 0 || len(seg) > maxSegment || (!m.NoUDH && int(seg[0])+1 > len(seg)) {
 			return nil, fmt.Errorf("%w: segment %d: %d octets, not a UDH plus at most %d octets in all",
 				ErrInvalidMessage, i+1, len(seg), maxSegment)
 		}
@@ -126,7 +129,9 @@ func (c *Client) submitPDUs(m Message) ([]pdu.PDU, error) {
 		sm := p.(*pdu.SubmitSM)
 		sm.SourceAddr = c.source
 		sm.DestAddr = dest
-		sm.EsmClass = esmClassUDHI
+		if !m.NoUDH {
+			sm.EsmClass = esmClassUDHI
+		}
 		if m.RegisteredDelivery {
 			sm.RegisteredDelivery = 0x01 // §5.2.17: SMSC receipt on final outcome
 		}

@@ -124,6 +124,34 @@ func parseUDH(ud []byte) (segment, error) {
 	if len(ud) > MaxSMSUserData {
 		return segment{}, r.failAt(MaxSMSUserData, "user data of %d octets exceeds %d", len(ud), MaxSMSUserData)
 	}
+	s, err := walkUDH(r, func(h *reader, start int, iei, l byte, v []byte, s *segment) error {
+		if iei != iePorts16 {
+			return nil
+		}
+		if l != 4 {
+			return h.failAt(start, "port element of length %d, not 4", l)
+		}
+		dst, src := int(v[0])<<8|int(v[1]), int(v[2])<<8|int(v[3])
+		if dst != PortWAPPush || src != PortWSP {
+			return h.failAt(start, "ports %d/%d, not %d/%d (WAP Push from WSP)", dst, src, PortWAPPush, PortWSP)
+		}
+		s.hasPorts = true
+		return nil
+	})
+	if err != nil {
+		return segment{}, err
+	}
+	if !s.hasPorts {
+		return segment{}, r.failAt(0, "no 16-bit application port element")
+	}
+	s.payload = ud[r.pos:]
+	return s, nil
+}
+
+// walkUDH reads the user data header at r (UDHL, then information
+// elements), fills in the concatenation element, and hands every element
+// to other for what only its caller knows. r is left at the payload.
+func walkUDH(r *reader, other func(h *reader, start int, iei, l byte, v []byte, s *segment) error) (segment, error) {
 	udhl, err := r.octet()
 	if err != nil {
 		return segment{}, within(err, "UDHL")
@@ -144,17 +172,7 @@ func parseUDH(ud []byte) (segment, error) {
 		if err != nil {
 			return segment{}, within(err, fmt.Sprintf("element 0x%02X", iei))
 		}
-		switch iei {
-		case iePorts16:
-			if l != 4 {
-				return segment{}, h.failAt(start, "port element of length %d, not 4", l)
-			}
-			dst, src := int(v[0])<<8|int(v[1]), int(v[2])<<8|int(v[3])
-			if dst != PortWAPPush || src != PortWSP {
-				return segment{}, h.failAt(start, "ports %d/%d, not %d/%d (WAP Push from WSP)", dst, src, PortWAPPush, PortWSP)
-			}
-			s.hasPorts = true
-		case ieConcat8, ieConcat16:
+		if iei == ieConcat8 || iei == ieConcat16 {
 			if (iei == ieConcat8 && l != 3) || (iei == ieConcat16 && l != 4) {
 				return segment{}, h.failAt(start, "concatenation element 0x%02X of length %d", iei, l)
 			}
@@ -168,11 +186,11 @@ func parseUDH(ud []byte) (segment, error) {
 			if s.total == 0 || s.seq == 0 || s.seq > s.total {
 				return segment{}, h.failAt(start, "segment %d of %d", s.seq, s.total)
 			}
+			continue
+		}
+		if err := other(h, start, iei, l, v, &s); err != nil {
+			return segment{}, err
 		}
 	}
-	if !s.hasPorts {
-		return segment{}, r.failAt(0, "no 16-bit application port element")
-	}
-	s.payload = ud[r.pos:]
 	return s, nil
 }

@@ -82,46 +82,14 @@ func orderText(dataCoding byte, segs [][]byte) ([]textPart, error) {
 // textConcat reads the user data header of one segment of several.
 func textConcat(dataCoding byte, seg []byte) (segment, error) {
 	r := newReader(seg)
-	udhl, err := r.octet()
+	s, err := walkUDH(r, func(h *reader, start int, iei, _ byte, _ []byte, _ *segment) error {
+		if (iei == ieLanguageSingleShift || iei == ieLanguageLockingShift) && dataCoding == DataCodingGSM7 {
+			return h.failAt(start, "national language shift tables are not supported")
+		}
+		return nil
+	})
 	if err != nil {
-		return segment{}, within(err, "UDHL")
-	}
-	h, err := r.sub(int(udhl))
-	if err != nil {
-		return segment{}, within(err, "user data header")
-	}
-	var s segment
-	for h.left() > 0 {
-		start := h.pos
-		iei, _ := h.octet()
-		l, err := h.octet()
-		if err != nil {
-			return segment{}, within(err, fmt.Sprintf("element 0x%02X", iei))
-		}
-		v, err := h.octets(int(l))
-		if err != nil {
-			return segment{}, within(err, fmt.Sprintf("element 0x%02X", iei))
-		}
-		switch iei {
-		case ieConcat8, ieConcat16:
-			if (iei == ieConcat8 && l != 3) || (iei == ieConcat16 && l != 4) {
-				return segment{}, h.failAt(start, "concatenation element 0x%02X of length %d", iei, l)
-			}
-			s.concat = true
-			if iei == ieConcat8 {
-				s.ref, v = uint16(v[0]), v[1:]
-			} else {
-				s.ref, v = uint16(v[0])<<8|uint16(v[1]), v[2:]
-			}
-			s.total, s.seq = v[0], v[1]
-			if s.total == 0 || s.seq == 0 || s.seq > s.total {
-				return segment{}, h.failAt(start, "segment %d of %d", s.seq, s.total)
-			}
-		case ieLanguageSingleShift, ieLanguageLockingShift:
-			if dataCoding == DataCodingGSM7 {
-				return segment{}, h.failAt(start, "national language shift tables are not supported")
-			}
-		}
+		return segment{}, err
 	}
 	if !s.concat {
 		return segment{}, r.failAt(0, "no concatenation element")

@@ -82,6 +82,7 @@ type MM1Config struct {
 	RetainDays       int      `toml:"retain_days"`
 	RenotifyAfter    duration `toml:"renotify_after"`
 	MaxNotifications int      `toml:"max_notifications"`
+	ConvertAfter     duration `toml:"convert_after"` // not retrieved by then: send a web-link SMS instead; 0 = never
 }
 
 func defaultConfig() Config {
@@ -246,6 +247,9 @@ func (c Config) problems() []error {
 	positive("mm1.retain_days", int64(c.MM1.RetainDays))
 	positive("mm1.renotify_after", int64(c.MM1.RenotifyAfter))
 	positive("mm1.max_notifications", int64(c.MM1.MaxNotifications))
+	if c.MM1.ConvertAfter < 0 {
+		add("mm1.convert_after %s: want a positive duration, or 0 for never", time.Duration(c.MM1.ConvertAfter))
+	}
 	if c.MM4.SystemUser == "" || strings.ContainsAny(c.MM4.SystemUser, "@ <>\t") {
 		add("mm4.system_user %q is not the local part of an address", c.MM4.SystemUser)
 	}

@@ -29,7 +29,7 @@ func cmdRoute(ctx context.Context, e env, args []string) error {
 func routeAdd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "route add")
 	config := fs.String("config", "", "configuration file")
-	kind := fs.String("kind", "mm4", "mm4 (a peer MMSC), reject, or mm1 (deliver here)")
+	kind := fs.String("kind", "mm4", "mm4 (a peer MMSC), reject, mm1 (deliver here) or weblink (a text SMS with a link to a web page)")
 	match := fs.String("match", "", "recipient masks, comma-separated, * as a wildcard: +44*,+234*")
 	def := fs.Bool("default", false, "take every recipient no route's masks match")
 	host := fs.String("host", "", "mm4: the peer's SMTP server, host:port")
@@ -73,9 +73,10 @@ func routeAdd(ctx context.Context, e env, args []string) error {
 // describe is a route in one line, for the operator who just added it.
 func describe(r route.Route) string {
 	what := map[route.Kind]string{
-		route.KindMM4:    "forward over MM4 to " + r.Host + " (" + r.Domain + ")",
-		route.KindReject: "refuse",
-		route.KindMM1:    "deliver here over MM1",
+		route.KindMM4:     "forward over MM4 to " + r.Host + " (" + r.Domain + ")",
+		route.KindReject:  "refuse",
+		route.KindMM1:     "deliver here over MM1",
+		route.KindWebLink: "send a text SMS with a link to the message's web page",
 	}[r.Kind]
 	match := r.Match.String()
 	if r.Default {

@@ -89,17 +89,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	background.Add(3)
 	go func() { defer background.Done(); receipts.record(bg, st, log) }()
 	go func() { defer background.Done(); sms.Run(bg) }()
+	pagePush := wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text)
 	attempts := relay.NewMM1(st, wappush.NewNotifier(sms, publicURL), relay.MM1Policy{
 		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
 		MaxNotifications: cfg.MM1.MaxNotifications,
+		ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
+		WebLink:          pagePush,
 	}, nil)
 	q := queue.New(st, attempts, queue.Config{
 		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
 	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
-	pages := queue.New(st, relay.NewMM1(st, wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
-		relay.MM1Policy{MaxNotifications: 1}, nil),
-		queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteWAPPush}, Ready: sms.Connected}, log)
+	pages := queue.New(st, relay.NewMM1(st, pagePush, relay.MM1Policy{MaxNotifications: 1}, nil),
+		queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteWAPPush, mms.RouteWebLink}, Ready: sms.Connected}, log)
 	background.Add(1)
 	go func() { defer background.Done(); pages.Run(bg) }()
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
@@ -258,7 +260,7 @@ func wakeFor(handsets, pages, peers, outbox *queue.Queue) func(*mms.Message) {
 		var mm1, push, mm4 bool
 		for _, rc := range m.Recipients {
 			mm1 = mm1 || rc.Route == mms.RouteMM1
-			push = push || rc.Route == mms.RouteWAPPush
+			push = push || rc.Route == mms.RouteWAPPush || rc.Route == mms.RouteWebLink
 			mm4 = mm4 || strings.HasPrefix(string(rc.Route), "mm4:")
 		}
 		if mm1 {

@@ -70,3 +70,47 @@ func TestMultimediaWAPPush(t *testing.T) {
 	}
 	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
 }
+
+// TestWebLinkRoute: a route of kind weblink (NowSMS "Convert to SMS with
+// Web Link") delivers to numbers that take no MMS as one plain text SMS
+// with the page's link, whatever [wappush] mode says; the page works.
+func TestWebLinkRoute(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	if out, err := mmsc(t, "", "route", "add", "landlines", "-kind", "weblink", "-match", "+44207*", "-config", path); err != nil {
+		t.Fatalf("route add: %v\n%s", err, out)
+	}
+	addrs := serveInProcess(t, path)
+	msg, err := mm4.Build(mm4.ForwardRequest{From: "+447779998888/TYPE=PLMN@mms.example.net",
+		To: []string{"+442079460000/TYPE=PLMN@mms.example.net"}, Subject: "Saturn", Text: "Rings seen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := submitTo(t, addrs["SMTP (MM4)"], msg, "+442079460000/TYPE=PLMN@mms.example.net")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	subs, err := smsc.WaitSubmits(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" && r.Route == "weblink" })
+	if n := len(smsc.Submits()); n != 1 {
+		t.Fatalf("%d SMS, want one text SMS only", n)
+	}
+	s := subs[0]
+	text, err := mmsenc.DecodeTextSMS(s.DataCoding, [][]byte{s.ShortMessage})
+	if err != nil || s.DestAddr != "442079460000" || !strings.HasSuffix(text, " Saturn") || !strings.Contains(text, "/w/") {
+		t.Fatalf("SMS to %s (coding %#x): %q, %v", s.DestAddr, s.DataCoding, text, err)
+	}
+	resp, err := http.Get(fetchURL(t, addrs["HTTP"], strings.TrimSuffix(text, " Saturn")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Rings seen") {
+		t.Errorf("page: %d\n%s", resp.StatusCode, body)
+	}
+	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+}

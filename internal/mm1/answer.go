@@ -69,8 +69,10 @@ func (h *Handler) notifyResp(r *http.Request, pdu *mmsenc.PDU) error {
 	return fail(http.StatusBadRequest, fmt.Sprintf("X-Mms-Status 0x%02x is not an answer to a notification", pdu.Status), nil)
 }
 
-// settle moves the recipient the transaction ID names to state. A deferred
-// recipient is next due at its message's expiry; a final one never again.
+// settle moves the recipient the transaction ID names to state, due at
+// once: for a deferred recipient the queue then schedules what is left
+// (its conversion to a web link, its expiry), which the edge does not know;
+// a final one is never due again.
 func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason string) error {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByTransaction(ctx, tid)
@@ -81,15 +83,7 @@ func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason st
 		return err
 	}
 	now := h.cfg.Now()
-	next := now
-	if state == mms.StateDeferred {
-		m, err := h.st.Head(ctx, d.MessageID)
-		if err != nil {
-			return err
-		}
-		next = m.Expiry
-	}
-	changed, err := h.st.Answer(ctx, d.ID, state, next, reason, now)
+	changed, err := h.st.Answer(ctx, d.ID, state, now, reason, now)
 	if err != nil {
 		return err
 	}

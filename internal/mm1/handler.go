@@ -16,7 +16,6 @@ type Store interface {
 	DeliveryByToken(ctx context.Context, token string) (store.Delivery, error)
 	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
-	Head(ctx context.Context, id mms.MessageID) (*mms.Message, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
 }

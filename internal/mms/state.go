@@ -25,6 +25,10 @@ type Route string
 const (
 	RouteMM1     Route = "mm1"
 	RouteWAPPush Route = "wappush"
+	// RouteWebLink: the page of Multimedia WAP Push, announced by a plain
+	// text SMS with its link (NowSMS "Convert to SMS with Web Link"), for
+	// numbers that cannot take MMS and MMS that was never fetched.
+	RouteWebLink Route = "weblink"
 	RouteNone    Route = "none" // no way to reach the recipient; it is failed at once
 )
 

@@ -27,6 +27,10 @@ type MM1Policy struct {
 	MaxNotifications int           // notifications per recipient, the first included
 	RetryMin         time.Duration // first wait after a failed notification; doubles up to RetryMax
 	RetryMax         time.Duration
+	// ConvertAfter is how long after its arrival a message not yet
+	// retrieved is sent as a web link instead (through WebLink); 0 never.
+	ConvertAfter time.Duration
+	WebLink      Notifier
 }
 
 // Defaults of MM1Policy, as documented in the README.
@@ -82,10 +86,14 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if !now.Before(m.Expiry) {
 		return store.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
 	}
+	convertAt, convert := a.convertAt(m, d)
+	if convert && !now.Before(convertAt) {
+		return a.convert(ctx, m, d, now)
+	}
 	if d.State == mms.StateDeferred || d.Notifications >= a.policy.MaxNotifications {
 		// The handset will fetch, or has had all its notifications: only
-		// the expiry is left to do.
-		return store.Outcome{State: d.State, Next: m.Expiry, LastError: d.LastError}
+		// the conversion or the expiry is left to do.
+		return store.Outcome{State: d.State, Next: a.until(m.Expiry, convertAt, convert), LastError: d.LastError}
 	}
 	smscID, err := a.notifier.Notify(ctx, m, d)
 	if err != nil {
@@ -99,7 +107,43 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if sent < a.policy.MaxNotifications {
 		next = earliest(now.Add(a.policy.RenotifyAfter<<(sent-1)), m.Expiry)
 	}
-	return store.Outcome{State: mms.StateNotified, Next: next, Notified: true, SMSCID: smscID}
+	return store.Outcome{State: mms.StateNotified, Next: a.until(next, convertAt, convert), Notified: true, SMSCID: smscID}
+}
+
+// convertAt is when d, on route mm1, is to become a web link; false if it
+// never is (no conversion configured, or it is not an MM1 recipient: the
+// runner also serves the page routes, which have nothing to convert to).
+func (a *MM1) convertAt(m *mms.Message, d store.Delivery) (time.Time, bool) {
+	if a.policy.ConvertAfter <= 0 || a.policy.WebLink == nil || d.Route != mms.RouteMM1 {
+		return time.Time{}, false
+	}
+	return m.Received.Add(a.policy.ConvertAfter), true
+}
+
+// until is next, or the conversion if that comes first.
+func (a *MM1) until(next, convertAt time.Time, convert bool) time.Time {
+	if convert {
+		return earliest(next, convertAt)
+	}
+	return next
+}
+
+// convert sends d the web link to the message's page and moves it to the
+// web-link route, so it is converted once: from then on the page's first
+// view retrieves it and the expiry ends it, with reports as for MM1. The
+// token stays, so the handset may still fetch the MMS it was told of.
+func (a *MM1) convert(ctx context.Context, m *mms.Message, d store.Delivery, now time.Time) store.Outcome {
+	smscID, err := a.policy.WebLink.Notify(ctx, m, store.Delivery{
+		ID: d.ID, MessageID: d.MessageID, Address: d.Address, Route: mms.RouteWebLink, Token: d.Token,
+	})
+	if err != nil {
+		if mms.IsPermanent(err) {
+			return store.Outcome{State: mms.StateFailed, Next: now, LastError: "web link: " + err.Error()}
+		}
+		return a.retry(d, m.Expiry, err)
+	}
+	return store.Outcome{State: mms.StateNotified, Next: m.Expiry, Notified: true, SMSCID: smscID,
+		Route: mms.RouteWebLink, LastError: "not retrieved in " + a.policy.ConvertAfter.String() + "; sent as a web link"}
 }
 
 // retry keeps d's state and tries again after a wait that doubles with

@@ -171,10 +171,10 @@ func (r *Relay) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, ta
 			return
 		}
 	}
-	if rc.Route == mms.RouteMM1 || rc.Route == mms.RouteWAPPush {
+	if rc.Route == mms.RouteMM1 || rc.Route == mms.RouteWAPPush || rc.Route == mms.RouteWebLink {
 		rc.Token = mms.NewToken()
 	}
-	if rc.Route != mms.RouteWAPPush {
+	if rc.Route != mms.RouteWAPPush && rc.Route != mms.RouteWebLink {
 		rc.TransactionID = mms.NewTransactionID()
 	}
 }

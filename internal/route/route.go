@@ -15,9 +15,10 @@ type Kind string
 
 // Route kinds.
 const (
-	KindMM4    Kind = "mm4"    // forward to a peer MMSC over SMTP
-	KindReject Kind = "reject" // refuse: the recipient fails at once
-	KindMM1    Kind = "mm1"    // deliver here, to a handset, as if local
+	KindMM4     Kind = "mm4"     // forward to a peer MMSC over SMTP
+	KindReject  Kind = "reject"  // refuse: the recipient fails at once
+	KindMM1     Kind = "mm1"     // deliver here, to a handset, as if local
+	KindWebLink Kind = "weblink" // a text SMS with a link to the message as a web page
 )
 
 // TLS modes towards a peer.
@@ -75,21 +76,24 @@ func (r Route) Validate() error {
 		if (r.User == "") != (r.Password == "") {
 			add("route %s: -user and -password go together", r.Name)
 		}
-	case KindReject, KindMM1:
+	case KindReject, KindMM1, KindWebLink:
 		if r.Host != "" || r.Domain != "" {
 			add("route %s: -host and -domain are for mm4 routes", r.Name)
 		}
 	default:
-		add("route %s: kind %q: want mm4, reject or mm1", r.Name, r.Kind)
+		add("route %s: kind %q: want mm4, reject, mm1 or weblink", r.Name, r.Kind)
 	}
 	return errors.Join(errs...)
 }
 
 // Recipient is how a recipient on this route is named for the delivery
-// row: "mm4:NAME" for peers, the MM1 route for kind mm1.
+// row: "mm4:NAME" for peers, the MM1 and web-link routes for their kinds.
 func (r Route) Recipient() mms.Route {
-	if r.Kind == KindMM1 {
+	switch r.Kind {
+	case KindMM1:
 		return mms.RouteMM1
+	case KindWebLink:
+		return mms.RouteWebLink
 	}
 	return mms.Route(string(KindMM4) + ":" + r.Name)
 }

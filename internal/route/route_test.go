@@ -83,6 +83,7 @@ func TestValidate(t *testing.T) {
 		{"user without password", func(r *Route) { r.User = "u" }, "go together"},
 		{"unknown kind", func(r *Route) { r.Kind = "smtp" }, "kind"},
 		{"reject with host", func(r *Route) { r.Kind = KindReject }, "for mm4 routes"},
+		{"weblink with host", func(r *Route) { r.Kind = KindWebLink }, "for mm4 routes"},
 	}
 	for _, tt := range tests {
 		r := ok
@@ -91,7 +92,15 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: Validate = %v, want an error about %q", tt.name, err, tt.want)
 		}
 	}
-	if got := ok.Recipient(); got != "mm4:peer" {
-		t.Errorf("Recipient = %s", got)
+	for kind, want := range map[Kind]mms.Route{KindMM4: "mm4:peer", KindMM1: mms.RouteMM1, KindWebLink: mms.RouteWebLink} {
+		r := ok
+		r.Kind = kind
+		if got := r.Recipient(); got != want {
+			t.Errorf("kind %s: Recipient = %s, want %s", kind, got, want)
+		}
+	}
+	web := Route{Name: "landlines", Kind: KindWebLink, Match: mms.ParseMasks("+44207*")}
+	if err := web.Validate(); err != nil {
+		t.Errorf("a weblink route: %v", err)
 	}
 }

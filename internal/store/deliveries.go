@@ -42,6 +42,7 @@ type Outcome struct {
 	LastError string    // "" for none
 	Notified  bool      // a notification reached the SMSC: count it
 	SMSCID    string    // the SMSC's ID for it, to match its receipt
+	Route     mms.Route // "" keeps the route; else the recipient moves to it (MM1 converted to a web link)
 }
 
 // leasableStates are the states in which a delivery still has work to do
@@ -67,7 +68,8 @@ SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
 	last_error = CASE WHEN state IN (` + leasableStates + `) THEN $3 ELSE last_error END,
 	next_attempt_at = $2, notifications = notifications + $7, updated = $4, lease_owner = '', lease_expires = 0,
 	smsc_id = CASE WHEN $8 <> '' THEN $8 ELSE smsc_id END,
-	sms_status = CASE WHEN $8 <> '' THEN '' ELSE sms_status END
+	sms_status = CASE WHEN $8 <> '' THEN '' ELSE sms_status END,
+	route = CASE WHEN $9 <> '' AND state IN (` + leasableStates + `) THEN $9 ELSE route END
 WHERE id = $5 AND lease_owner = $6`
 
 	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3`
@@ -222,13 +224,13 @@ func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome,
 	var report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		if !reportable[o.State] { // the common case (notified, a retry): no report, no reads
-			return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID)
+			return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID, string(o.Route))
 		}
 		before, err := stateOf(b, id)
 		if err != nil {
 			return err
 		}
-		if err := b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID); err != nil {
+		if err := b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID, string(o.Route)); err != nil {
 			return err
 		}
 		report, err = noteChange(b, id, before, now)

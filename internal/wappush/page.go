@@ -46,16 +46,23 @@ func NewPagePush(sms SMS, publicURL, mode, defaultText string) *PagePush {
 }
 
 // Notify sends recipient d the SI, the text SMS or both, as configured,
-// and returns the SMSC's ID of the last SMS sent. A refusal the SMSC says
-// is final is returned marked mms.Permanent.
+// and returns the SMSC's ID of the last SMS sent. A web-link recipient
+// (route weblink) always gets the text SMS alone: it stands for a phone
+// that takes no MMS, and NowSMS's "Convert to SMS with Web Link" is
+// plain text. A refusal the SMSC says is final is returned marked
+// mms.Permanent.
 func (p *PagePush) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
 	url := PageURL(p.publicURL, d.Token)
+	mode := p.mode
+	if d.Route == mms.RouteWebLink {
+		mode = ModeSMS
+	}
 	text := strings.TrimSpace(m.Subject)
 	if text == "" {
 		text = p.defaultText
 	}
 	var msgs []smpp.Message
-	if p.mode != ModeSMS {
+	if mode != ModeSMS {
 		body, err := mmsenc.EncodeSI(mmsenc.SI{Href: url, Text: text, Created: m.Received, Expires: m.Expiry})
 		if err != nil {
 			return "", mms.Permanent(fmt.Errorf("wappush: SI: %w", err))
@@ -67,7 +74,7 @@ func (p *PagePush) Notify(ctx context.Context, m *mms.Message, d store.Delivery)
 		}
 		msgs = append(msgs, smpp.Message{To: d.Address, Segments: mmsenc.SMSSegments(push, ref), DataCoding: dataCoding8bit, RegisteredDelivery: true})
 	}
-	if p.mode != ModeSI {
+	if mode != ModeSI {
 		sms, err := mmsenc.EncodeTextSMS(url+" "+text, byte(p.ref.Add(1)), maxTextSegments)
 		if err != nil {
 			return "", mms.Permanent(fmt.Errorf("wappush: text SMS: %w", err))

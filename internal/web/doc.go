@@ -17,8 +17,9 @@
 //     a document (raster images, audio, video, plain text). Everything else
 //     (HTML, SVG, XML and any unknown type) is only offered for download,
 //     sandboxed, so that a sender cannot run script on our origin.
-//   - Only recipients routed "wappush" have a page; an MM1 recipient's
-//     token, which its handset fetches the message with, opens nothing here.
+//   - Only recipients routed "wappush" or "weblink" have a page; an MM1
+//     recipient's token, which its handset fetches the message with, opens
+//     nothing here until the message is converted to a web link.
 //   - The first GET of the page marks the recipient retrieved; HEAD and
 //     fetches of single parts do not, because link checkers and previews
 //     make them without a person reading anything.

@@ -83,8 +83,9 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 	if err != nil {
 		return d, nil, err
 	}
-	if d.Route != mms.RouteWAPPush {
-		// An MM1 token is its handset's; it has no page.
+	if d.Route != mms.RouteWAPPush && d.Route != mms.RouteWebLink {
+		// An MM1 token is its handset's; it has no page (until the
+		// message is converted to a web link).
 		return d, nil, fail(http.StatusNotFound, "No such message", errors.New("route "+string(d.Route)))
 	}
 	switch d.State {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
 )
 
@@ -325,5 +326,33 @@ func TestPageURL(t *testing.T) {
 		if got := web.PageURL(tt[0], tt[1]); got != tt[2] {
 			t.Errorf("PageURL(%q, %q) = %q, want %q", tt[0], tt[1], got, tt[2])
 		}
+	}
+}
+
+// TestWebLinkPage: an MM1 recipient converted to a web link (as the MM1
+// queue does after convert_after) gets the page its token had not opened
+// before, and its first view retrieves it.
+func TestWebLinkPage(t *testing.T) {
+	f := setup(t, web.Config{}, "")
+	ctx := context.Background()
+	mm1Token := f.msg.Recipients[1].Token
+	if resp, _ := f.do(t, http.MethodGet, "/w/"+mm1Token); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("MM1 recipient before conversion: %d, want 404", resp.StatusCode)
+	}
+	leased, err := f.st.Lease(ctx, "test", f.t0, time.Minute, 10, mms.RouteMM1)
+	if err != nil || len(leased) != 1 {
+		t.Fatalf("lease: %v, %v", leased, err)
+	}
+	if err := f.st.Release(ctx, leased[0].ID, "test", store.Outcome{
+		State: mms.StateNotified, Next: f.t0.Add(time.Hour), Notified: true, Route: mms.RouteWebLink,
+	}, f.t0); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.do(t, http.MethodGet, "/w/"+mm1Token)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Saturn &lt;b&gt;news&lt;/b&gt;") {
+		t.Fatalf("converted recipient: %d, body %.200q", resp.StatusCode, body)
+	}
+	if d := f.state(t, mm1Token); d.State != mms.StateRetrieved || d.Route != mms.RouteWebLink {
+		t.Errorf("after the first view: %s on %s, want retrieved on weblink", d.State, d.Route)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/mmsc-project/mmsc/internal/queue"
 )
 
 // Config is the TOML configuration. Key names are part of the product's
@@ -18,12 +20,23 @@ type Config struct {
 	DataDir   string        `toml:"data_dir"`
 	MMSDomain string        `toml:"mms_domain"` // NowSMS: Domain Name for MMS E-Mail
 	LocalHost string        `toml:"local_host"` // NowSMS: Local Host Name or IP Address
+	Store     StoreConfig   `toml:"store"`
 	SMTP      SMTPConfig    `toml:"smtp"`
 	HTTP      HTTPConfig    `toml:"http"`
 	SMPP      SMPPConfig    `toml:"smpp"`
 	MM1       MM1Config     `toml:"mm1"`
 	MM4       MM4Config     `toml:"mm4"`
 	WAPPush   WAPPushConfig `toml:"wappush"`
+}
+
+// StoreConfig is where messages are kept: SQLite under data_dir (one
+// node), or PostgreSQL (several nodes sharing one database).
+type StoreConfig struct {
+	Driver string `toml:"driver"` // sqlite or postgres
+	DSN    string `toml:"dsn"`    // postgres: "postgres://user:password@host:5432/db?sslmode=..."
+	// Lease is how long a node holds a delivery it is attempting; if the
+	// node dies, another takes the delivery over after that.
+	Lease duration `toml:"lease"`
 }
 
 // WAPPushConfig is Multimedia WAP Push: messages as web pages.
@@ -88,6 +101,7 @@ type MM1Config struct {
 func defaultConfig() Config {
 	return Config{
 		DataDir:   "mmsc-data",
+		Store:     StoreConfig{Driver: driverSQLite, Lease: duration(queue.DefaultLeaseFor)},
 		MMSDomain: "mms.localhost",
 		LocalHost: "localhost",
 		SMTP: SMTPConfig{
@@ -176,8 +190,23 @@ func loadConfig(path string) (Config, error) {
 func (c Config) problems() []error {
 	var ps []error
 	add := func(format string, a ...any) { ps = append(ps, fmt.Errorf(format, a...)) }
-	if strings.TrimSpace(c.DataDir) == "" {
-		add("data_dir is empty")
+	switch c.Store.Driver {
+	case driverSQLite:
+		if strings.TrimSpace(c.DataDir) == "" {
+			add("data_dir is empty")
+		}
+		if c.Store.DSN != "" {
+			add("store.dsn is for driver \"postgres\"; SQLite keeps its database under data_dir")
+		}
+	case driverPostgres:
+		if strings.TrimSpace(c.Store.DSN) == "" {
+			add("store.dsn is empty: driver \"postgres\" needs e.g. \"postgres://mmsc@db.example.net:5432/mmsc\"")
+		}
+	default:
+		add("store.driver %q: want \"sqlite\" or \"postgres\"", c.Store.Driver)
+	}
+	if time.Duration(c.Store.Lease) < time.Second {
+		add("store.lease %s: want at least 1s, and more than the longest delivery attempt (an SMTP forward may take a minute)", time.Duration(c.Store.Lease))
 	}
 	if !isHostName(c.MMSDomain) {
 		add("mms_domain %q is not a host name", c.MMSDomain)

@@ -39,14 +39,15 @@ Usage:
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]
   mmsc vasp passwd NAME -password P|- [-config F]
-  mmsc route add NAME -kind mm4|reject|mm1 -match MASKS [-default] [-host H:P -domain D] [-config F]
+  mmsc route add NAME -kind mm4|reject|mm1|weblink -match MASKS [-default] [-host H:P -domain D] [-config F]
          [-originator-system A] [-sender S] [-sender-override] [-tls required|implicit|none]
          [-user U -password P|-] [-strip-prefix P] [-add-prefix P]
   mmsc route list [-json] [-config F]
   mmsc route remove NAME [-config F]
   mmsc messages [-json] [-limit N] [-config F] list stored messages, newest first
   mmsc send -server HOST:PORT -user U -password P -from ADDR -to ADDR[,ADDR] [-subject S] [-text T] FILE...
-  mmsc check-config -config F                  print every problem in a configuration file
+  mmsc check-config -config F                  print every problem in a configuration file; reach the database
+  mmsc migrate [-config F]                     bring the database's schema up to this program's
 
 Without -config, MMSC_CONFIG names the file; without either, the embedded defaults apply.
 `
@@ -70,7 +71,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "send":
 		return cmdSend(ctx, e, rest)
 	case "check-config":
-		return cmdCheckConfig(e, rest)
+		return cmdCheckConfig(ctx, e, rest)
+	case "migrate":
+		return cmdMigrate(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 // serve runs the MMSC until ctx ends. listening is told each address once
 // it accepts connections.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(what, addr string)) error {
-	st, err := store.OpenSQLite(ctx, cfg.DataDir, log)
+	st, err := cfg.openStore(ctx, log)
 	if err != nil {
 		return err
 	}
@@ -89,6 +89,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	background.Add(3)
 	go func() { defer background.Done(); receipts.record(bg, st, log) }()
 	go func() { defer background.Done(); sms.Run(bg) }()
+	lease := time.Duration(cfg.Store.Lease)
 	pagePush := wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text)
 	attempts := relay.NewMM1(st, wappush.NewNotifier(sms, publicURL), relay.MM1Policy{
 		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
@@ -97,21 +98,22 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		WebLink:          pagePush,
 	}, nil)
 	q := queue.New(st, attempts, queue.Config{
-		Owner: leaseOwner(), Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
+		Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
 	}, log)
 	go func() { defer background.Done(); q.Run(bg) }()
 	pages := queue.New(st, relay.NewMM1(st, pagePush, relay.MM1Policy{MaxNotifications: 1}, nil),
-		queue.Config{Owner: leaseOwner(), Routes: []mms.Route{mms.RouteWAPPush, mms.RouteWebLink}, Ready: sms.Connected}, log)
+		queue.Config{Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{mms.RouteWAPPush, mms.RouteWebLink}, Ready: sms.Connected}, log)
 	background.Add(1)
 	go func() { defer background.Done(); pages.Run(bg) }()
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
 	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
 		MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards,
-	}, nil), queue.Config{Owner: leaseOwner(), Routes: []mms.Route{"mm4:*"}}, log)
+	}, nil), queue.Config{Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{"mm4:*"}}, log)
 	outbox := queue.New(st.Outbox(), relay.NewOutbox(st.Outbox(), st, st, peers,
 		relay.OutboxConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}, log, nil),
-		queue.Config{Owner: leaseOwner()}, log)
+		queue.Config{Owner: leaseOwner(), LeaseFor: lease}, log)
 	st.OnOutbox(outbox.Wake)
+	st.OnWork(wakeRoute(q, pages, forwards, outbox))
 	background.Add(2)
 	go func() { defer background.Done(); forwards.Run(bg) }()
 	go func() { defer background.Done(); outbox.Run(bg) }()
@@ -208,7 +210,7 @@ func (q receiptQueue) offer(p pendingReceipt) {
 	}
 }
 
-func (q receiptQueue) record(ctx context.Context, st *store.SQLite, log *slog.Logger) {
+func (q receiptQueue) record(ctx context.Context, st *store.Store, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -233,7 +235,7 @@ func (q receiptQueue) record(ctx context.Context, st *store.SQLite, log *slog.Lo
 
 // purge deletes, at start and then hourly, the messages that are past
 // retention and final for every recipient, and the content they used.
-func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slog.Logger) {
+func purge(ctx context.Context, st *store.Store, retain time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -256,23 +258,29 @@ func purge(ctx context.Context, st *store.SQLite, retain time.Duration, log *slo
 // wakeFor wakes the queues that have work in a new message: handsets,
 // peers, the outbox.
 func wakeFor(handsets, pages, peers, outbox *queue.Queue) func(*mms.Message) {
+	wake := wakeRoute(handsets, pages, peers, outbox)
 	return func(m *mms.Message) {
-		var mm1, push, mm4 bool
 		for _, rc := range m.Recipients {
-			mm1 = mm1 || rc.Route == mms.RouteMM1
-			push = push || rc.Route == mms.RouteWAPPush || rc.Route == mms.RouteWebLink
-			mm4 = mm4 || strings.HasPrefix(string(rc.Route), "mm4:")
-		}
-		if mm1 {
-			handsets.Wake()
-		}
-		if push {
-			pages.Wake()
-		}
-		if mm4 {
-			peers.Wake()
+			wake(rc.Route) // a queue's Wake is cheap to repeat: it coalesces
 		}
 		if len(m.Outbox) > 0 {
+			outbox.Wake()
+		}
+	}
+}
+
+// wakeRoute wakes the queue that delivers on route: for a new message
+// here, or for work another node announced.
+func wakeRoute(handsets, pages, peers, outbox *queue.Queue) func(mms.Route) {
+	return func(r mms.Route) {
+		switch {
+		case r == mms.RouteMM1:
+			handsets.Wake()
+		case r == mms.RouteWAPPush || r == mms.RouteWebLink:
+			pages.Wake()
+		case strings.HasPrefix(string(r), "mm4:"):
+			peers.Wake()
+		case r == store.OutboxRoute:
 			outbox.Wake()
 		}
 	}
@@ -304,7 +312,7 @@ func urlPath(u string) string {
 }
 
 // httpHandler serves handsets (MM1) under prefix, and health.
-func httpHandler(st *store.SQLite, handsets *mm1.Handler, pages *web.Handler, prefix string) http.Handler {
+func httpHandler(st *store.Store, handsets *mm1.Handler, pages *web.Handler, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := st.Messages(r.Context(), 1); err != nil {
@@ -319,7 +327,7 @@ func httpHandler(st *store.SQLite, handsets *mm1.Handler, pages *web.Handler, pr
 }
 
 // accounts gives smtpd the store's accounts in smtpd's terms.
-type accounts struct{ st *store.SQLite }
+type accounts struct{ st *store.Store }
 
 func (a accounts) Account(ctx context.Context, name string) (vasp.Account, error) {
 	acc, err := a.st.Account(ctx, name)

@@ -16,13 +16,13 @@ import (
 )
 
 // openStore opens the configured store for a CLI verb. It shares the data
-// with a running server (SQLite WAL allows both).
-func openStore(ctx context.Context, e env, configFlag string) (*store.SQLite, error) {
+// with running servers (SQLite WAL allows both; PostgreSQL is shared).
+func openStore(ctx context.Context, e env, configFlag string) (*store.Store, error) {
 	cfg, err := loadConfig(configPath(configFlag, e.getenv))
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenSQLite(ctx, cfg.DataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return cfg.openStore(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func cmdVASP(ctx context.Context, e env, args []string) error {

@@ -20,7 +20,7 @@ import (
 )
 
 type fixture struct {
-	st  *store.SQLite
+	st  *store.Store
 	srv *httptest.Server
 	msg *mms.Message
 	now time.Time

@@ -47,7 +47,7 @@ func (r *recorder) attempts() map[int64][]time.Time {
 var discard = slog.New(slog.DiscardHandler)
 
 // openStore opens a store in the test's bubble, closed when the test ends.
-func openStore(t *testing.T) *store.SQLite {
+func openStore(t *testing.T) *store.Store {
 	t.Helper()
 	st, err := store.OpenSQLite(context.Background(), t.TempDir(), discard)
 	if err != nil {
@@ -65,7 +65,7 @@ func run(q *queue.Queue) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-func accept(t *testing.T, st *store.SQLite, n int, route mms.Route) {
+func accept(t *testing.T, st *store.Store, n int, route mms.Route) {
 	t.Helper()
 	for range n {
 		m := &mms.Message{ID: mms.NewMessageID(time.Now()), Received: time.Now(),

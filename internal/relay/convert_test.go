@@ -16,7 +16,7 @@ import (
 // convertSetup runs, as mmsc serve does, an MM1 queue whose runner turns
 // unretrieved messages into web links after convertAfter, and a page queue
 // for the web-link route, on a real store.
-func convertSetup(t *testing.T, notices, links *smsLink, convertAfter time.Duration) (*relay.Relay, *store.SQLite, func()) {
+func convertSetup(t *testing.T, notices, links *smsLink, convertAfter time.Duration) (*relay.Relay, *store.Store, func()) {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)

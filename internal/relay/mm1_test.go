@@ -47,7 +47,7 @@ func (l *smsLink) times(addr string) []time.Time {
 
 // mm1Setup runs a relay, a queue and an MM1 attempt runner on a real store,
 // inside the current synctest bubble.
-func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, *store.SQLite, func()) {
+func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, *store.Store, func()) {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
@@ -63,7 +63,7 @@ func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, 
 	return r, st, func() { cancel(); <-done; st.Close() }
 }
 
-func recipient(t *testing.T, st *store.SQLite, id mms.MessageID, i int) mms.Recipient {
+func recipient(t *testing.T, st *store.Store, id mms.MessageID, i int) mms.Recipient {
 	t.Helper()
 	m, err := st.Head(context.Background(), id)
 	if err != nil {

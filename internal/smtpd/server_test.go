@@ -25,14 +25,14 @@ import (
 type testServer struct {
 	addr    string
 	tlsAddr string
-	store   *store.SQLite
+	store   *store.Store
 	srv     *smtpd.Server
 }
 
 type serverOption func(*smtpd.Config)
 
 // storeAccounts adapts the store's not-found to smtpd's, as cmd/mmsc does.
-type storeAccounts struct{ st *store.SQLite }
+type storeAccounts struct{ st *store.Store }
 
 func (a storeAccounts) Account(ctx context.Context, name string) (vasp.Account, error) {
 	acc, err := a.st.Account(ctx, name)

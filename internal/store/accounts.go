@@ -27,7 +27,7 @@ ON CONFLICT (name) DO NOTHING`
 // AddAccount stores a new VASP account; ErrExists if the name is taken.
 // A zero Created is set to the current time. The account is not validated
 // here: that is the business of whoever takes it from an operator.
-func (s *SQLite) AddAccount(ctx context.Context, a vasp.Account) error {
+func (s *Store) AddAccount(ctx context.Context, a vasp.Account) error {
 	if a.Name == "" {
 		return errors.New("store: add account: empty name")
 	}
@@ -51,7 +51,7 @@ func (s *SQLite) AddAccount(ctx context.Context, a vasp.Account) error {
 }
 
 // Account loads one account by its exact name; ErrNotFound if there is none.
-func (s *SQLite) Account(ctx context.Context, name string) (vasp.Account, error) {
+func (s *Store) Account(ctx context.Context, name string) (vasp.Account, error) {
 	a, err := scanAccount(s.read.QueryRowContext(ctx, selectAccountSQL, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
@@ -64,7 +64,7 @@ func (s *SQLite) Account(ctx context.Context, name string) (vasp.Account, error)
 
 // Accounts lists every account, sorted by name byte by byte (sorted here,
 // not in SQL, because PostgreSQL would sort by the database's collation).
-func (s *SQLite) Accounts(ctx context.Context) ([]vasp.Account, error) {
+func (s *Store) Accounts(ctx context.Context) ([]vasp.Account, error) {
 	rows, err := s.read.QueryContext(ctx, selectAccountsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: accounts: %w", err)
@@ -87,7 +87,7 @@ func (s *SQLite) Accounts(ctx context.Context) ([]vasp.Account, error) {
 
 // RemoveAccount deletes an account; ErrNotFound if there is none. Messages
 // the account submitted keep its name.
-func (s *SQLite) RemoveAccount(ctx context.Context, name string) error {
+func (s *Store) RemoveAccount(ctx context.Context, name string) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		return b.execOne(deleteAccountSQL, name)
 	})
@@ -99,7 +99,7 @@ func (s *SQLite) RemoveAccount(ctx context.Context, name string) error {
 
 // SetPassword replaces an account's password hash; ErrNotFound if there is
 // no such account.
-func (s *SQLite) SetPassword(ctx context.Context, name, hash string) error {
+func (s *Store) SetPassword(ctx context.Context, name, hash string) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		return b.execOne(updatePasswordSQL, hash, name)
 	})

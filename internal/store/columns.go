@@ -65,3 +65,13 @@ func bytesOrNil(b []byte) []byte {
 	}
 	return b
 }
+
+// notNull is b as a column value that is never NULL: database/sql sends a
+// nil slice as NULL, which the NOT NULL byte columns refuse on PostgreSQL
+// (SQLite stores an empty BLOB).
+func notNull(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

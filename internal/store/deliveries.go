@@ -122,14 +122,14 @@ func routeArgs(routes []mms.Route) []any {
 	return args
 }
 
-// leaseSQL returns the lease statement for routes (none: every route).
+// leaseSQL returns the lease statement for routes (none: every route),
+// with lock after the inner SELECT's LIMIT (see dialect.skipLocked).
 //
 // The outer condition repeats "no live lease" so that the statement stays
 // safe where the inner SELECT is not isolated from a concurrent UPDATE
-// (PostgreSQL READ COMMITTED re-checks only the outer WHERE; that backend
-// may add FOR UPDATE SKIP LOCKED to the inner SELECT). On SQLite the write
-// lock serializes leases anyway.
-func leaseSQL(routes int) string {
+// (PostgreSQL READ COMMITTED re-checks only the outer WHERE). On SQLite
+// the write lock serializes leases anyway.
+func leaseSQL(routes int, lock string) string {
 	only := routeFilter(routes, 5)
 	return `UPDATE deliveries
 SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
@@ -137,7 +137,7 @@ WHERE id IN (
 	SELECT id FROM deliveries
 	WHERE state IN (` + leasableStates + `) AND next_attempt_at <= $3 AND lease_expires <= $3` + only + `
 	ORDER BY next_attempt_at, id
-	LIMIT $4)
+	LIMIT $4` + lock + `)
 AND lease_expires <= $3
 RETURNING ` + deliveryColumns
 }
@@ -149,7 +149,7 @@ RETURNING ` + deliveryColumns
 // row while its lease lives, in this process or another. With routes, only
 // rows on those routes are leased: a node leases what it can deliver. A
 // route ending in "*" stands for all routes with that prefix ("mm4:*").
-func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]Delivery, error) {
+func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]Delivery, error) {
 	if owner == "" {
 		return nil, errors.New("store: lease: empty owner")
 	}
@@ -162,7 +162,7 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 	var leased []Delivery
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		args := append([]any{owner, millis(now.Add(leaseFor)), millis(now), limit}, routeArgs(routes)...)
-		rows, err := b.query(leaseSQL(len(routes)), args...)
+		rows, err := b.query(s.dialect.lease(len(routes)), args...)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (s *SQLite) Lease(ctx context.Context, owner string, now time.Time, leaseFo
 
 // NextDue returns the earliest time a row on routes (none: any route) can
 // be leased, and false if no row has work left.
-func (s *SQLite) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error) {
+func (s *Store) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error) {
 	var due sql.NullInt64
 	if err := s.read.QueryRowContext(ctx, nextDueSQL(len(routes)), routeArgs(routes)...).Scan(&due); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
@@ -213,7 +213,7 @@ func (s *SQLite) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, b
 // released: the attempt did happen, and refusing its outcome would only
 // cause a needless repeat. If a handset's answer made the row final in the
 // meantime, that state stands.
-func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome, now time.Time) error {
+func (s *Store) Release(ctx context.Context, id int64, owner string, o Outcome, now time.Time) error {
 	if owner == "" {
 		return fmt.Errorf("store: release delivery %d: %w", id, ErrNotFound)
 	}
@@ -247,7 +247,7 @@ func (s *SQLite) Release(ctx context.Context, id int64, owner string, o Outcome,
 
 // SMSReceipt records the state an SMSC's delivery receipt reports for the
 // notification it knows as smscID, and reports whether a recipient had it.
-func (s *SQLite) SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error) {
+func (s *Store) SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error) {
 	if smscID == "" {
 		return false, nil
 	}
@@ -268,7 +268,7 @@ func (s *SQLite) SMSReceipt(ctx context.Context, smscID, status string, now time
 
 // DeliveryByToken finds the recipient whose Content-Location ends in
 // token. ErrNotFound if there is none.
-func (s *SQLite) DeliveryByToken(ctx context.Context, token string) (Delivery, error) {
+func (s *Store) DeliveryByToken(ctx context.Context, token string) (Delivery, error) {
 	if token == "" { // rows of other routes have none
 		return Delivery{}, fmt.Errorf("store: delivery by token: %w", ErrNotFound)
 	}
@@ -286,7 +286,7 @@ func (s *SQLite) DeliveryByToken(ctx context.Context, token string) (Delivery, e
 // queue should next look at it (a deferred message: its expiry), and a
 // reason. A row that is already final keeps its state; Answer reports
 // whether it changed the row.
-func (s *SQLite) Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error) {
+func (s *Store) Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error) {
 	var changed, report bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		var before mms.State
@@ -318,7 +318,7 @@ func (s *SQLite) Answer(ctx context.Context, id int64, state mms.State, next tim
 
 // DeliveryByTransaction finds the recipient whose notification carried
 // the Transaction-ID tid. ErrNotFound if there is none.
-func (s *SQLite) DeliveryByTransaction(ctx context.Context, tid string) (Delivery, error) {
+func (s *Store) DeliveryByTransaction(ctx context.Context, tid string) (Delivery, error) {
 	if tid == "" {
 		return Delivery{}, fmt.Errorf("store: delivery by transaction: %w", ErrNotFound)
 	}
@@ -336,7 +336,7 @@ func (s *SQLite) DeliveryByTransaction(ctx context.Context, tid string) (Deliver
 // its handset (or the peer MMSC serving it) reported at time at, and, when
 // the message asked for read reports, queues one to its originator in the
 // same write. ErrNotFound if there is no such message.
-func (s *SQLite) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
+func (s *Store) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
 	var queued bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		if err := b.execOne(insertReadReportSQL, string(id), address, status, millis(at), millis(now)); err != nil {

@@ -3,12 +3,18 @@
 // delivery row per recipient that the queue leases as a work item, and the
 // VASP accounts. It holds every SQL statement and migration of the project.
 //
+// Two backends run the same statements: SQLite (OpenSQLite), embedded, for
+// one node; and PostgreSQL (OpenPostgres), for several nodes that share one
+// database. Everything below holds for both unless it says otherwise.
+//
 // # Durability
 //
 // Accept returns nil only after the message, its parts and its delivery rows
 // have been committed in one transaction and that commit has been synced to
-// disk (WAL journal, synchronous=FULL). Anything else is an error, which the
-// SMTP edge answers with a temporary failure so that the sender tries again.
+// disk (SQLite: WAL journal, synchronous=FULL; PostgreSQL: the writer's
+// session forces synchronous_commit=on). Anything else is an error, which
+// the SMTP edge answers with a temporary failure so that the sender tries
+// again.
 //
 // # Content
 //
@@ -20,8 +26,10 @@
 // costs the disk half as much. The pieces are synced before the rows that
 // point at them commit, so a row never points at bytes that are not on
 // disk; a crash in between leaves bytes nothing points at, which is harmless.
-// The schema keeps the BLOB columns: a backend that stores content inline
-// (PostgreSQL) leaves the reference empty.
+// The schema keeps the BLOB columns: PostgreSQL stores content inline
+// (bytea) and leaves the reference empty, so that every node can serve
+// every message. Content is stored in one of these two ways, chosen when
+// the store is opened; an object store would be a third.
 //
 // # Group commit
 //
@@ -45,13 +53,32 @@
 // Reads use a separate pool of query-only connections and never wait for the
 // writer.
 //
+// On PostgreSQL the writer is the same: one connection per node, so each
+// node group-commits its concurrent sessions. Several nodes write at once;
+// the database orders them.
+//
+// # Several nodes
+//
+// Deliveries (and outbox mails) are work items leased, not owned: Lease
+// claims due rows with a lease expiry, skipping rows another node is
+// claiming at that moment (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has
+// one writer at a time). A node that dies mid-attempt holds its rows until
+// the lease runs out; then any node takes them, with the attempt counted.
+// A release by an owner whose lease was taken over is refused. New work is
+// announced to the other nodes with NOTIFY on a channel named after the
+// schema (OnWork), so that none waits for a poll.
+//
+// Migrations are numbered, recorded in schema_version, and applied in one
+// transaction that, on PostgreSQL, first takes an advisory lock: nodes that
+// start together apply each version once.
+//
 // # Portability
 //
-// The schema and queries are written for SQLite now and PostgreSQL later:
-// times are BIGINT Unix milliseconds, booleans are 0/1 integers, parameters
-// are numbered ($1) and the only extensions used are ON CONFLICT DO NOTHING
-// and RETURNING, which both speak. Migrations are numbered SQL strings per
-// dialect.
+// The schema and queries are written once for both: times are BIGINT Unix
+// milliseconds, booleans are 0/1 integers, parameters are numbered ($1) and
+// the only extensions used are ON CONFLICT DO NOTHING and RETURNING, which
+// both speak. What differs (DDL, the lease's row locking, the migration
+// lock) is in the dialect. The same conformance tests run on both.
 //
 // # Departures
 //

@@ -14,7 +14,7 @@ import (
 )
 
 // open returns a store on dir that is closed when the test ends.
-func open(t testing.TB, dir string) *SQLite {
+func open(t testing.TB, dir string) *Store {
 	t.Helper()
 	s, err := OpenSQLite(context.Background(), dir, slog.New(slog.DiscardHandler))
 	if err != nil {

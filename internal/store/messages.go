@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
@@ -56,6 +57,7 @@ type acceptRows struct {
 	deliveries [][]any
 	outbox     [][]any
 	size       int
+	work       []mms.Route // routes with a recipient due now, and OutboxRoute if mail is
 }
 
 func newAcceptRows(m *mms.Message) (*acceptRows, error) {
@@ -98,22 +100,40 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 			string(m.ID), rc.Address, string(rc.Route), string(state), due, rc.LastError, due,
 			rc.Token, rc.TransactionID,
 		})
+		if !state.Final() && !slices.Contains(r.work, rc.Route) {
+			r.work = append(r.work, rc.Route)
+		}
 	}
 	for _, o := range m.Outbox {
-		r.outbox = append(r.outbox, []any{string(m.ID), m.VASP, o.Kind, o.From, o.To, o.Data, OutboxQueued, due, due})
+		r.outbox = append(r.outbox, []any{string(m.ID), m.VASP, o.Kind, o.From, o.To, notNull(o.Data), OutboxQueued, due, due})
+	}
+	if len(m.Outbox) > 0 {
+		r.work = append(r.work, OutboxRoute)
 	}
 	return r, nil
 }
 
-// write inserts the rows; refs locate r.content in the content log, in order.
-func (r *acceptRows) write(b *batch, refs []string) error {
-	seg, _, _, err := parseRef(refs[0])
-	if err != nil {
-		return fmt.Errorf("message: %w", err)
-	}
-	r.message[len(r.message)-2], r.message[len(r.message)-1] = refs[0], seg
+// inline puts the content into the rows themselves, for a store without a
+// content log.
+func (r *acceptRows) inline() {
+	r.message[len(r.message)-3] = notNull(r.content[0])
 	for i := range r.parts {
-		r.parts[i][len(r.parts[i])-1] = refs[i+1]
+		r.parts[i][len(r.parts[i])-2] = notNull(r.content[i+1])
+	}
+}
+
+// write inserts the rows; refs locate r.content in the content log, in
+// order, or are nil when the content is inline.
+func (r *acceptRows) write(b *batch, refs []string) error {
+	if refs != nil {
+		seg, _, _, err := parseRef(refs[0])
+		if err != nil {
+			return fmt.Errorf("message: %w", err)
+		}
+		r.message[len(r.message)-2], r.message[len(r.message)-1] = refs[0], seg
+		for i := range r.parts {
+			r.parts[i][len(r.parts[i])-1] = refs[i+1]
+		}
 	}
 	res, err := b.exec(insertMessageSQL, r.message...)
 	if err != nil {
@@ -155,7 +175,7 @@ func (r *acceptRows) write(b *batch, refs []string) error {
 // honours ctx cancellation while waiting for the writer (returning
 // ctx.Err()), but once the write is in a batch it completes or fails as a
 // whole. Any failure returns a non-nil error.
-func (s *SQLite) Accept(ctx context.Context, m *mms.Message) error {
+func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 	if m == nil || m.ID == "" {
 		return errors.New("store: accept: message has no ID")
 	}
@@ -163,15 +183,22 @@ func (s *SQLite) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
-	if err := s.w.doContent(ctx, rows.content, rows.write); err != nil {
+	if s.content == nil {
+		rows.inline()
+		err = s.w.do(ctx, rows.size, func(b *batch) error { return rows.write(b, nil) })
+	} else {
+		err = s.w.doContent(ctx, rows.content, rows.write)
+	}
+	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
+	s.announce(ctx, rows.work...)
 	return nil
 }
 
 // Message loads a whole message: every field, Raw, each part with its data
 // and the recipients from its delivery rows. ErrNotFound if there is none.
-func (s *SQLite) Message(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
+func (s *Store) Message(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
@@ -192,7 +219,7 @@ const (
 
 // Deliverable loads a message as its recipients receive it: like Message,
 // but without Raw, which no recipient gets and which is the largest read.
-func (s *SQLite) Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
+func (s *Store) Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
@@ -207,7 +234,7 @@ func (s *SQLite) Deliverable(ctx context.Context, id mms.MessageID) (*mms.Messag
 
 // Head loads a message like Message but without its content: no Raw and
 // no Parts, only ContentSize. It is what a notification needs.
-func (s *SQLite) Head(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
+func (s *Store) Head(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
@@ -220,7 +247,7 @@ func (s *SQLite) Head(ctx context.Context, id mms.MessageID) (*mms.Message, erro
 	return m, nil
 }
 
-func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, what int) (*mms.Message, error) {
+func (s *Store) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, what int) (*mms.Message, error) {
 	m := &mms.Message{ID: id}
 	var (
 		received, date, expiry     int64
@@ -283,7 +310,7 @@ func (s *SQLite) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, 
 }
 
 // loadParts reads m's parts with their data.
-func (s *SQLite) loadParts(ctx context.Context, tx *sql.Tx, m *mms.Message) error {
+func (s *Store) loadParts(ctx context.Context, tx *sql.Tx, m *mms.Message) error {
 	rows, err := tx.QueryContext(ctx, selectPartsSQL, string(m.ID))
 	if err != nil {
 		return fmt.Errorf("parts: %w", err)
@@ -309,9 +336,12 @@ func (s *SQLite) loadParts(ctx context.Context, tx *sql.Tx, m *mms.Message) erro
 
 // blob returns content stored inline, or read from the content log when ref
 // is set. Empty content comes back nil.
-func (s *SQLite) blob(inline []byte, ref string) ([]byte, error) {
+func (s *Store) blob(inline []byte, ref string) ([]byte, error) {
 	if ref == "" {
 		return bytesOrNil(inline), nil
+	}
+	if s.content == nil {
+		return nil, fmt.Errorf("content %s is in a content log, which this store has not", ref)
 	}
 	b, err := s.content.read(ref)
 	if err != nil {

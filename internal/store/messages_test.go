@@ -14,87 +14,95 @@ import (
 )
 
 func TestAcceptThenMessage(t *testing.T) {
-	s := open(t, t.TempDir())
-	tests := []struct {
-		name string
-		m    *mms.Message
-	}{
-		{"every field", fullMessage(testID(), t0)},
-		{"bare", &mms.Message{ID: testID(), Received: t0, Recipients: []mms.Recipient{{Address: "+4477001", Route: mms.RouteMM1}}}},
-		{"no recipients, empty part", &mms.Message{ID: testID(), Received: t0, Raw: []byte("x"),
-			Parts: []mms.Part{{ContentType: "text/plain"}}}},
-		{"binary raw", &mms.Message{ID: testID(), Received: t0.Add(time.Hour), Raw: []byte{0, 1, 2, 0xff, 0},
-			To: []string{""}, Recipients: []mms.Recipient{{Address: "a", Route: "mm4:peer"}, {Address: "a", Route: "mm4:peer"}}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := s.Accept(context.Background(), tt.m); err != nil {
-				t.Fatalf("Accept: %v", err)
-			}
-			got, err := s.Message(context.Background(), tt.m.ID)
-			if err != nil {
-				t.Fatalf("Message: %v", err)
-			}
-			if !reflect.DeepEqual(got, stored(tt.m)) {
-				t.Errorf("Message:\n got %+v\nwant %+v", got, tt.m)
-			}
-		})
-	}
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		tests := []struct {
+			name string
+			m    *mms.Message
+		}{
+			{"every field", fullMessage(testID(), t0)},
+			{"bare", &mms.Message{ID: testID(), Received: t0, Recipients: []mms.Recipient{{Address: "+4477001", Route: mms.RouteMM1}}}},
+			{"no recipients, empty part", &mms.Message{ID: testID(), Received: t0, Raw: []byte("x"),
+				Parts: []mms.Part{{ContentType: "text/plain"}}}},
+			{"binary raw", &mms.Message{ID: testID(), Received: t0.Add(time.Hour), Raw: []byte{0, 1, 2, 0xff, 0},
+				To: []string{""}, Recipients: []mms.Recipient{{Address: "a", Route: "mm4:peer"}, {Address: "a", Route: "mm4:peer"}}}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if err := s.Accept(context.Background(), tt.m); err != nil {
+					t.Fatalf("Accept: %v", err)
+				}
+				got, err := s.Message(context.Background(), tt.m.ID)
+				if err != nil {
+					t.Fatalf("Message: %v", err)
+				}
+				if !reflect.DeepEqual(got, stored(tt.m)) {
+					t.Errorf("Message:\n got %+v\nwant %+v", got, tt.m)
+				}
+			})
+		}
+	})
 }
 
 func TestAcceptKeepsMilliseconds(t *testing.T) {
-	s := open(t, t.TempDir())
-	local := time.FixedZone("X", 3600)
-	m := &mms.Message{ID: testID(), Received: time.Date(2025, 1, 2, 3, 4, 5, 6789012, local)}
-	if err := s.Accept(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Message(context.Background(), m.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := m.Received.Truncate(time.Millisecond).UTC()
-	if got.Received != want {
-		t.Errorf("Received = %v, want %v", got.Received, want)
-	}
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		local := time.FixedZone("X", 3600)
+		m := &mms.Message{ID: testID(), Received: time.Date(2025, 1, 2, 3, 4, 5, 6789012, local)}
+		if err := s.Accept(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Message(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := m.Received.Truncate(time.Millisecond).UTC()
+		if got.Received != want {
+			t.Errorf("Received = %v, want %v", got.Received, want)
+		}
+	})
 }
 
 func TestMessageNotFound(t *testing.T) {
-	s := open(t, t.TempDir())
-	if _, err := s.Message(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("got %v, want ErrNotFound", err)
-	}
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		if _, err := s.Message(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("got %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestAcceptRefuses(t *testing.T) {
-	s := open(t, t.TempDir())
-	cancelled, cancel := context.WithCancel(context.Background())
-	cancel()
-	tests := []struct {
-		name string
-		ctx  context.Context
-		m    *mms.Message
-		want error // nil: any error
-	}{
-		{"nil message", context.Background(), nil, nil},
-		{"no ID", context.Background(), &mms.Message{Received: t0}, nil},
-		{"cancelled before enqueue", cancelled, fullMessage("cancelled", t0), context.Canceled},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := s.Accept(tt.ctx, tt.m)
-			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
-				t.Errorf("Accept: got %v, want %v", err, tt.want)
-			}
-		})
-	}
-	l, err := s.Messages(context.Background(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(l) != 0 {
-		t.Errorf("refused messages were stored: %+v", l)
-	}
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		cancelled, cancel := context.WithCancel(context.Background())
+		cancel()
+		tests := []struct {
+			name string
+			ctx  context.Context
+			m    *mms.Message
+			want error // nil: any error
+		}{
+			{"nil message", context.Background(), nil, nil},
+			{"no ID", context.Background(), &mms.Message{Received: t0}, nil},
+			{"cancelled before enqueue", cancelled, fullMessage("cancelled", t0), context.Canceled},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := s.Accept(tt.ctx, tt.m)
+				if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
+					t.Errorf("Accept: got %v, want %v", err, tt.want)
+				}
+			})
+		}
+		l, err := s.Messages(context.Background(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l) != 0 {
+			t.Errorf("refused messages were stored: %+v", l)
+		}
+	})
 }
 
 func TestAcceptAfterClose(t *testing.T) {
@@ -120,54 +128,56 @@ func TestAcceptAfterClose(t *testing.T) {
 }
 
 func TestMessagesListing(t *testing.T) {
-	s := open(t, t.TempDir())
-	// Received out of order, two at the same millisecond (ordered by id).
-	offsets := []time.Duration{3, 1, 5, 5, 2}
-	var ms []*mms.Message
-	for _, off := range offsets {
-		m := fullMessage(testID(), t0.Add(off*time.Second))
-		ms = append(ms, m)
-		if err := s.Accept(context.Background(), m); err != nil {
-			t.Fatal(err)
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		// Received out of order, two at the same millisecond (ordered by id).
+		offsets := []time.Duration{3, 1, 5, 5, 2}
+		var ms []*mms.Message
+		for _, off := range offsets {
+			m := fullMessage(testID(), t0.Add(off*time.Second))
+			ms = append(ms, m)
+			if err := s.Accept(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	tests := []struct {
-		limit int
-		want  []*mms.Message
-	}{
-		{1, []*mms.Message{ms[3]}},
-		{3, []*mms.Message{ms[3], ms[2], ms[0]}},
-		{10, []*mms.Message{ms[3], ms[2], ms[0], ms[4], ms[1]}},
-	}
-	for _, tt := range tests {
-		got, err := s.Messages(context.Background(), tt.limit)
-		if err != nil {
-			t.Fatalf("Messages(%d): %v", tt.limit, err)
+		tests := []struct {
+			limit int
+			want  []*mms.Message
+		}{
+			{1, []*mms.Message{ms[3]}},
+			{3, []*mms.Message{ms[3], ms[2], ms[0]}},
+			{10, []*mms.Message{ms[3], ms[2], ms[0], ms[4], ms[1]}},
 		}
-		var want []Summary
-		for _, m := range tt.want {
-			want = append(want, summaryOf(m))
-		}
-		if len(got) != len(want) {
-			t.Fatalf("Messages(%d): %d summaries, want %d", tt.limit, len(got), len(want))
-		}
-		for i := range want {
-			// Delivery IDs are the store's; check they are set, then
-			// compare the rest.
-			for j := range got[i].Recipients {
-				if got[i].Recipients[j].ID == 0 {
-					t.Errorf("Messages(%d)[%d]: delivery without ID", tt.limit, i)
+		for _, tt := range tests {
+			got, err := s.Messages(context.Background(), tt.limit)
+			if err != nil {
+				t.Fatalf("Messages(%d): %v", tt.limit, err)
+			}
+			var want []Summary
+			for _, m := range tt.want {
+				want = append(want, summaryOf(m))
+			}
+			if len(got) != len(want) {
+				t.Fatalf("Messages(%d): %d summaries, want %d", tt.limit, len(got), len(want))
+			}
+			for i := range want {
+				// Delivery IDs are the store's; check they are set, then
+				// compare the rest.
+				for j := range got[i].Recipients {
+					if got[i].Recipients[j].ID == 0 {
+						t.Errorf("Messages(%d)[%d]: delivery without ID", tt.limit, i)
+					}
+					got[i].Recipients[j].ID = 0
 				}
-				got[i].Recipients[j].ID = 0
-			}
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Errorf("Messages(%d)[%d]:\n got %+v\nwant %+v", tt.limit, i, got[i], want[i])
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Errorf("Messages(%d)[%d]:\n got %+v\nwant %+v", tt.limit, i, got[i], want[i])
+				}
 			}
 		}
-	}
-	if _, err := s.Messages(context.Background(), 0); err == nil {
-		t.Errorf("Messages(0): no error")
-	}
+		if _, err := s.Messages(context.Background(), 0); err == nil {
+			t.Errorf("Messages(0): no error")
+		}
+	})
 }
 
 // summaryOf is the summary a freshly accepted m should have.
@@ -193,101 +203,102 @@ func summaryOf(m *mms.Message) Summary {
 }
 
 func TestAcceptDuplicateInBatch(t *testing.T) {
-	s := open(t, t.TempDir())
-	first := fullMessage(testID(), t0)
-	if err := s.Accept(context.Background(), first); err != nil {
-		t.Fatal(err)
-	}
-	fresh := testID()
-	// One batch: two fresh messages, a duplicate of a stored one and two
-	// with the same new ID (the first of those wins).
-	batch := []struct {
-		m       *mms.Message
-		wantErr error
-	}{
-		{fullMessage(testID(), t0), nil},
-		{sizedMessage(first.ID, t0.Add(time.Second), 100, 100), ErrExists},
-		{fullMessage(fresh, t0), nil},
-		{sizedMessage(fresh, t0.Add(time.Second), 100, 100), ErrExists},
-		{fullMessage(testID(), t0), nil},
-	}
-	release := holdWriter(t, s)
-	errs := make([]error, len(batch))
-	var wg sync.WaitGroup
-	for i, b := range batch {
-		// One at a time into the queue, so the queue order is known.
-		wg.Go(func() { errs[i] = s.Accept(context.Background(), b.m) })
-		waitQueued(t, s, i+1)
-	}
-	release()
-	wg.Wait()
-	for i, b := range batch {
-		if !errors.Is(errs[i], b.wantErr) || (b.wantErr == nil) != (errs[i] == nil) {
-			t.Errorf("write %d (%s): got %v, want %v", i, b.m.ID, errs[i], b.wantErr)
-			continue
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		first := fullMessage(testID(), t0)
+		if err := s.Accept(context.Background(), first); err != nil {
+			t.Fatal(err)
 		}
-		if b.wantErr != nil {
-			continue
+		fresh := testID()
+		// One batch: two fresh messages, a duplicate of a stored one and two
+		// with the same new ID (the first of those wins).
+		batch := []struct {
+			m       *mms.Message
+			wantErr error
+		}{
+			{fullMessage(testID(), t0), nil},
+			{sizedMessage(first.ID, t0.Add(time.Second), 100, 100), ErrExists},
+			{fullMessage(fresh, t0), nil},
+			{sizedMessage(fresh, t0.Add(time.Second), 100, 100), ErrExists},
+			{fullMessage(testID(), t0), nil},
 		}
-		got, err := s.Message(context.Background(), b.m.ID)
-		if err != nil {
-			t.Errorf("Message %s: %v", b.m.ID, err)
-		} else if !reflect.DeepEqual(got, stored(b.m)) {
-			t.Errorf("Message %s differs from what was accepted", b.m.ID)
+		release := holdWriter(t, s)
+		errs := make([]error, len(batch))
+		var wg sync.WaitGroup
+		for i, b := range batch {
+			// One at a time into the queue, so the queue order is known.
+			wg.Go(func() { errs[i] = s.Accept(context.Background(), b.m) })
+			waitQueued(t, s, i+1)
 		}
-	}
-	// The stored original is untouched by its duplicate.
-	got, err := s.Message(context.Background(), first.ID)
-	if err != nil || !reflect.DeepEqual(got, stored(first)) {
-		t.Errorf("original %s after duplicate: err %v, equal %v", first.ID, err, reflect.DeepEqual(got, stored(first)))
-	}
+		release()
+		wg.Wait()
+		for i, b := range batch {
+			if !errors.Is(errs[i], b.wantErr) || (b.wantErr == nil) != (errs[i] == nil) {
+				t.Errorf("write %d (%s): got %v, want %v", i, b.m.ID, errs[i], b.wantErr)
+				continue
+			}
+			if b.wantErr != nil {
+				continue
+			}
+			got, err := s.Message(context.Background(), b.m.ID)
+			if err != nil {
+				t.Errorf("Message %s: %v", b.m.ID, err)
+			} else if !reflect.DeepEqual(got, stored(b.m)) {
+				t.Errorf("Message %s differs from what was accepted", b.m.ID)
+			}
+		}
+		// The stored original is untouched by its duplicate.
+		got, err := s.Message(context.Background(), first.ID)
+		if err != nil || !reflect.DeepEqual(got, stored(first)) {
+			t.Errorf("original %s after duplicate: err %v, equal %v", first.ID, err, reflect.DeepEqual(got, stored(first)))
+		}
+	})
 }
 
 func TestConcurrentAcceptsSurviveReopen(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenSQLite(context.Background(), dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const workers, each = 32, 8
-	var mu sync.Mutex
-	accepted := map[mms.MessageID]*mms.Message{}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := range each {
-				m := sizedMessage(testID(), t0.Add(time.Duration(w*each+i)*time.Millisecond), 3000, 2000)
-				if err := s.Accept(context.Background(), m); err != nil {
-					t.Errorf("Accept: %v", err)
-					return
+	eachBackend(t, func(t *testing.T, bk backend) {
+		dir := bk.fresh(t)
+		s := bk.open(t, dir)
+		const workers, each = 32, 8
+		var mu sync.Mutex
+		accepted := map[mms.MessageID]*mms.Message{}
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := range each {
+					m := sizedMessage(testID(), t0.Add(time.Duration(w*each+i)*time.Millisecond), 3000, 2000)
+					if err := s.Accept(context.Background(), m); err != nil {
+						t.Errorf("Accept: %v", err)
+						return
+					}
+					mu.Lock()
+					accepted[m.ID] = m
+					mu.Unlock()
 				}
-				mu.Lock()
-				accepted[m.ID] = m
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+			})
+		}
+		wg.Wait()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
 
-	s = open(t, dir)
-	l, err := s.Messages(context.Background(), 10*workers*each)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(l) != workers*each {
-		t.Errorf("after reopen: %d messages, want %d", len(l), workers*each)
-	}
-	for id, want := range accepted {
-		got, err := s.Message(context.Background(), id)
+		s = bk.open(t, dir)
+		l, err := s.Messages(context.Background(), 10*workers*each)
 		if err != nil {
-			t.Errorf("after reopen: Message %s: %v", id, err)
-			continue
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, stored(want)) {
-			t.Errorf("after reopen: Message %s differs", id)
+		if len(l) != workers*each {
+			t.Errorf("after reopen: %d messages, want %d", len(l), workers*each)
 		}
-	}
+		for id, want := range accepted {
+			got, err := s.Message(context.Background(), id)
+			if err != nil {
+				t.Errorf("after reopen: Message %s: %v", id, err)
+				continue
+			}
+			if !reflect.DeepEqual(got, stored(want)) {
+				t.Errorf("after reopen: Message %s differs", id)
+			}
+		}
+	})
 }

@@ -43,16 +43,6 @@ const (
 	outboxColumns = `id, message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state, attempts,
 	next_attempt_at, last_error, updated`
 
-	leaseOutboxSQL = `UPDATE outbox
-SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
-WHERE id IN (
-	SELECT id FROM outbox
-	WHERE state = '` + OutboxQueued + `' AND next_attempt_at <= $3 AND lease_expires <= $3
-	ORDER BY next_attempt_at, id
-	LIMIT $4)
-AND lease_expires <= $3
-RETURNING ` + outboxColumns
-
 	releaseOutboxSQL = `UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3, updated = $4,
 	lease_owner = '', lease_expires = 0
 WHERE id = $5 AND lease_owner = $6`
@@ -64,15 +54,28 @@ FROM outbox WHERE state = '` + OutboxQueued + `'`
 	outboxByMessageSQL = `SELECT ` + outboxColumns + ` FROM outbox WHERE message_id = $1 ORDER BY id`
 )
 
+// leaseOutboxSQL is leaseSQL for the outbox.
+func leaseOutboxSQL(lock string) string {
+	return `UPDATE outbox
+SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
+WHERE id IN (
+	SELECT id FROM outbox
+	WHERE state = '` + OutboxQueued + `' AND next_attempt_at <= $3 AND lease_expires <= $3
+	ORDER BY next_attempt_at, id
+	LIMIT $4` + lock + `)
+AND lease_expires <= $3
+RETURNING ` + outboxColumns
+}
+
 // Outbox is the store's outbox seen as a queue of deliveries (the queue
 // package leases deliveries): each mail is a row with route OutboxRoute,
 // its recipient as Address, and states queued / sent / held / failed.
-type Outbox struct{ s *SQLite }
+type Outbox struct{ s *Store }
 
 // Outbox returns the outbox as a queue store.
-func (s *SQLite) Outbox() Outbox { return Outbox{s} }
+func (s *Store) Outbox() Outbox { return Outbox{s} }
 
-// Lease claims due mails like SQLite.Lease does deliveries. routes are
+// Lease claims due mails like Store.Lease does deliveries. routes are
 // ignored: the outbox has one.
 func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, _ ...mms.Route) ([]Delivery, error) {
 	if owner == "" || limit < 1 {
@@ -80,7 +83,7 @@ func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 	}
 	var leased []Delivery
 	err := o.s.w.do(ctx, 0, func(b *batch) error {
-		rows, err := b.query(leaseOutboxSQL, owner, millis(now.Add(leaseFor)), millis(now), limit)
+		rows, err := b.query(o.s.dialect.leaseOutbox(), owner, millis(now.Add(leaseFor)), millis(now), limit)
 		if err != nil {
 			return err
 		}

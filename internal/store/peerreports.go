@@ -33,7 +33,7 @@ VALUES ($1, $2, $3, $4, $5, $6, '` + OutboxQueued + `', $7, $7)`
 // it is sent or forwarded. It returns the message and whether a recipient
 // matched; a move the originator asked to hear of queues its report, in the
 // same write.
-func (s *SQLite) PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error) {
+func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error) {
 	var (
 		msg    mms.MessageID
 		found  bool
@@ -92,9 +92,9 @@ func (s *SQLite) PeerReport(ctx context.Context, mm4MessageID, number string, st
 
 // QueueMail puts a mail about message id in the outbox, for account vasp's
 // report endpoint.
-func (s *SQLite) QueueMail(ctx context.Context, id mms.MessageID, vasp string, m mms.Mail, now time.Time) error {
+func (s *Store) QueueMail(ctx context.Context, id mms.MessageID, vasp string, m mms.Mail, now time.Time) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		_, err := b.exec(insertMailSQL, string(id), vasp, m.Kind, m.From, m.To, m.Data, millis(now))
+		_, err := b.exec(insertMailSQL, string(id), vasp, m.Kind, m.From, m.To, notNull(m.Data), millis(now))
 		return err
 	})
 	if err != nil {
@@ -127,7 +127,7 @@ func sameDigits(a, b string) bool {
 
 // MessageByMM4ID finds our message that a peer names by X-Mms-Message-ID
 // (the VASP's, or "<id>@<domain>" when it gave none); ErrNotFound if none.
-func (s *SQLite) MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error) {
+func (s *Store) MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error) {
 	idPart, _, _ := strings.Cut(mm4MessageID, "@")
 	var id string
 	err := s.read.QueryRowContext(ctx, messagesByMM4IDSQL, mm4MessageID, idPart).Scan(&id)

@@ -30,7 +30,7 @@ type Purged struct {
 // all final, then the content-log segments no remaining message uses.
 // Segments modified within the last hour are kept whatever they hold (see
 // sweepMargin).
-func (s *SQLite) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error) {
+func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error) {
 	var p Purged
 	for {
 		var n int64
@@ -49,6 +49,9 @@ func (s *SQLite) Purge(ctx context.Context, cutoff, now time.Time) (Purged, erro
 		if n == 0 {
 			break
 		}
+	}
+	if s.content == nil {
+		return p, nil
 	}
 	rows, err := s.read.QueryContext(ctx, liveSegmentsSQL)
 	if err != nil {

@@ -15,9 +15,15 @@ import (
 // with its content; one with work left, or still within retention, stays
 // readable.
 func TestPurge(t *testing.T) {
-	dir := t.TempDir()
-	s := open(t, dir)
-	s.content.limit = 1 // every write starts a segment
+	eachBackend(t, func(t *testing.T, bk backend) { testPurge(t, bk) })
+}
+
+func testPurge(t *testing.T, bk backend) {
+	dir := bk.fresh(t)
+	s := bk.open(t, dir)
+	if s.content != nil {
+		s.content.limit = 1 // every write starts a segment
+	}
 	ctx := context.Background()
 
 	done := fullMessage(testID(), t0)                        // recipients made final below
@@ -61,7 +67,12 @@ func TestPurge(t *testing.T) {
 		t.Errorf("purged message's token: %v, want ErrNotFound", err)
 	}
 	p, err = s.Purge(ctx, t0.Add(24*time.Hour), time.Now().Add(2*time.Hour))
-	if err != nil || p.Messages != 0 || p.Segments != 1 || segments() != before-1 {
+	switch {
+	case s.content == nil: // content inline: it went with its rows
+		if err != nil || p != (Purged{}) {
+			t.Fatalf("second Purge = %+v, %v; want nothing more to do", p, err)
+		}
+	case err != nil || p.Messages != 0 || p.Segments != 1 || segments() != before-1:
 		t.Fatalf("second Purge = %+v, %v, %d of %d segments left; want the purged message's segment gone", p, err, segments(), before)
 	}
 	for _, m := range []*mms.Message{pending, recent} {
@@ -71,6 +82,9 @@ func TestPurge(t *testing.T) {
 		}
 	}
 	// The newest segment is never swept, even when nothing refers to it.
+	if s.content == nil {
+		return
+	}
 	if _, err := os.Stat(filepath.Join(dir, contentDir, segmentName(s.content.seg))); err != nil {
 		t.Errorf("newest segment: %v", err)
 	}

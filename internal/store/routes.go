@@ -32,7 +32,7 @@ var ErrSecondDefault = errors.New("another route is already the default")
 // AddRoute stores a new route; ErrExists if the name is taken,
 // ErrSecondDefault if it is a default and another route is. A zero Created
 // is set to the current time.
-func (s *SQLite) AddRoute(ctx context.Context, r route.Route) error {
+func (s *Store) AddRoute(ctx context.Context, r route.Route) error {
 	if r.Created.IsZero() {
 		r.Created = time.Now()
 	}
@@ -67,7 +67,7 @@ func (s *SQLite) AddRoute(ctx context.Context, r route.Route) error {
 }
 
 // Routes lists every route, sorted by name.
-func (s *SQLite) Routes(ctx context.Context) (route.Table, error) {
+func (s *Store) Routes(ctx context.Context) (route.Table, error) {
 	rows, err := s.read.QueryContext(ctx, selectRoutesSQL)
 	if err != nil {
 		return nil, fmt.Errorf("store: routes: %w", err)
@@ -99,7 +99,7 @@ func (s *SQLite) Routes(ctx context.Context) (route.Table, error) {
 // RemoveRoute deletes a route; ErrNotFound if there is none. Recipients
 // already routed by it keep their route name and fail at their next try
 // if no route of that name is added again.
-func (s *SQLite) RemoveRoute(ctx context.Context, name string) error {
+func (s *Store) RemoveRoute(ctx context.Context, name string) error {
 	err := s.w.do(ctx, 0, func(b *batch) error { return b.execOne(deleteRouteSQL, name) })
 	if err != nil {
 		return fmt.Errorf("store: remove route %q: %w", name, err)

@@ -330,15 +330,23 @@ const (
 	recordVersionSQL  = `INSERT INTO schema_version (version, applied) VALUES ($1, $2)`
 )
 
-// migrate brings db up to the newest migration. The whole check-and-apply
-// runs in one write transaction (BEGIN IMMEDIATE on SQLite), so two
-// processes opening a new database at once cannot both apply version 1.
-func migrate(ctx context.Context, db *sql.DB, migrations []string, log *slog.Logger) error {
+// migrate brings db up to the newest migration of d. The whole
+// check-and-apply runs in one write transaction (BEGIN IMMEDIATE on
+// SQLite; under an advisory lock on PostgreSQL, whose DDL is
+// transactional), so two processes opening a new database at once cannot
+// both apply version 1, and a failed version leaves the schema as it was.
+func migrate(ctx context.Context, db *sql.DB, d dialect, log *slog.Logger) error {
+	migrations := d.migrations
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
+	if d.lockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, d.lockMigrations); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, createSchemaVersionSQL); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -362,4 +370,13 @@ func migrate(ctx context.Context, db *sql.DB, migrations []string, log *slog.Log
 		return fmt.Errorf("migrate: commit: %w", err)
 	}
 	return nil
+}
+
+// SchemaVersion is the schema version the database is at, and the one this
+// program migrates to.
+func (s *Store) SchemaVersion(ctx context.Context) (have, want int, err error) {
+	if err := s.read.QueryRowContext(ctx, currentVersionSQL).Scan(&have); err != nil {
+		return 0, 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return have, len(s.dialect.migrations), nil
 }

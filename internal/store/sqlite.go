@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -23,34 +21,10 @@ const dbFile = "mmsc.db"
 // (each connection has its own page cache) small.
 const readConns = 4
 
-// SQLite is the embedded store: one database file in WAL mode.
-type SQLite struct {
-	write   *sql.DB // one connection, owned by w
-	read    *sql.DB // query-only connections
-	ckptDB  *sql.DB // one connection, owned by ckpt
-	w       *writer
-	ckpt    *checkpointer
-	content *contentLog
-	closed  sync.Once
-	err     error // from the first Close
-
-	outboxWake atomic.Pointer[func()] // told when a write queued outbox mail
-}
-
-// OnOutbox sets what to call when a write has queued outbox mail (a
-// delivery report), so that the outbox's queue need not poll.
-func (s *SQLite) OnOutbox(wake func()) { s.outboxWake.Store(&wake) }
-
-func (s *SQLite) wakeOutbox() {
-	if f := s.outboxWake.Load(); f != nil {
-		(*f)()
-	}
-}
-
 // OpenSQLite opens (creating if needed) dir/mmsc.db, applies migrations
 // (versioned, in a schema_version table, once), and starts the group-commit
 // writer.
-func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*SQLite, error) {
+func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -68,8 +42,8 @@ func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*SQLite, err
 	return s, nil
 }
 
-func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *SQLite, err error) {
-	s := &SQLite{}
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, err error) {
+	s := &Store{dialect: sqliteDialect}
 	defer func() {
 		if err != nil {
 			s.closeDBs()
@@ -81,7 +55,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *SQLite, 
 	if s.write, err = openDB(writeDSN(path), 1); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.write, sqliteMigrations, log); err != nil {
+	if err := migrate(ctx, s.write, sqliteDialect, log); err != nil {
 		return nil, err
 	}
 	if s.read, err = openDB(readDSN(path), readConns); err != nil {
@@ -101,7 +75,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *SQLite, 
 	s.ckpt = newCheckpointer(s.ckptDB, log)
 	s.w, err = newWriter(ctx, s.write, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
-		leaseSQL(0), leaseSQL(1), releaseSQL, answerSQL, insertReadReportSQL,
+		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
 	if err != nil {
 		return nil, err
@@ -123,29 +97,6 @@ func openDB(dsn string, conns int) (*sql.DB, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	return db, nil
-}
-
-// Close stops the writer after it has committed what was handed to it, then
-// closes the database. It is safe to call more than once.
-func (s *SQLite) Close() error {
-	s.closed.Do(func() {
-		s.w.stop()
-		s.ckpt.stop()
-		if err := errors.Join(s.closeDBs(), s.content.close()); err != nil {
-			s.err = fmt.Errorf("store: close: %w", err)
-		}
-	})
-	return s.err
-}
-
-func (s *SQLite) closeDBs() error {
-	var errs []error
-	for _, db := range []*sql.DB{s.read, s.ckptDB, s.write} {
-		if db != nil {
-			errs = append(errs, db.Close())
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // writeDSN configures the write connection (and the checkpointer's).
@@ -180,4 +131,33 @@ func readDSN(path string) string {
 // taken for URI syntax.
 func fileURI(path string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+}
+
+// CheckSQLite reports the schema version of the database under dir (0 when
+// there is none yet) and the one this program migrates to, changing
+// nothing.
+func CheckSQLite(ctx context.Context, dir string) (have, want int, err error) {
+	path, err := filepath.Abs(filepath.Join(dir, dbFile))
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: %w", err)
+	}
+	want = len(sqliteMigrations)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return 0, want, nil
+	}
+	db, err := openDB(readDSN(path), 1)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	var exists int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'`).Scan(&exists); err != nil {
+		return 0, 0, fmt.Errorf("store: %s: %w", path, err)
+	}
+	if exists > 0 {
+		if err := db.QueryRowContext(ctx, currentVersionSQL).Scan(&have); err != nil {
+			return 0, 0, fmt.Errorf("store: %s: schema version: %w", path, err)
+		}
+	}
+	return have, want, nil
 }

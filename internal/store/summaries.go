@@ -52,7 +52,7 @@ ORDER BY message_id, id`
 
 // Messages lists up to limit messages, newest first (received desc, id
 // desc), with their parts (without data) and delivery rows.
-func (s *SQLite) Messages(ctx context.Context, limit int) ([]Summary, error) {
+func (s *Store) Messages(ctx context.Context, limit int) ([]Summary, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("store: messages: limit %d is not positive", limit)
 	}

@@ -278,7 +278,7 @@ func (w *writer) wrote(ops []*op) {
 		}
 		w.committed += 4096
 	}
-	if w.committed >= checkpointEvery {
+	if w.committed >= checkpointEvery && w.ckpt != nil {
 		w.committed = 0
 		w.ckpt.poke()
 	}

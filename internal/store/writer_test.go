@@ -16,7 +16,7 @@ import (
 // holdWriter parks the writer's first stage on an op of its own until the
 // returned function is called, so that writes handed over meanwhile queue
 // up and are then committed together as the next batch.
-func holdWriter(t *testing.T, s *SQLite) (release func()) {
+func holdWriter(t *testing.T, s *Store) (release func()) {
 	t.Helper()
 	inside := make(chan struct{})
 	resume := make(chan struct{})
@@ -44,7 +44,7 @@ func holdWriter(t *testing.T, s *SQLite) (release func()) {
 }
 
 // waitQueued waits until n writes wait for the writer.
-func waitQueued(t *testing.T, s *SQLite, n int) {
+func waitQueued(t *testing.T, s *Store, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(s.w.ops) < n {
@@ -104,56 +104,57 @@ func TestBatchFailureRetriesEachWrite(t *testing.T) {
 }
 
 func TestCloseFlushesQueuedWrites(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenSQLite(context.Background(), dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	release := holdWriter(t, s)
-	ms := []*mms.Message{fullMessage(testID(), t0), fullMessage(testID(), t0)}
-	var wg sync.WaitGroup
-	for _, m := range ms {
-		wg.Go(func() {
-			if err := s.Accept(context.Background(), m); err != nil {
-				t.Errorf("Accept %s: %v", m.ID, err)
-			}
-		})
-	}
-	waitQueued(t, s, len(ms))
-	closed := make(chan error)
-	go func() { closed <- s.Close() }()
-	release()
-	if err := <-closed; err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	wg.Wait()
-
-	s = open(t, dir)
-	for _, m := range ms {
-		if _, err := s.Message(context.Background(), m.ID); err != nil {
-			t.Errorf("after Close: Message %s: %v", m.ID, err)
+	eachBackend(t, func(t *testing.T, bk backend) {
+		dir := bk.fresh(t)
+		s := bk.open(t, dir)
+		release := holdWriter(t, s)
+		ms := []*mms.Message{fullMessage(testID(), t0), fullMessage(testID(), t0)}
+		var wg sync.WaitGroup
+		for _, m := range ms {
+			wg.Go(func() {
+				if err := s.Accept(context.Background(), m); err != nil {
+					t.Errorf("Accept %s: %v", m.ID, err)
+				}
+			})
 		}
-	}
+		waitQueued(t, s, len(ms))
+		closed := make(chan error)
+		go func() { closed <- s.Close() }()
+		release()
+		if err := <-closed; err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		wg.Wait()
+
+		s = bk.open(t, dir)
+		for _, m := range ms {
+			if _, err := s.Message(context.Background(), m.ID); err != nil {
+				t.Errorf("after Close: Message %s: %v", m.ID, err)
+			}
+		}
+	})
 }
 
 func TestAcceptCancelledWhileQueued(t *testing.T) {
-	s := open(t, t.TempDir())
-	release := holdWriter(t, s)
-	ctx, cancel := context.WithCancel(context.Background())
-	m := fullMessage(testID(), t0)
-	errc := make(chan error)
-	go func() { errc <- s.Accept(ctx, m) }()
-	waitQueued(t, s, 1)
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Errorf("Accept: got %v, want context.Canceled", err)
-	}
-	release()
-	// The abandoned write must not be committed later either.
-	if err := s.Accept(context.Background(), fullMessage(testID(), t0)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Message(context.Background(), m.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Message of the abandoned write: got %v, want ErrNotFound", err)
-	}
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		release := holdWriter(t, s)
+		ctx, cancel := context.WithCancel(context.Background())
+		m := fullMessage(testID(), t0)
+		errc := make(chan error)
+		go func() { errc <- s.Accept(ctx, m) }()
+		waitQueued(t, s, 1)
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Errorf("Accept: got %v, want context.Canceled", err)
+		}
+		release()
+		// The abandoned write must not be committed later either.
+		if err := s.Accept(context.Background(), fullMessage(testID(), t0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Message(context.Background(), m.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Message of the abandoned write: got %v, want ErrNotFound", err)
+		}
+	})
 }

@@ -33,7 +33,7 @@ func (c *clock) add(d time.Duration)          { c.set(c.now().Add(d)) }
 func (c *clock) at(d time.Duration) time.Time { return c.now().Add(d) }
 
 type fixture struct {
-	st    *store.SQLite
+	st    *store.Store
 	srv   *httptest.Server
 	clock *clock
 	t0    time.Time

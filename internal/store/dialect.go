@@ -1,0 +1,33 @@
+package store
+
+import "strconv"
+
+// dialect is what the two backends say differently. Everything else (every
+// DML statement) is the same text on both.
+type dialect struct {
+	name       string
+	migrations []string
+	// lockMigrations runs first in the migration transaction, so that
+	// nodes starting together apply each version once; "" for none.
+	lockMigrations string
+	// skipLocked ends a lease's inner SELECT: on PostgreSQL, rows another
+	// node is leasing right now are skipped rather than waited for. SQLite
+	// has one writer at a time and no row locks.
+	skipLocked string
+}
+
+var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}
+
+// migrationLockKey is the advisory lock the PostgreSQL migrations hold: an
+// arbitrary number, "mmsc" in ASCII.
+const migrationLockKey = 0x6d6d7363
+
+var postgresDialect = dialect{
+	name:           "postgres",
+	migrations:     postgresMigrations,
+	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",
+	skipLocked:     " FOR UPDATE SKIP LOCKED",
+}
+
+func (d dialect) lease(routes int) string { return leaseSQL(routes, d.skipLocked) }
+func (d dialect) leaseOutbox() string     { return leaseOutboxSQL(d.skipLocked) }

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+)
+
+// TestMigrateTogether: nodes that start together on an empty database each
+// see the whole schema, and every version is applied exactly once.
+func TestMigrateTogether(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		where := bk.fresh(t)
+		stores := make([]*Store, 4)
+		var wg sync.WaitGroup
+		for i := range stores {
+			wg.Go(func() { stores[i] = bk.open(t, where) })
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		var n, latest int
+		if err := stores[0].read.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_version`).Scan(&n, &latest); err != nil {
+			t.Fatal(err)
+		}
+		if want := len(stores[0].dialect.migrations); n != want || latest != want {
+			t.Errorf("schema_version: %d rows up to %d, want %d rows up to %d", n, latest, want, want)
+		}
+	})
+}
+
+// TestLeaseTakeover: a node that leased work and died (it never releases)
+// holds it only until its lease runs out; then another node takes it, with
+// the attempt counted.
+func TestLeaseTakeover(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		where := bk.fresh(t)
+		dead, alive := bk.open(t, where), bk.open(t, where)
+		ctx := context.Background()
+		id := acceptDue(t, dead, t0)
+		if got, err := dead.Lease(ctx, "dead", t0, time.Minute, 10); err != nil || len(got) != 1 || got[0].ID != id {
+			t.Fatalf("first lease: %v, %v", got, err)
+		}
+		if got, err := alive.Lease(ctx, "alive", t0.Add(59*time.Second), time.Minute, 10); err != nil || len(got) != 0 {
+			t.Fatalf("lease while the first lives: %v, %v; want nothing", got, err)
+		}
+		if due, ok, err := alive.NextDue(ctx); err != nil || !ok || !due.Equal(t0.Add(time.Minute)) {
+			t.Errorf("NextDue = %v, %v, %v; want the lease's end %v", due, ok, err, t0.Add(time.Minute))
+		}
+		got, err := alive.Lease(ctx, "alive", t0.Add(time.Minute), time.Minute, 10)
+		if err != nil || len(got) != 1 || got[0].ID != id || got[0].Attempts != 2 || got[0].LeaseOwner != "alive" {
+			t.Fatalf("lease after expiry: %+v, %v; want row %d, attempt 2, owner alive", got, err, id)
+		}
+		if err := dead.Release(ctx, id, "dead", Outcome{State: mms.StateNotified, Next: t0.Add(time.Hour)}, t0.Add(time.Minute)); err == nil {
+			t.Error("the dead node's late release was taken; want ErrNotFound")
+		}
+	})
+}
+
+// postgresOnly skips a test that exercises what only PostgreSQL has.
+func postgresOnly(t *testing.T) backend {
+	t.Helper()
+	dsn := os.Getenv(postgresDSNEnv)
+	if dsn == "" {
+		t.Skipf("set %s to run this PostgreSQL test", postgresDSNEnv)
+	}
+	return postgresBackend(dsn)
+}
+
+// TestLeaseSkipsLockedRows: a row another node is leasing right now (its
+// lease transaction holds the row lock) is skipped, not waited for.
+func TestLeaseSkipsLockedRows(t *testing.T) {
+	bk := postgresOnly(t)
+	s := bk.open(t, bk.fresh(t))
+	ctx := context.Background()
+	first, second := acceptDue(t, s, t0), acceptDue(t, s, t0.Add(time.Second))
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM deliveries WHERE id = $1 FOR UPDATE`, first); err != nil {
+		t.Fatal(err)
+	}
+	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	got, err := s.Lease(lctx, "node", t0.Add(time.Minute), time.Minute, 10)
+	if err != nil || len(got) != 1 || got[0].ID != second {
+		t.Fatalf("Lease with row %d locked: %v, %v; want row %d alone, at once", first, ids(got), err, second)
+	}
+}
+
+// TestNodesHearWork: a message accepted on one node wakes the queues of
+// the others for its routes (LISTEN/NOTIFY), and the outbox's for its
+// mail.
+func TestNodesHearWork(t *testing.T) {
+	bk := postgresOnly(t)
+	where := bk.fresh(t)
+	a, b := bk.open(t, where), bk.open(t, where)
+	heard := make(chan mms.Route, 16)
+	b.OnWork(func(r mms.Route) { heard <- r })
+	select {
+	case <-b.listen.ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener did not connect within 10s")
+	}
+	m := &mms.Message{ID: testID(), Received: t0, Recipients: []mms.Recipient{
+		{Address: "+447700900001", Route: mms.RouteMM1},
+		{Address: "+48600100200", Route: "mm4:pl"},
+		{Address: "+15550100", Route: mms.RouteNone, State: mms.StateFailed},
+	}, Outbox: []mms.Mail{{Kind: "MM4_forward.RES", From: "a@b", To: "c@d", Data: []byte("x")}}}
+	if err := a.Accept(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	want := map[mms.Route]bool{mms.RouteMM1: true, "mm4:pl": true, OutboxRoute: true}
+	got := map[mms.Route]bool{}
+	timeout := time.After(10 * time.Second)
+	for len(got) < len(want) {
+		select {
+		case r := <-heard:
+			if !want[r] {
+				t.Errorf("heard of work on %q; want only %v (a failed recipient has none)", r, want)
+			}
+			got[r] = true
+		case <-timeout:
+			t.Fatalf("heard %v within 10s, want %v", got, want)
+		}
+	}
+}

@@ -33,6 +33,13 @@ func benchMessage(b testing.TB) []byte {
 // load sends n messages over conns reused connections and returns the rate.
 func load(b *testing.B, addr string, conns, n int, msg []byte) float64 {
 	b.Helper()
+	return loadAcross(b, []string{addr}, conns, n, msg)
+}
+
+// loadAcross is load with the connections spread over several servers,
+// as a TCP load balancer would spread them.
+func loadAcross(b *testing.B, addrs []string, conns, n int, msg []byte) float64 {
+	b.Helper()
 	var wg sync.WaitGroup
 	work := make(chan struct{}, n)
 	for i := 0; i < n; i++ {
@@ -44,7 +51,7 @@ func load(b *testing.B, addr string, conns, n int, msg []byte) float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := smtp.Dial(addr)
+			c, err := smtp.Dial(addrs[g%len(addrs)])
 			if err != nil {
 				b.Error(err)
 				return

@@ -92,6 +92,16 @@ func withSearchPath(dsn, schema string) string {
 	return dsn + "?search_path=" + schema
 }
 
+// benchBackends are the backends a benchmark compares: SQLite, and
+// PostgreSQL when the environment names a database.
+func benchBackends() []backend {
+	l := []backend{sqliteBackend}
+	if dsn := os.Getenv(postgresDSNEnv); dsn != "" {
+		l = append(l, postgresBackend(dsn))
+	}
+	return l
+}
+
 // eachBackend runs fn on SQLite and, when the environment names a
 // database, on PostgreSQL: the conformance suite that keeps the backends
 // alike.

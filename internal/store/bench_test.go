@@ -34,8 +34,16 @@ func benchMessage() (next func() *mms.Message, size int64) {
 // BenchmarkAccept30KB is the SMTP front door under load: 16 concurrent
 // submitters on the 2-CPU target (16/GOMAXPROCS per CPU), every Accept
 // durable. It reports the rate and the latency callers see.
+//
+//	MMSC_TEST_POSTGRES_DSN=... go test -run='^$' -bench=Accept30KB ./internal/store
 func BenchmarkAccept30KB(b *testing.B) {
-	s := open(b, b.TempDir())
+	for _, bk := range benchBackends() {
+		b.Run(bk.name, func(b *testing.B) { benchAccept30KB(b, bk) })
+	}
+}
+
+func benchAccept30KB(b *testing.B, bk backend) {
+	s := bk.open(b, bk.fresh(b))
 	next, size := benchMessage()
 	b.SetBytes(size)
 	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))

@@ -14,6 +14,8 @@ type dialect struct {
 	// node is leasing right now are skipped rather than waited for. SQLite
 	// has one writer at a time and no row locks.
 	skipLocked string
+	// acceptOne: Accept runs as one statement (acceptOneSQL).
+	acceptOne bool
 }
 
 var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}
@@ -27,6 +29,7 @@ var postgresDialect = dialect{
 	migrations:     postgresMigrations,
 	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",
 	skipLocked:     " FOR UPDATE SKIP LOCKED",
+	acceptOne:      true,
 }
 
 func (d dialect) lease(routes int) string { return leaseSQL(routes, d.skipLocked) }

@@ -183,10 +183,14 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
-	if s.content == nil {
+	switch {
+	case s.dialect.acceptOne:
+		rows.inline()
+		err = s.w.do(ctx, rows.size, rows.writeOne)
+	case s.content == nil:
 		rows.inline()
 		err = s.w.do(ctx, rows.size, func(b *batch) error { return rows.write(b, nil) })
-	} else {
+	default:
 		err = s.w.doContent(ctx, rows.content, rows.write)
 	}
 	if err != nil {

@@ -15,6 +15,11 @@ import (
 // share the server's connection limit (100 by default).
 const pgReadConns = 8
 
+// pgCommitters is how many connections a node commits batches on at once.
+// One would leave the server's other CPUs idle while it waits for the
+// node; a few let batches overlap, each still one commit for its writes.
+const pgCommitters = 4
+
 // OpenPostgres opens the store in the PostgreSQL database dsn names
 // ("postgres://user@host:5432/db?sslmode=disable", or key=value form),
 // applies migrations under an advisory lock, and starts the group-commit
@@ -62,8 +67,11 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 	if err := s.read.PingContext(ctx); err != nil {
 		return nil, err
 	}
-	s.w, err = newWriter(ctx, s.write, nil, nil, log,
-		insertMessageSQL, insertPartSQL, insertDeliverySQL,
+	for range pgCommitters - 1 {
+		s.writes = append(s.writes, pgDB(writeCfg, 1))
+	}
+	s.w, err = newWriter(ctx, append([]*sql.DB{s.write}, s.writes...), nil, nil, log,
+		acceptOneSQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
 	if err != nil {

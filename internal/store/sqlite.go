@@ -73,7 +73,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 		return nil, err
 	}
 	s.ckpt = newCheckpointer(s.ckptDB, log)
-	s.w, err = newWriter(ctx, s.write, s.ckpt, s.content, log,
+	s.w, err = newWriter(ctx, []*sql.DB{s.write}, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)

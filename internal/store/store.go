@@ -16,8 +16,9 @@ import (
 // content lives.
 type Store struct {
 	dialect dialect
-	write   *sql.DB // one connection, owned by w
-	read    *sql.DB // the read pool
+	write   *sql.DB   // one connection, owned by w's first committer
+	writes  []*sql.DB // one connection each for the other committers
+	read    *sql.DB   // the read pool
 	w       *writer
 
 	// SQLite only.
@@ -83,7 +84,7 @@ func (s *Store) Close() error {
 
 func (s *Store) closeDBs() error {
 	var errs []error
-	for _, db := range []*sql.DB{s.read, s.ckptDB, s.write} {
+	for _, db := range append([]*sql.DB{s.read, s.ckptDB, s.write}, s.writes...) {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}

@@ -42,9 +42,12 @@ const (
 func (o *op) take() bool    { return o.state.CompareAndSwap(opWaiting, opTaken) }
 func (o *op) abandon() bool { return o.state.CompareAndSwap(opWaiting, opAbandoned) }
 
-// writer is the group-commit loop: the one goroutine that writes.
+// writer is the group-commit loop: one goroutine gathers the writes that
+// wait into batches, and committers, each owning one connection, commit
+// them. SQLite has one committer (it has one writer at a time anyway);
+// PostgreSQL may have several, so that a node keeps more than one CPU of
+// the server busy while each batch still shares one commit.
 type writer struct {
-	db       *sql.DB
 	log      *slog.Logger
 	ops      chan *op
 	quit     chan struct{} // closed by stop
@@ -54,36 +57,44 @@ type writer struct {
 	ckpt    *checkpointer
 	content *contentLog
 
-	// Owned by the run goroutine.
+	committers []*committer
+	staged     chan []*op // from stage one (content synced) to the committers
+}
+
+// committer commits batches on its one connection.
+type committer struct {
+	w         *writer
+	db        *sql.DB
 	stmts     map[string]*sql.Stmt // prepared once on db, reused by every batch
-	staged    chan []*op           // from stage one (content synced) to stage two
 	results   []error
 	committed int // bytes since the last checkpoint was asked for
 }
 
-// newWriter prepares queries, the statements its ops will run, on db; it
-// must be started with run. Preparing them now, on the one connection, means
-// a batch only binds and steps: while a batch holds that connection nothing
-// else could be prepared on it.
-func newWriter(ctx context.Context, db *sql.DB, ckpt *checkpointer, content *contentLog, log *slog.Logger, queries ...string) (*writer, error) {
+// newWriter prepares queries, the statements its ops will run, on each of
+// dbs (one connection each, one committer each); it must be started with
+// run. Preparing them now means a batch only binds and steps: while a
+// batch holds a connection nothing else could be prepared on it.
+func newWriter(ctx context.Context, dbs []*sql.DB, ckpt *checkpointer, content *contentLog, log *slog.Logger, queries ...string) (*writer, error) {
 	w := &writer{
-		db:      db,
 		content: content,
 		ckpt:    ckpt,
 		log:     log,
 		ops:     make(chan *op, maxBatchOps),
 		quit:    make(chan struct{}),
 		exited:  make(chan struct{}),
-		stmts:   make(map[string]*sql.Stmt),
 		staged:  make(chan []*op, 1),
 	}
-	for _, q := range queries {
-		st, err := db.PrepareContext(ctx, q)
-		if err != nil {
-			w.closeStmts()
-			return nil, fmt.Errorf("prepare %q: %w", q, err)
+	for _, db := range dbs {
+		c := &committer{w: w, db: db, stmts: make(map[string]*sql.Stmt)}
+		w.committers = append(w.committers, c)
+		for _, q := range queries {
+			st, err := db.PrepareContext(ctx, q)
+			if err != nil {
+				w.closeStmts()
+				return nil, fmt.Errorf("prepare %q: %w", q, err)
+			}
+			c.stmts[q] = st
 		}
-		w.stmts[q] = st
 	}
 	return w, nil
 }
@@ -148,16 +159,23 @@ func (w *writer) stop() {
 
 // run is the writer: a pipeline of two stages, so that the content of one
 // batch is being synced while the rows of the previous one commit. Stage
-// one gathers ops and appends their content (one sync); stage two, here,
-// commits their rows (one more sync) and answers them. Rows are committed
-// only after their content is durable, in the order ops were gathered.
+// one gathers ops and appends their content (one sync); stage two, the
+// committers, commit their rows (one more sync) and answer them. Rows are
+// committed only after their content is durable; with one committer, in
+// the order ops were gathered.
 func (w *writer) run() {
 	defer close(w.exited)
 	defer w.closeStmts()
 	go w.stage()
-	for ops := range w.staged {
-		w.commit(ops)
+	var wg sync.WaitGroup
+	for _, c := range w.committers {
+		wg.Go(func() {
+			for ops := range w.staged {
+				c.commit(ops)
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // stage is the first stage: gather, append content, hand on.
@@ -226,12 +244,13 @@ func (e opError) Unwrap() error { return e.err }
 // message costs its neighbours an fsync each but never their acceptance. A
 // failure to begin or commit is the database's, not an op's: retrying would
 // only repeat it (each time after the busy timeout), so it fails the batch.
-func (w *writer) commit(ops []*op) {
+func (c *committer) commit(ops []*op) {
 	if len(ops) == 0 {
 		return
 	}
-	results := w.results[:0]
-	err := w.inTx(func(b *batch) error {
+	w := c.w
+	results := c.results[:0]
+	err := c.inTx(func(b *batch) error {
 		results = results[:0]
 		for _, o := range ops {
 			err := o.run(b)
@@ -242,21 +261,21 @@ func (w *writer) commit(ops []*op) {
 		}
 		return nil
 	})
-	w.results = results
+	c.results = results
 	var oe opError
 	switch {
 	case err == nil:
 		for i, o := range ops {
 			o.done <- results[i]
 		}
-		w.wrote(ops)
+		c.wrote(ops)
 	case errors.As(err, &oe) && len(ops) > 1:
 		w.log.Warn("store: write failed in a batch; retrying the batch's writes one by one",
 			"writes", len(ops), "err", oe.err)
 		for _, o := range ops {
-			o.done <- w.inTx(o.run)
+			o.done <- c.inTx(o.run)
 		}
-		w.wrote(ops)
+		c.wrote(ops)
 	case errors.As(err, &oe):
 		o := ops[0]
 		o.done <- oe.err
@@ -271,28 +290,31 @@ func (w *writer) commit(ops []*op) {
 // wrote asks for a checkpoint every checkpointEvery bytes of WAL. Each
 // write counts a page more than its payload, for its rows and index
 // entries; content went to the content log, not the WAL, and counts not.
-func (w *writer) wrote(ops []*op) {
+func (c *committer) wrote(ops []*op) {
+	if c.w.ckpt == nil {
+		return
+	}
 	for _, o := range ops {
 		if len(o.content) == 0 {
-			w.committed += o.size
+			c.committed += o.size
 		}
-		w.committed += 4096
+		c.committed += 4096
 	}
-	if w.committed >= checkpointEvery && w.ckpt != nil {
-		w.committed = 0
-		w.ckpt.poke()
+	if c.committed >= checkpointEvery {
+		c.committed = 0
+		c.w.ckpt.poke()
 	}
 }
 
 // inTx runs fn in one write transaction and commits it. The writer's work
 // is not tied to any caller's context (see do), hence Background.
-func (w *writer) inTx(fn func(*batch) error) error {
+func (c *committer) inTx(fn func(*batch) error) error {
 	ctx := context.Background()
-	tx, err := w.db.BeginTx(ctx, nil)
+	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	b := &batch{ctx: ctx, tx: tx, w: w}
+	b := &batch{ctx: ctx, tx: tx, c: c}
 	if err := fn(b); err != nil {
 		tx.Rollback()
 		return err
@@ -304,9 +326,11 @@ func (w *writer) inTx(fn func(*batch) error) error {
 }
 
 func (w *writer) closeStmts() {
-	for q, st := range w.stmts {
-		st.Close()
-		delete(w.stmts, q)
+	for _, c := range w.committers {
+		for q, st := range c.stmts {
+			st.Close()
+			delete(c.stmts, q)
+		}
 	}
 }
 
@@ -314,8 +338,8 @@ func (w *writer) closeStmts() {
 type batch struct {
 	ctx   context.Context
 	tx    *sql.Tx
-	w     *writer
-	stmts map[string]*sql.Stmt // the writer's statements bound to tx
+	c     *committer
+	stmts map[string]*sql.Stmt // the committer's statements bound to tx
 }
 
 // stmt returns the writer's statement for query bound to the batch, or
@@ -324,7 +348,7 @@ func (b *batch) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := b.stmts[query]; ok {
 		return st, nil
 	}
-	st, ok := b.w.stmts[query]
+	st, ok := b.c.stmts[query]
 	if ok {
 		st = b.tx.StmtContext(b.ctx, st)
 	} else {

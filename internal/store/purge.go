@@ -50,7 +50,8 @@ func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error
 			break
 		}
 	}
-	if s.content == nil {
+	segments, ok := s.content.(*contentLog)
+	if !ok {
 		return p, nil
 	}
 	rows, err := s.read.QueryContext(ctx, liveSegmentsSQL)
@@ -70,7 +71,7 @@ func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error
 	if err := rows.Err(); err != nil {
 		return p, fmt.Errorf("store: purge: live segments: %w", err)
 	}
-	p.Segments, err = s.content.sweep(live, now)
+	p.Segments, err = segments.sweep(live, now)
 	if err != nil {
 		return p, fmt.Errorf("store: purge: %w", err)
 	}

@@ -21,8 +21,9 @@ func TestPurge(t *testing.T) {
 func testPurge(t *testing.T, bk backend) {
 	dir := bk.fresh(t)
 	s := bk.open(t, dir)
-	if s.content != nil {
-		s.content.limit = 1 // every write starts a segment
+	log, _ := s.content.(*contentLog)
+	if log != nil {
+		log.limit = 1 // every write starts a segment
 	}
 	ctx := context.Background()
 
@@ -85,7 +86,7 @@ func testPurge(t *testing.T, bk backend) {
 	if s.content == nil {
 		return
 	}
-	if _, err := os.Stat(filepath.Join(dir, contentDir, segmentName(s.content.seg))); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, contentDir, segmentName(log.seg))); err != nil {
 		t.Errorf("newest segment: %v", err)
 	}
 }

@@ -69,9 +69,11 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 			return nil, err
 		}
 	}
-	if s.content, err = openContentLog(filepath.Dir(path)); err != nil {
+	content, err := openContentLog(filepath.Dir(path))
+	if err != nil {
 		return nil, err
 	}
+	s.content = content
 	s.ckpt = newCheckpointer(s.ckptDB, log)
 	s.w, err = newWriter(ctx, []*sql.DB{s.write}, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,

@@ -24,7 +24,7 @@ type Store struct {
 	// SQLite only.
 	ckptDB  *sql.DB // one connection, owned by ckpt
 	ckpt    *checkpointer
-	content *contentLog // nil: content is inline in its rows
+	content contentStore // nil: content is inline in its rows
 
 	// PostgreSQL only.
 	listen *listener

@@ -55,7 +55,7 @@ type writer struct {
 	stopOnce sync.Once
 
 	ckpt    *checkpointer
-	content *contentLog
+	content contentStore
 
 	committers []*committer
 	staged     chan []*op // from stage one (content synced) to the committers
@@ -74,7 +74,7 @@ type committer struct {
 // dbs (one connection each, one committer each); it must be started with
 // run. Preparing them now means a batch only binds and steps: while a
 // batch holds a connection nothing else could be prepared on it.
-func newWriter(ctx context.Context, dbs []*sql.DB, ckpt *checkpointer, content *contentLog, log *slog.Logger, queries ...string) (*writer, error) {
+func newWriter(ctx context.Context, dbs []*sql.DB, ckpt *checkpointer, content contentStore, log *slog.Logger, queries ...string) (*writer, error) {
 	w := &writer{
 		content: content,
 		ckpt:    ckpt,

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"io"
-	"log/slog"
 	"net"
 	"sync"
 	"testing"
@@ -109,25 +107,10 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	defer ds.Close()
 
 	path, _ := writeConfig(b, "")
-	cfg, err := loadConfig(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 4)
-	done := make(chan error, 1)
 	if _, err := mmsc(b, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {
 		b.Fatal(err)
 	}
-	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(what, addr string) {
-			if what == "SMTP (MM4)" {
-				addrc <- addr
-			}
-		})
-	}()
-	addr := <-addrc
-	defer func() { cancel(); <-done }()
+	addr := serveNode(b, path)
 
 	// Warm both up so neither pays for first connections and page faults.
 	load(b, ln.Addr().String(), conns, 2*conns, msg)

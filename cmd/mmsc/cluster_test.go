@@ -136,32 +136,6 @@ func clusterMessage(number string) (msg []byte, subject string, err error) {
 	return msg, subject, err
 }
 
-// clusterSubmit is submitOne with the recipient given.
-func clusterSubmit(c *smtp.Client, msg []byte, number string) (mms.MessageID, error) {
-	if err := c.Mail("+447779998888/TYPE=PLMN@mms.example.net", nil); err != nil {
-		return "", err
-	}
-	if err := c.Rcpt(number+"/TYPE=PLMN@mms.example.net", nil); err != nil {
-		return "", err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return "", err
-	}
-	if _, err := w.Write(msg); err != nil {
-		return "", err
-	}
-	resp, err := w.CloseWithResponse()
-	if err != nil {
-		return "", err
-	}
-	m := idRE.FindStringSubmatch(resp.StatusText)
-	if m == nil {
-		return "", fmt.Errorf("no message ID in %q", resp.StatusText)
-	}
-	return mms.MessageID(m[1]), nil
-}
-
 // clusterNotice is one m-notification-ind as the SMSC received it: the
 // accepted segments one node sent one destination under one
 // concatenation reference.
@@ -435,7 +409,7 @@ func TestClusterNothingLostNothingTwice(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				id, err := clusterSubmit(c, msg, number)
+				id, err := submitFor(c, msg, number)
 				if err != nil {
 					if node != victim || !killed.Load() {
 						t.Errorf("node %s refused %s: %v", nodes[node].name, number, err)
@@ -671,7 +645,7 @@ func TestClusterLeaseTakeover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := clusterSubmit(c, msg, numbers[i]); err != nil {
+		if _, err := submitFor(c, msg, numbers[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

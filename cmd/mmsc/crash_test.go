@@ -140,10 +140,15 @@ func TestCrashLosesNothing(t *testing.T) {
 
 // submitOne sends one message on an open connection and returns its ID.
 func submitOne(c *smtp.Client, msg []byte) (mms.MessageID, error) {
+	return submitFor(c, msg, "+447778889999")
+}
+
+// submitFor is submitOne to the given number.
+func submitFor(c *smtp.Client, msg []byte, number string) (mms.MessageID, error) {
 	if err := c.Mail("+447779998888/TYPE=PLMN@mms.example.net", nil); err != nil {
 		return "", err
 	}
-	if err := c.Rcpt("+447778889999/TYPE=PLMN@mms.example.net", nil); err != nil {
+	if err := c.Rcpt(number+"/TYPE=PLMN@mms.example.net", nil); err != nil {
 		return "", err
 	}
 	w, err := c.Data()

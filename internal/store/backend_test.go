@@ -2,20 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"log/slog"
-	"os"
-	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver, to make test schemas
+	"github.com/mmsc-project/mmsc/internal/store/pgtest"
 )
-
-// postgresDSNEnv names the PostgreSQL database the conformance tests also
-// run against. .ci/run sets it; without it they run on SQLite alone.
-const postgresDSNEnv = "MMSC_TEST_POSTGRES_DSN"
 
 // backend is one of the store's backends, as the conformance tests see it:
 // fresh makes an empty database and returns where it is, open opens a
@@ -38,33 +29,8 @@ var sqliteBackend = backend{
 // and leave nothing behind.
 func postgresBackend(dsn string) backend {
 	return backend{
-		name: "postgres",
-		fresh: func(t testing.TB) string {
-			t.Helper()
-			db, err := sql.Open("pgx", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			var b [6]byte
-			rand.Read(b[:])
-			schema := "t_" + hex.EncodeToString(b[:])
-			if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-				t.Fatalf("%s=%s: %v", postgresDSNEnv, dsn, err)
-			}
-			t.Cleanup(func() {
-				db, err := sql.Open("pgx", dsn)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer db.Close()
-				if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-					t.Errorf("drop test schema: %v", err)
-				}
-			})
-			return withSearchPath(dsn, schema)
-		},
+		name:  "postgres",
+		fresh: func(t testing.TB) string { return pgtest.Schema(t, dsn) },
 		open: func(t testing.TB, where string) *Store {
 			t.Helper()
 			s, err := OpenPostgres(context.Background(), where, slog.New(slog.DiscardHandler))
@@ -81,22 +47,11 @@ func postgresBackend(dsn string) backend {
 	}
 }
 
-// withSearchPath adds a search_path to dsn, in its form (URL or key=value).
-func withSearchPath(dsn, schema string) string {
-	switch {
-	case !strings.Contains(dsn, "://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	}
-	return dsn + "?search_path=" + schema
-}
-
 // benchBackends are the backends a benchmark compares: SQLite, and
 // PostgreSQL when the environment names a database.
 func benchBackends() []backend {
 	l := []backend{sqliteBackend}
-	if dsn := os.Getenv(postgresDSNEnv); dsn != "" {
+	if dsn := pgtest.DSN(); dsn != "" {
 		l = append(l, postgresBackend(dsn))
 	}
 	return l
@@ -108,9 +63,9 @@ func benchBackends() []backend {
 func eachBackend(t *testing.T, fn func(t *testing.T, bk backend)) {
 	t.Run(sqliteBackend.name, func(t *testing.T) { fn(t, sqliteBackend) })
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv(postgresDSNEnv)
+		dsn := pgtest.DSN()
 		if dsn == "" {
-			t.Skipf("set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run this on PostgreSQL", postgresDSNEnv)
+			t.Skip(pgtest.SkipMessage)
 		}
 		fn(t, postgresBackend(dsn))
 	})

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/store/pgtest"
 )
 
 // benchMessage returns a function giving ~30 KB messages (30 KB raw plus a
@@ -97,11 +97,7 @@ func BenchmarkAcceptSerial(b *testing.B) {
 //
 //	MMSC_TEST_POSTGRES_DSN=... go test -run='^$' -bench='Accept30KB|PostgresCeiling' ./internal/store
 func BenchmarkPostgresCeiling(b *testing.B) {
-	dsn := os.Getenv(postgresDSNEnv)
-	if dsn == "" {
-		b.Skipf("set %s to measure PostgreSQL", postgresDSNEnv)
-	}
-	where := postgresBackend(dsn).fresh(b)
+	where := pgtest.Fresh(b)
 	db, err := sql.Open("pgx", where)
 	if err != nil {
 		b.Fatal(err)

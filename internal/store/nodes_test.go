@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/store/pgtest"
 )
 
 // TestMigrateTogether: nodes that start together on an empty database each
@@ -65,9 +65,9 @@ func TestLeaseTakeover(t *testing.T) {
 // postgresOnly skips a test that exercises what only PostgreSQL has.
 func postgresOnly(t *testing.T) backend {
 	t.Helper()
-	dsn := os.Getenv(postgresDSNEnv)
+	dsn := pgtest.DSN()
 	if dsn == "" {
-		t.Skipf("set %s to run this PostgreSQL test", postgresDSNEnv)
+		t.Skip(pgtest.SkipMessage)
 	}
 	return postgresBackend(dsn)
 }

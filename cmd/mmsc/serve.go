@@ -51,6 +51,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		return err
 	}
 	defer st.Close()
+	if version, _, err := st.SchemaVersion(ctx); err == nil {
+		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
+	}
 
 	var tlsConfig *tls.Config
 	if cfg.SMTP.CertFile != "" {

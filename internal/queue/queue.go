@@ -83,6 +83,10 @@ func (q *Queue) Wake() {
 	}
 }
 
+// leaseMargin: an attempt's context ends when 1/leaseMargin of its lease
+// is left, so that its outcome is recorded before the lease runs out.
+const leaseMargin = 10
+
 // Run leases and runs attempts until ctx ends, then waits for the attempts
 // in flight and releases them with their outcomes.
 func (q *Queue) Run(ctx context.Context) error {
@@ -112,7 +116,8 @@ func (q *Queue) Run(ctx context.Context) error {
 			continue
 		}
 		if free >= max(q.cfg.Workers/4, 1) || inflight == 0 {
-			ds, err := q.store.Lease(ctx, q.cfg.Owner, q.cfg.Now(), q.cfg.LeaseFor, free, q.cfg.Routes...)
+			now := q.cfg.Now()
+			ds, err := q.store.Lease(ctx, q.cfg.Owner, now, q.cfg.LeaseFor, free, q.cfg.Routes...)
 			if err != nil && ctx.Err() == nil {
 				q.log.Error("queue: lease failed", "err", err)
 				if !q.sleep(ctx, storeRetry, done, &inflight) {
@@ -125,7 +130,7 @@ func (q *Queue) Run(ctx context.Context) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					q.attempt(ctx, d)
+					q.attempt(ctx, d, now)
 					done <- struct{}{}
 				}()
 			}
@@ -171,8 +176,16 @@ func (q *Queue) sleep(ctx context.Context, wait time.Duration, done <-chan struc
 
 // attempt runs one attempt and records its outcome. The release outlives
 // ctx: an attempt that happened is recorded even during shutdown.
-func (q *Queue) attempt(ctx context.Context, d store.Delivery) {
-	o := q.handler.Attempt(ctx, d)
+//
+// The attempt's context ends before the lease does (leaseMargin): an
+// attempt still waiting then (for the SMSC's window, its rate limit, a slow
+// peer) gives up rather than send after another node may have taken the
+// row over, which would deliver it twice.
+func (q *Queue) attempt(ctx context.Context, d store.Delivery, leased time.Time) {
+	left := leased.Add(q.cfg.LeaseFor).Sub(q.cfg.Now())
+	actx, cancel := context.WithTimeout(ctx, left-q.cfg.LeaseFor/leaseMargin)
+	defer cancel()
+	o := q.handler.Attempt(actx, d)
 	rctx := context.WithoutCancel(ctx)
 	if err := q.store.Release(rctx, d.ID, q.cfg.Owner, o, q.cfg.Now()); err != nil {
 		q.log.Error("queue: release failed; the row is retried after its lease",

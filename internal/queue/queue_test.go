@@ -157,3 +157,44 @@ func TestQueueWaitsForTransport(t *testing.T) {
 		}
 	})
 }
+
+// stuck is a handler whose attempts wait for their context, as one waiting
+// on a saturated SMSC would, and say when it ended.
+type stuck struct{ ended chan time.Time }
+
+func (s stuck) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+	<-ctx.Done()
+	s.ended <- time.Now()
+	return store.Outcome{State: d.State, Next: time.Now(), LastError: ctx.Err().Error()}
+}
+
+// TestAttemptEndsBeforeItsLease: an attempt that cannot finish is given up
+// before its lease runs out, and its outcome recorded by its owner, so that
+// no other node takes the row over while it might still be sent.
+func TestAttemptEndsBeforeItsLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t)
+		h := stuck{ended: make(chan time.Time, 1)}
+		q := queue.New(st, h, queue.Config{Owner: "node", LeaseFor: 10 * time.Second}, discard)
+		accept(t, st, 1, mms.RouteMM1)
+		start := time.Now()
+		stop := run(q)
+		defer stop()
+		ended := <-h.ended
+		if got, want := ended.Sub(start), 9*time.Second; got != want {
+			t.Errorf("the attempt was given up after %v, want %v (a tenth of the lease left)", got, want)
+		}
+		synctest.Wait()
+		sum, err := st.Messages(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Released with the reason, and so due again at once: the next
+		// attempt's lease starts when the first gave up, not when its lease
+		// would have run out.
+		d := sum[0].Recipients[0]
+		if d.LastError != context.DeadlineExceeded.Error() || d.Attempts != 2 || !d.LeaseExpires.Equal(ended.Add(10*time.Second)) {
+			t.Errorf("after the attempt: %+v, want it released at +9s with the reason and leased again", d)
+		}
+	})
+}

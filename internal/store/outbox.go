@@ -95,7 +95,7 @@ func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 				return err
 			}
 			l = append(l, Delivery{ID: m.ID, MessageID: m.MessageID, Address: m.To, Route: OutboxRoute,
-				State: mms.State(m.State), Attempts: m.Attempts, NextAttempt: m.NextAttempt, LeaseOwner: owner,
+				State: mms.State(m.State), Attempts: m.Attempts, NextAttempt: m.NextAttempt, LeaseOwner: owner, LeaseExpires: now.Add(leaseFor),
 				LastError: m.LastError, Updated: m.Updated})
 		}
 		if err := rows.Err(); err != nil {

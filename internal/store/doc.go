@@ -53,9 +53,13 @@
 // Reads use a separate pool of query-only connections and never wait for the
 // writer.
 //
-// On PostgreSQL the writer is the same: one connection per node, so each
-// node group-commits its concurrent sessions. Several nodes write at once;
-// the database orders them.
+// On PostgreSQL the writer gathers batches the same way and commits them on
+// a few connections at once (pgCommitters), each batch one transaction and
+// one commit; an accept is a single statement there (acceptOneSQL), so a
+// batch costs one round trip per write. Content is inline, so there is no
+// first stage. Several nodes write at once; the database orders them, and
+// two batches that deadlock on rows are retried write by write like any
+// failed batch.
 //
 // # Several nodes
 //

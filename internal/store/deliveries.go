@@ -226,7 +226,7 @@ func (s *Store) Release(ctx context.Context, id int64, owner string, o Outcome, 
 		if !reportable[o.State] { // the common case (notified, a retry): no report, no reads
 			return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID, string(o.Route))
 		}
-		before, err := stateOf(b, id)
+		before, err := s.stateBefore(b, id)
 		if err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func (s *Store) Answer(ctx context.Context, id int64, state mms.State, next time
 		var before mms.State
 		if reportable[state] {
 			var err error
-			if before, err = stateOf(b, id); err != nil {
+			if before, err = s.stateBefore(b, id); err != nil {
 				return err
 			}
 		}

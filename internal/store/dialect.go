@@ -16,6 +16,13 @@ type dialect struct {
 	skipLocked string
 	// acceptOne: Accept runs as one statement (acceptOneSQL).
 	acceptOne bool
+	// lockRow ends a SELECT whose row the transaction will change and
+	// whose value before the change matters (a delivery's state, to tell
+	// whether a report is owed): on PostgreSQL a writer on another
+	// connection or node must wait until this one commits, or both would
+	// see the old state and report one change twice. SQLite's one writer
+	// needs none.
+	lockRow string
 }
 
 var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}
@@ -30,7 +37,9 @@ var postgresDialect = dialect{
 	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",
 	skipLocked:     " FOR UPDATE SKIP LOCKED",
 	acceptOne:      true,
+	lockRow:        " FOR UPDATE",
 }
 
 func (d dialect) lease(routes int) string { return leaseSQL(routes, d.skipLocked) }
 func (d dialect) leaseOutbox() string     { return leaseOutboxSQL(d.skipLocked) }
+func (d dialect) stateBefore() string     { return deliveryStateSQL + d.lockRow }

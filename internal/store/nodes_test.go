@@ -132,3 +132,80 @@ func TestNodesHearWork(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentAnswerReportsOnce: a release on one node and a handset's
+// answer on another, at the same moment, queue one delivery report, not
+// one each: the release reads the state it changes under a row lock, so it
+// sees the answer's state once that commits. The answer is made here in a
+// transaction of the test's (with the store's own statements), so that
+// the two meet in the one order that reported twice without the lock.
+func TestConcurrentAnswerReportsOnce(t *testing.T) {
+	bk := postgresOnly(t)
+	where := bk.fresh(t)
+	s := bk.open(t, where)
+	ctx := context.Background()
+	m := fullMessage(testID(), t0) // asks for delivery reports
+	m.Recipients = m.Recipients[:1]
+	if err := s.Accept(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	leased, err := s.Lease(ctx, "node-a", t0, time.Minute, 10)
+	if err != nil || len(leased) != 1 {
+		t.Fatalf("lease: %v, %v", leased, err)
+	}
+	id := leased[0].ID
+
+	other, err := s.read.BeginTx(ctx, nil) // node B, answering
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	if _, err := other.ExecContext(ctx, deliveryStateSQL+" FOR UPDATE", id); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan error, 1)
+	go func() {
+		released <- s.Release(ctx, id, "node-a", Outcome{State: mms.StateExpired, Next: t0}, t0.Add(time.Minute))
+	}()
+	waitForLockWait(t, s)
+	if _, err := other.ExecContext(ctx, answerSQL, string(mms.StateRetrieved), millis(t0), "", millis(t0), id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.ExecContext(ctx, insertReportSQL, id, string(mms.StateRetrieved), millis(t0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
+	reports, err := s.Outbox().ForMessage(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || reports[0].Status != string(mms.StateRetrieved) {
+		t.Errorf("reports %+v, want the one retrieved report", reports)
+	}
+	if d, err := s.DeliveryByToken(ctx, m.Recipients[0].Token); err != nil || d.State != mms.StateRetrieved {
+		t.Errorf("recipient %+v, %v; want retrieved (the first final word counts)", d, err)
+	}
+}
+
+// waitForLockWait waits until one of s's connections waits for a row lock.
+func waitForLockWait(t *testing.T, s *Store) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		if err := s.read.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity
+WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the release never waited for the row lock")
+}

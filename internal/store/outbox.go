@@ -221,8 +221,16 @@ func noteChange(b *batch, id int64, before mms.State, now time.Time) (queued boo
 }
 
 // stateOf reads delivery id's state in the batch.
-func stateOf(b *batch, id int64) (mms.State, error) {
-	rows, err := b.query(deliveryStateSQL, id)
+func stateOf(b *batch, id int64) (mms.State, error) { return queryState(b, deliveryStateSQL, id) }
+
+// stateBefore reads delivery id's state before the batch changes it, and
+// keeps others from changing it until the batch commits (dialect.lockRow).
+func (s *Store) stateBefore(b *batch, id int64) (mms.State, error) {
+	return queryState(b, s.dialect.stateBefore(), id)
+}
+
+func queryState(b *batch, query string, id int64) (mms.State, error) {
+	rows, err := b.query(query, id)
 	if err != nil {
 		return "", err
 	}

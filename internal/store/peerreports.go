@@ -73,6 +73,9 @@ func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, sta
 				continue
 			}
 			msg = mms.MessageID(id)
+			if before, err = s.stateBefore(b, did); err != nil {
+				return err
+			}
 			if _, err := b.exec(peerReportSQL, string(state), reason, millis(now), did); err != nil {
 				return err
 			}

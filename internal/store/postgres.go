@@ -71,7 +71,7 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 		s.writes = append(s.writes, pgDB(writeCfg, 1))
 	}
 	s.w, err = newWriter(ctx, append([]*sql.DB{s.write}, s.writes...), nil, nil, log,
-		acceptOneSQL,
+		acceptOneSQL, deliveryStateSQL, s.dialect.stateBefore(),
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
 	if err != nil {

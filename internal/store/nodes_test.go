@@ -141,8 +141,9 @@ func TestNodesHearWork(t *testing.T) {
 // the two meet in the one order that reported twice without the lock.
 func TestConcurrentAnswerReportsOnce(t *testing.T) {
 	bk := postgresOnly(t)
-	where := bk.fresh(t)
-	s := bk.open(t, where)
+	// Its own application_name, to tell its lock wait from any other test's.
+	app := "mmsc-" + string(testID())
+	s := bk.open(t, pgtest.Param(bk.fresh(t), "application_name", app))
 	ctx := context.Background()
 	m := fullMessage(testID(), t0) // asks for delivery reports
 	m.Recipients = m.Recipients[:1]
@@ -167,7 +168,7 @@ func TestConcurrentAnswerReportsOnce(t *testing.T) {
 	go func() {
 		released <- s.Release(ctx, id, "node-a", Outcome{State: mms.StateExpired, Next: t0}, t0.Add(time.Minute))
 	}()
-	waitForLockWait(t, s)
+	waitForLockWait(t, s, app)
 	if _, err := other.ExecContext(ctx, answerSQL, string(mms.StateRetrieved), millis(t0), "", millis(t0), id); err != nil {
 		t.Fatal(err)
 	}
@@ -192,14 +193,15 @@ func TestConcurrentAnswerReportsOnce(t *testing.T) {
 	}
 }
 
-// waitForLockWait waits until one of s's connections waits for a row lock.
-func waitForLockWait(t *testing.T, s *Store) {
+// waitForLockWait waits until one of s's connections, which are named app,
+// waits for a row lock.
+func waitForLockWait(t *testing.T, s *Store, app string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		var n int
 		if err := s.read.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity
-WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+WHERE application_name = $1 AND wait_event_type = 'Lock'`, app).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {

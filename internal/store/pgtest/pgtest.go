@@ -51,7 +51,7 @@ func Schema(t testing.TB, dsn string) string {
 			t.Errorf("drop test schema %s: %v", schema, err)
 		}
 	})
-	return withSearchPath(dsn, schema)
+	return Param(dsn, "search_path", schema)
 }
 
 func exec(dsn, stmt string) error {
@@ -64,13 +64,14 @@ func exec(dsn, stmt string) error {
 	return err
 }
 
-// withSearchPath adds a search_path to dsn, in its form (URL or key=value).
-func withSearchPath(dsn, schema string) string {
+// Param adds a connection parameter to dsn, in its form (URL or
+// key=value); value must need no quoting or escaping.
+func Param(dsn, key, value string) string {
 	switch {
 	case !strings.Contains(dsn, "://"):
-		return dsn + " search_path=" + schema
+		return dsn + " " + key + "=" + value
 	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
+		return dsn + "&" + key + "=" + value
 	}
-	return dsn + "?search_path=" + schema
+	return dsn + "?" + key + "=" + value
 }

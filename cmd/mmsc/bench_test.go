@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -88,8 +89,10 @@ func (discardSession) Data(r io.Reader) error {
 // BenchmarkDurableSubmit measures durable MM4 submissions per second with
 // ~30 KB messages over 16 connections against the full server (SQLite,
 // synchronous=FULL, 250 only after the commit), and in the same run the
-// same load against a discard-only go-smtp server. It reports both rates
-// and their ratio:
+// same load against a discard-only go-smtp server. The two alternate in
+// rounds, so that a change in the machine's speed during the run (these
+// machines are shared) falls on both; it reports both rates over the run
+// and the median of the rounds' ratios:
 //
 //	go test -run='^$' -bench=DurableSubmit -benchtime=4000x ./cmd/mmsc
 func BenchmarkDurableSubmit(b *testing.B) {
@@ -116,14 +119,30 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	load(b, ln.Addr().String(), conns, 2*conns, msg)
 	load(b, addr, conns, 2*conns, msg)
 
+	rounds := max(1, min(4, b.N/conns)) // b.N is 1 on the benchmark's first, sizing call
 	b.SetBytes(int64(len(msg)))
 	b.ResetTimer()
-	ceiling := load(b, ln.Addr().String(), conns, b.N, msg)
-	durable := load(b, addr, conns, b.N, msg)
+	var ceilingTime, durableTime time.Duration
+	ratios := make([]float64, 0, rounds)
+	for r := range rounds {
+		n := b.N / rounds
+		if r == rounds-1 {
+			n = b.N - n*(rounds-1)
+		}
+		ceiling := load(b, ln.Addr().String(), conns, n, msg)
+		durable := load(b, addr, conns, n, msg)
+		ceilingTime += time.Duration(float64(n) / ceiling * float64(time.Second))
+		durableTime += time.Duration(float64(n) / durable * float64(time.Second))
+		ratios = append(ratios, durable/ceiling)
+	}
 	b.StopTimer()
+	slices.Sort(ratios)
+	ratio := (ratios[(rounds-1)/2] + ratios[rounds/2]) / 2
+	durable := float64(b.N) / durableTime.Seconds()
+	ceiling := float64(b.N) / ceilingTime.Seconds()
 	b.ReportMetric(durable, "durable-msg/s")
 	b.ReportMetric(ceiling, "discard-msg/s")
-	b.ReportMetric(durable/ceiling, "ratio")
-	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio %.2f",
-		b.N, len(msg), conns, durable, ceiling, durable/ceiling)
+	b.ReportMetric(ratio, "ratio")
+	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio per round %.2f (median %.2f)",
+		b.N, len(msg), conns, durable, ceiling, ratios, ratio)
 }

@@ -276,6 +276,13 @@ func wakeFor(handsets, pages, peers, outbox *queue.Queue) func(*mms.Message) {
 // here, or for work another node announced.
 func wakeRoute(handsets, pages, peers, outbox *queue.Queue) func(mms.Route) {
 	return func(r mms.Route) {
+		if r == store.AllRoutes {
+			handsets.Wake()
+			pages.Wake()
+			peers.Wake()
+			outbox.Wake()
+			return
+		}
 		switch {
 		case r == mms.RouteMM1:
 			handsets.Wake()

@@ -25,6 +25,11 @@ const (
 	listenRetryMax = 30 * time.Second
 )
 
+// AllRoutes is what OnWork is told when this node may have missed
+// announcements (its connection for them was lost and is back): work may
+// be due on any route.
+const AllRoutes mms.Route = "*"
+
 // listener is a node's side of LISTEN/NOTIFY: it announces the routes of
 // work this node wrote, and hands on what other nodes announce. Announcing
 // never holds up a write: routes are collected and sent by a goroutine of
@@ -121,7 +126,13 @@ func (l *listener) listenOnce(ctx context.Context, connected func()) error {
 		return err
 	}
 	connected()
-	l.once.Do(func() { close(l.ready) })
+	again := true
+	l.once.Do(func() { close(l.ready); again = false })
+	if again {
+		// Not the first connection: announcements made while it was down
+		// are lost, so every queue should look.
+		l.wake(AllRoutes)
+	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

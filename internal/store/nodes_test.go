@@ -211,3 +211,40 @@ WHERE application_name = $1 AND wait_event_type = 'Lock'`, app).Scan(&n); err !=
 	}
 	t.Fatal("the release never waited for the row lock")
 }
+
+// TestListenerReconnects: when the connection that hears other nodes is
+// cut, the node connects again, tells its queues to look at everything
+// (announcements may have been missed), and hears announcements again.
+func TestListenerReconnects(t *testing.T) {
+	bk := postgresOnly(t)
+	where := bk.fresh(t)
+	app := "mmsc-" + string(testID())
+	a, b := bk.open(t, where), bk.open(t, pgtest.Param(where, "application_name", app))
+	heard := make(chan mms.Route, 16)
+	b.OnWork(func(r mms.Route) { heard <- r })
+	<-b.listen.ready
+	var cut int
+	if err := a.read.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE application_name = $1 AND query LIKE 'LISTEN%'`, app).Scan(&cut); err != nil || cut != 1 {
+		t.Fatalf("cut the listening connection: %d cut, %v", cut, err)
+	}
+	expect := func(want mms.Route) {
+		t.Helper()
+		for {
+			select {
+			case r := <-heard:
+				if r == want {
+					return
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("did not hear %q within 10s", want)
+			}
+		}
+	}
+	expect(AllRoutes)
+	if err := a.Accept(context.Background(), &mms.Message{ID: testID(), Received: t0,
+		Recipients: []mms.Recipient{{Address: "+447700900001", Route: mms.RouteWAPPush}}}); err != nil {
+		t.Fatal(err)
+	}
+	expect(mms.RouteWAPPush)
+}

@@ -48,7 +48,7 @@ func (s *Store) wakeOutbox() {
 
 // OnWork sets what to call when a node sharing the database has written
 // work that is due now: route is a recipient's route ("mm4:NAME" for each
-// peer) or OutboxRoute. It is how the nodes of a cluster wake each other
+// peer), OutboxRoute, or AllRoutes. It is how the nodes of a cluster wake each other
 // (PostgreSQL LISTEN/NOTIFY); on SQLite, the one process that writes wakes
 // its own queues, and wake is never called.
 func (s *Store) OnWork(wake func(route mms.Route)) { s.workWake.Store(&wake) }

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/route"
 	"github.com/mmsc-project/mmsc/internal/store/pgtest"
 )
 
@@ -247,4 +250,46 @@ WHERE application_name = $1 AND query LIKE 'LISTEN%'`, app).Scan(&cut); err != n
 		t.Fatal(err)
 	}
 	expect(mms.RouteWAPPush)
+}
+
+// TestOneDefaultRouteAcrossNodes: two nodes (or operators) adding a default
+// route at the same moment: one wins, the other is told which route is the
+// default.
+func TestOneDefaultRouteAcrossNodes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		where := bk.fresh(t)
+		nodes := []*Store{bk.open(t, where), bk.open(t, where)}
+		for round := range 10 {
+			errs := make([]error, len(nodes))
+			var wg sync.WaitGroup
+			for i, s := range nodes {
+				wg.Go(func() {
+					errs[i] = s.AddRoute(context.Background(), route.Route{
+						Name: fmt.Sprintf("world-%d-%d", round, i), Kind: route.KindReject, Default: true})
+				})
+			}
+			wg.Wait()
+			var won int
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case !errors.Is(err, ErrSecondDefault):
+					t.Errorf("round %d: %v, want ErrSecondDefault for the loser", round, err)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("round %d: %d defaults added, want exactly 1 (%v)", round, won, errs)
+			}
+			table, err := nodes[0].Routes(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range table {
+				if err := nodes[0].RemoveRoute(context.Background(), r.Name); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
 }

@@ -18,7 +18,7 @@ const (
 
 	insertRouteSQL = `INSERT INTO routes (` + routeColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-ON CONFLICT (name) DO NOTHING`
+ON CONFLICT DO NOTHING`
 	selectRoutesSQL = `SELECT ` + routeColumns + ` FROM routes`
 	deleteRouteSQL  = `DELETE FROM routes WHERE name = $1`
 
@@ -38,32 +38,50 @@ func (s *Store) AddRoute(ctx context.Context, r route.Route) error {
 	}
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		if r.Default {
-			rows, err := b.query(otherDefaultSQL, r.Name)
+			other, err := otherDefault(b, r.Name)
 			if err != nil {
 				return err
 			}
-			var other string
-			found := rows.Next()
-			if found {
-				rows.Scan(&other)
-			}
-			rows.Close()
-			if found {
+			if other != "" {
 				return fmt.Errorf("%w (%s)", ErrSecondDefault, other)
 			}
 		}
 		err := b.execOne(insertRouteSQL, r.Name, string(r.Kind), r.Match.String(), flag(r.Default), r.Host, r.Domain,
 			r.OriginatorSystem, r.Sender, flag(r.SenderOverride), r.TLS, r.User, r.Password, r.StripPrefix,
 			r.AddPrefix, millis(r.Created))
-		if errors.Is(err, ErrNotFound) {
-			return ErrExists
+		if !errors.Is(err, ErrNotFound) {
+			return err
 		}
-		return err
+		// Nothing inserted: the name is taken, or (a default added
+		// meanwhile, on another connection) the default is.
+		if r.Default {
+			if other, err := otherDefault(b, r.Name); err != nil || other != "" {
+				return cmp.Or(err, fmt.Errorf("%w (%s)", ErrSecondDefault, other))
+			}
+		}
+		return ErrExists
 	})
 	if err != nil {
 		return fmt.Errorf("store: add route %q: %w", r.Name, err)
 	}
 	return nil
+}
+
+// otherDefault is the name of the default route other than name, "" if
+// there is none.
+func otherDefault(b *batch, name string) (string, error) {
+	rows, err := b.query(otherDefaultSQL, name)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var other string
+	if rows.Next() {
+		if err := rows.Scan(&other); err != nil {
+			return "", err
+		}
+	}
+	return other, rows.Err()
 }
 
 // Routes lists every route, sorted by name.

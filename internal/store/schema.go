@@ -116,6 +116,8 @@ CREATE INDEX messages_segment ON messages (segment);
 	migrationMM4MessageIndex,
 	// 11: PostgreSQL's content storage; nothing to do here.
 	`SELECT 1`,
+	// 12: one default route.
+	migrationOneDefaultRoute,
 }
 
 // postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
@@ -225,7 +227,16 @@ ALTER TABLE messages ALTER COLUMN raw SET STORAGE EXTERNAL;
 ALTER TABLE parts ALTER COLUMN data SET STORAGE EXTERNAL;
 ALTER TABLE outbox ALTER COLUMN data SET STORAGE EXTERNAL;
 `,
+	// 12: one default route.
+	migrationOneDefaultRoute,
 }
+
+// migrationOneDefaultRoute is version 12 in both dialects: at most one
+// route is the default, kept by the database, so that two operators (or
+// two nodes) adding one at the same moment cannot both succeed.
+const migrationOneDefaultRoute = `
+CREATE UNIQUE INDEX routes_one_default ON routes (is_default) WHERE is_default = 1;
+`
 
 // migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
 // only in the read_reports key (%s). A handset finds its recipient row by

@@ -151,7 +151,8 @@ func expiry(asked, received time.Time, retain time.Duration) time.Time {
 }
 
 // route keeps a route the sender chose by address form (Multimedia WAP
-// Push), sends local numbers to their handsets over MM1, and routes the
+// Push), sends local numbers to their handsets over MM1 (or to web links
+// when a weblink route names them), and routes the
 // rest by the table: to a peer MMSC, to MM1 all the same, or nowhere (the
 // recipient fails at once, "rejected by route NAME" or "no route").
 // Recipients that will fetch content get a token; MM1 recipients, and MM4
@@ -166,6 +167,9 @@ func (r *Relay) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, ta
 		}
 	case local:
 		rc.Route = mms.RouteMM1
+		if webLink(rc.Address, table) {
+			rc.Route = mms.RouteWebLink
+		}
 	default:
 		if !byTable(rc, table) {
 			return
@@ -177,6 +181,16 @@ func (r *Relay) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, ta
 	if rc.Route != mms.RouteWAPPush && rc.Route != mms.RouteWebLink {
 		rc.TransactionID = mms.NewTransactionID()
 	}
+}
+
+// webLink reports whether a weblink route names number by its masks: a
+// number of ours that cannot take MMS (a landline), which the operator
+// routes to web links although it is local. A default weblink route does
+// not count: it is for numbers no mask names, and local numbers are named
+// by local_numbers.
+func webLink(number string, table route.Table) bool {
+	rt, ok := table.Pick(number)
+	return ok && rt.Kind == route.KindWebLink && rt.Match.Match(number)
 }
 
 // byTable routes rc by the table; false if that ended it.

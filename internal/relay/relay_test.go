@@ -127,6 +127,41 @@ func TestSubmitRoutesByTable(t *testing.T) {
 	}
 }
 
+// TestWebLinkRouteForLocalNumbers: a weblink route that names numbers of
+// ours (landlines) takes them although they are local; a default weblink
+// route takes only the numbers nobody names, never local ones.
+func TestWebLinkRouteForLocalNumbers(t *testing.T) {
+	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, rt := range []route.Route{
+		{Name: "landlines", Kind: route.KindWebLink, Match: mms.ParseMasks("+4420*")},
+		{Name: "elsewhere", Kind: route.KindWebLink, Default: true},
+	} {
+		if err := st.AddRoute(context.Background(), rt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+44*"), Routes: st})
+	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
+		{Address: "+442079460000"}, {Address: "+447700900001"}, {Address: "+15550100"}}}
+	id, err := r.Submit(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Head(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []mms.Route{mms.RouteWebLink, mms.RouteMM1, mms.RouteWebLink} {
+		if rc := got.Recipients[i]; rc.Route != want || rc.Token == "" {
+			t.Errorf("%s: route %s, token %q; want %s with a token", rc.Address, rc.Route, rc.Token, want)
+		}
+	}
+}
+
 // callbackFunc stands for the operator's routing service.
 type callbackFunc func(from, vasp, to string) (string, error)
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -29,14 +30,14 @@ const (
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.cfg.MaxPDU+1))
 	if err != nil {
-		return fail(http.StatusBadRequest, "could not read the request body", err)
+		return httperr.New(http.StatusBadRequest, "could not read the request body", err)
 	}
 	if int64(len(body)) > h.cfg.MaxPDU {
-		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("a PDU here is at most %d bytes", h.cfg.MaxPDU), nil)
+		return httperr.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("a PDU here is at most %d bytes", h.cfg.MaxPDU), nil)
 	}
 	pdu, err := mmsenc.Decode(body)
 	if err != nil {
-		return fail(http.StatusBadRequest, "malformed MMS PDU: "+err.Error(), err)
+		return httperr.New(http.StatusBadRequest, "malformed MMS PDU: "+err.Error(), err)
 	}
 	switch pdu.Type {
 	case mmsenc.NotifyRespInd:
@@ -46,7 +47,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {
 	case mmsenc.ReadRecInd:
 		err = h.readReport(r, pdu)
 	default:
-		err = fail(http.StatusBadRequest, fmt.Sprintf("%v is not a PDU a handset sends here", pdu.Type), nil)
+		err = httperr.New(http.StatusBadRequest, fmt.Sprintf("%v is not a PDU a handset sends here", pdu.Type), nil)
 	}
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func (h *Handler) notifyResp(r *http.Request, pdu *mmsenc.PDU) error {
 	case statusUnrecognised:
 		return h.settle(r, pdu.TransactionID, mms.StateFailed, "the handset did not recognise the notification")
 	}
-	return fail(http.StatusBadRequest, fmt.Sprintf("X-Mms-Status 0x%02x is not an answer to a notification", pdu.Status), nil)
+	return httperr.New(http.StatusBadRequest, fmt.Sprintf("X-Mms-Status 0x%02x is not an answer to a notification", pdu.Status), nil)
 }
 
 // settle moves the recipient the transaction ID names to state, due at
@@ -77,7 +78,7 @@ func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason st
 	ctx := r.Context()
 	d, err := h.st.DeliveryByTransaction(ctx, tid)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(http.StatusBadRequest, "unknown X-Mms-Transaction-ID", err)
+		return httperr.New(http.StatusBadRequest, "unknown X-Mms-Transaction-ID", err)
 	}
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	case readStatusDeleted:
 		status = "deleted"
 	default:
-		return fail(http.StatusBadRequest, fmt.Sprintf("X-Mms-Read-Status 0x%02x is not Read or Deleted", pdu.ReadStatus), nil)
+		return httperr.New(http.StatusBadRequest, fmt.Sprintf("X-Mms-Read-Status 0x%02x is not Read or Deleted", pdu.ReadStatus), nil)
 	}
 	reader := h.msisdn(r)
 	if reader == "" {
@@ -115,7 +116,7 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	}
 	err := h.st.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(http.StatusBadRequest, "unknown Message-ID", err)
+		return httperr.New(http.StatusBadRequest, "unknown Message-ID", err)
 	}
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -23,7 +24,7 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByToken(ctx, r.PathValue("token"))
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(http.StatusNotFound, "no such message", err)
+		return httperr.New(http.StatusNotFound, "no such message", err)
 	}
 	if err != nil {
 		return err
@@ -31,21 +32,21 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	now := h.cfg.Now()
 	switch d.State {
 	case mms.StateExpired, mms.StateFailed, mms.StateRejected:
-		return fail(http.StatusNotFound, "message no longer available", errors.New(string(d.State)))
+		return httperr.New(http.StatusNotFound, "message no longer available", errors.New(string(d.State)))
 	}
 	if n := h.msisdn(r); n != "" && !sameNumber(n, d.Address) {
-		return fail(http.StatusForbidden, "this message is for another subscriber",
+		return httperr.New(http.StatusForbidden, "this message is for another subscriber",
 			errors.New("MSISDN "+n+" is not the recipient "+d.Address))
 	}
 	m, err := h.st.Deliverable(ctx, d.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail(http.StatusNotFound, "no such message", err)
+		return httperr.New(http.StatusNotFound, "no such message", err)
 	}
 	if err != nil {
 		return err
 	}
 	if !now.Before(m.Expiry) {
-		return fail(http.StatusNotFound, "message no longer available", errors.New("expired"))
+		return httperr.New(http.StatusNotFound, "message no longer available", errors.New("expired"))
 	}
 	pdu, err := mmsenc.Encode(RetrieveConf(m, d.TransactionID))
 	if err != nil {

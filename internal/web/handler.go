@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
@@ -78,7 +79,7 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 	ctx := r.Context()
 	d, err := h.st.DeliveryByToken(ctx, r.PathValue("token"))
 	if errors.Is(err, store.ErrNotFound) {
-		return d, nil, fail(http.StatusNotFound, "No such message", err)
+		return d, nil, httperr.New(http.StatusNotFound, "No such message", err)
 	}
 	if err != nil {
 		return d, nil, err
@@ -86,11 +87,11 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 	if d.Route != mms.RouteWAPPush && d.Route != mms.RouteWebLink {
 		// An MM1 token is its handset's; it has no page (until the
 		// message is converted to a web link).
-		return d, nil, fail(http.StatusNotFound, "No such message", errors.New("route "+string(d.Route)))
+		return d, nil, httperr.New(http.StatusNotFound, "No such message", errors.New("route "+string(d.Route)))
 	}
 	switch d.State {
 	case mms.StateExpired, mms.StateFailed, mms.StateRejected:
-		return d, nil, fail(http.StatusGone, errExpired, errors.New(string(d.State)))
+		return d, nil, httperr.New(http.StatusGone, errExpired, errors.New(string(d.State)))
 	}
 	if h.cfg.ExpireAfterFirstAccess > 0 && d.State == mms.StateRetrieved {
 		// Updated is the first access: the retrieved state is final, so
@@ -99,19 +100,19 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 		// late. Both make Updated later, which only lengthens the link's
 		// life by that much; it never ends early.
 		if end := d.Updated.Add(h.cfg.ExpireAfterFirstAccess); now.After(end) {
-			return d, nil, fail(http.StatusGone, errExpired, errors.New("link expired at "+end.Format(time.RFC3339)))
+			return d, nil, httperr.New(http.StatusGone, errExpired, errors.New("link expired at "+end.Format(time.RFC3339)))
 		}
 	}
 	m, err := h.st.Deliverable(ctx, d.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
 		// The recipient's row is there but the content is gone: retention.
-		return d, nil, fail(http.StatusGone, errExpired, err)
+		return d, nil, httperr.New(http.StatusGone, errExpired, err)
 	}
 	if err != nil {
 		return d, nil, err
 	}
 	if !now.Before(m.Expiry) {
-		return d, nil, fail(http.StatusGone, errExpired, errors.New("message expired at "+m.Expiry.Format(time.RFC3339)))
+		return d, nil, httperr.New(http.StatusGone, errExpired, errors.New("message expired at "+m.Expiry.Format(time.RFC3339)))
 	}
 	return d, m, nil
 }

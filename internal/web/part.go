@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -42,7 +43,7 @@ func (h *Handler) part(w http.ResponseWriter, r *http.Request) error {
 	s := r.PathValue("n")
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n >= len(m.Parts) || strconv.Itoa(n) != s {
-		return fail(http.StatusNotFound, "No such part of this message", fmt.Errorf("part %q of %d", s, len(m.Parts)))
+		return httperr.New(http.StatusNotFound, "No such part of this message", fmt.Errorf("part %q of %d", s, len(m.Parts)))
 	}
 	p := m.Parts[n]
 	mt, params, k := classify(p.ContentType)

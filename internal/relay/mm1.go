@@ -93,7 +93,7 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if d.State == mms.StateDeferred || d.Notifications >= a.policy.MaxNotifications {
 		// The handset will fetch, or has had all its notifications: only
 		// the conversion or the expiry is left to do.
-		return store.Outcome{State: d.State, Next: a.until(m.Expiry, convertAt, convert), LastError: d.LastError}
+		return store.Outcome{State: d.State, Next: until(m.Expiry, convertAt, convert), LastError: d.LastError}
 	}
 	smscID, err := a.notifier.Notify(ctx, m, d)
 	if err != nil {
@@ -107,7 +107,7 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if sent < a.policy.MaxNotifications {
 		next = earliest(now.Add(a.policy.RenotifyAfter<<(sent-1)), m.Expiry)
 	}
-	return store.Outcome{State: mms.StateNotified, Next: a.until(next, convertAt, convert), Notified: true, SMSCID: smscID}
+	return store.Outcome{State: mms.StateNotified, Next: until(next, convertAt, convert), Notified: true, SMSCID: smscID}
 }
 
 // convertAt is when d, on route mm1, is to become a web link; false if it
@@ -121,7 +121,7 @@ func (a *MM1) convertAt(m *mms.Message, d store.Delivery) (time.Time, bool) {
 }
 
 // until is next, or the conversion if that comes first.
-func (a *MM1) until(next, convertAt time.Time, convert bool) time.Time {
+func until(next, convertAt time.Time, convert bool) time.Time {
 	if convert {
 		return earliest(next, convertAt)
 	}

@@ -38,44 +38,25 @@ SELECT COUNT(*) FROM m`
 // oneArgs are the arguments of acceptOneSQL: the message row as for
 // insertMessageSQL, then each column of the other rows as an array.
 func (r *acceptRows) oneArgs() []any {
-	args := append([]any(nil), r.message...)
-	col := func(rows [][]any, i int) []any {
-		c := make([]any, len(rows))
-		for j, row := range rows {
-			c[j] = row[i]
-		}
-		return c
-	}
-	strs := func(rows [][]any, i int) []string {
-		s := make([]string, len(rows))
-		for j, v := range col(rows, i) {
-			s[j] = v.(string)
-		}
-		return s
-	}
-	ints := func(rows [][]any, i int) []int64 {
-		s := make([]int64, len(rows))
-		for j, v := range col(rows, i) {
-			s[j] = v.(int64)
-		}
-		return s
-	}
-	bytes := func(rows [][]any, i int) [][]byte {
-		s := make([][]byte, len(rows))
-		for j, v := range col(rows, i) {
-			s[j] = v.([]byte)
-		}
-		return s
-	}
 	// Columns as newAcceptRows lays them out.
-	args = append(args,
-		ints(r.parts, 1), strs(r.parts, 2), strs(r.parts, 3), strs(r.parts, 4), strs(r.parts, 5),
-		ints(r.parts, 6), strs(r.parts, 7), bytes(r.parts, 8),
-		strs(r.deliveries, 1), strs(r.deliveries, 2), strs(r.deliveries, 3), strs(r.deliveries, 5),
-		strs(r.deliveries, 7), strs(r.deliveries, 8),
-		strs(r.outbox, 2), strs(r.outbox, 3), strs(r.outbox, 4), bytes(r.outbox, 5),
+	return append(append([]any(nil), r.message...),
+		column[int64](r.parts, 1), column[string](r.parts, 2), column[string](r.parts, 3),
+		column[string](r.parts, 4), column[string](r.parts, 5), column[int64](r.parts, 6),
+		column[string](r.parts, 7), column[[]byte](r.parts, 8),
+		column[string](r.deliveries, 1), column[string](r.deliveries, 2), column[string](r.deliveries, 3),
+		column[string](r.deliveries, 5), column[string](r.deliveries, 7), column[string](r.deliveries, 8),
+		column[string](r.outbox, 2), column[string](r.outbox, 3), column[string](r.outbox, 4),
+		column[[]byte](r.outbox, 5),
 	)
-	return args
+}
+
+// column is column i of rows, as an array argument.
+func column[T any](rows [][]any, i int) []T {
+	c := make([]T, len(rows))
+	for j, row := range rows {
+		c[j] = row[i].(T)
+	}
+	return c
 }
 
 // writeOne inserts the rows, content inline, with acceptOneSQL.

@@ -149,7 +149,7 @@ func (l *listener) stop() {
 
 // announce tells the other nodes sharing the database that work on routes
 // is due; a no-op on SQLite.
-func (s *Store) announce(_ context.Context, routes ...mms.Route) {
+func (s *Store) announce(routes ...mms.Route) {
 	if s.listen != nil && len(routes) > 0 {
 		s.listen.announce(routes...)
 	}

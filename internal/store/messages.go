@@ -196,7 +196,7 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
-	s.announce(ctx, rows.work...)
+	s.announce(rows.work...)
 	return nil
 }
 

@@ -59,18 +59,17 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 			s.closeDBs()
 		}
 	}()
-	s.write = pgDB(writeCfg, 1)
-	if err := migrate(ctx, s.write, postgresDialect, log); err != nil {
+	for range pgCommitters {
+		s.writes = append(s.writes, pgDB(writeCfg, 1))
+	}
+	if err := migrate(ctx, s.writes[0], postgresDialect, log); err != nil {
 		return nil, err
 	}
 	s.read = pgDB(cfg, pgReadConns)
 	if err := s.read.PingContext(ctx); err != nil {
 		return nil, err
 	}
-	for range pgCommitters - 1 {
-		s.writes = append(s.writes, pgDB(writeCfg, 1))
-	}
-	s.w, err = newWriter(ctx, append([]*sql.DB{s.write}, s.writes...), nil, nil, log,
+	s.w, err = newWriter(ctx, s.writes, nil, nil, log,
 		acceptOneSQL, deliveryStateSQL, s.dialect.stateBefore(),
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)

@@ -54,10 +54,10 @@ func TestPragmas(t *testing.T) {
 		pragma string
 		want   string
 	}{
-		{s.write, "journal_mode", "wal"},
-		{s.write, "synchronous", "2"},
-		{s.write, "foreign_keys", "1"},
-		{s.write, "busy_timeout", "10000"},
+		{s.writes[0], "journal_mode", "wal"},
+		{s.writes[0], "synchronous", "2"},
+		{s.writes[0], "foreign_keys", "1"},
+		{s.writes[0], "busy_timeout", "10000"},
 		{s.read, "foreign_keys", "1"},
 		{s.read, "busy_timeout", "10000"},
 		{s.read, "query_only", "1"},

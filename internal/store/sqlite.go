@@ -52,10 +52,12 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 			}
 		}
 	}()
-	if s.write, err = openDB(writeDSN(path), 1); err != nil {
+	write, err := openDB(writeDSN(path), 1)
+	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.write, sqliteDialect, log); err != nil {
+	s.writes = []*sql.DB{write}
+	if err := migrate(ctx, write, sqliteDialect, log); err != nil {
 		return nil, err
 	}
 	if s.read, err = openDB(readDSN(path), readConns); err != nil {
@@ -75,7 +77,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 	}
 	s.content = content
 	s.ckpt = newCheckpointer(s.ckptDB, log)
-	s.w, err = newWriter(ctx, []*sql.DB{s.write}, s.ckpt, s.content, log,
+	s.w, err = newWriter(ctx, s.writes, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)

@@ -16,8 +16,7 @@ import (
 // content lives.
 type Store struct {
 	dialect dialect
-	write   *sql.DB   // one connection, owned by w's first committer
-	writes  []*sql.DB // one connection each for the other committers
+	writes  []*sql.DB // one connection each, owned by w's committers; the first also migrates
 	read    *sql.DB   // the read pool
 	w       *writer
 
@@ -84,7 +83,7 @@ func (s *Store) Close() error {
 
 func (s *Store) closeDBs() error {
 	var errs []error
-	for _, db := range append([]*sql.DB{s.read, s.ckptDB, s.write}, s.writes...) {
+	for _, db := range append([]*sql.DB{s.read, s.ckptDB}, s.writes...) {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}

@@ -100,13 +100,7 @@ func TestConvertAfterNotWhenRetrieved(t *testing.T) {
 				t.Fatal(err)
 			}
 			synctest.Wait()
-			d, err := st.DeliveryByToken(context.Background(), recipient(t, st, id, 0).Token)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := st.Answer(context.Background(), d.ID, final, time.Now(), "", time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			answer(t, st, id, final)
 			time.Sleep(2 * time.Hour)
 			synctest.Wait()
 			if got := links.times("+447700900002"); len(got) != 0 {
@@ -132,15 +126,9 @@ func TestConvertAfterDeferred(t *testing.T) {
 			t.Fatal(err)
 		}
 		synctest.Wait()
-		d, err := st.DeliveryByToken(context.Background(), recipient(t, st, id, 0).Token)
-		if err != nil {
-			t.Fatal(err)
-		}
 		// As the MM1 edge records m-notifyresp-ind "deferred": due now,
 		// for the queue to schedule.
-		if _, err := st.Answer(context.Background(), d.ID, mms.StateDeferred, time.Now(), "", time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		answer(t, st, id, mms.StateDeferred)
 		time.Sleep(7 * time.Hour)
 		synctest.Wait()
 		if got := links.times("+447700900003"); len(got) != 1 || !got[0].Equal(start.Add(6*time.Hour)) {

@@ -63,6 +63,19 @@ func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, 
 	return r, st, func() { cancel(); <-done; st.Close() }
 }
 
+// answer records a handset's answer for message id's first recipient as the
+// MM1 edge does: the row moves to state and is due at once.
+func answer(t *testing.T, st *store.Store, id mms.MessageID, state mms.State) {
+	t.Helper()
+	d, err := st.DeliveryByToken(context.Background(), recipient(t, st, id, 0).Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Answer(context.Background(), d.ID, state, time.Now(), "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func recipient(t *testing.T, st *store.Store, id mms.MessageID, i int) mms.Recipient {
 	t.Helper()
 	m, err := st.Head(context.Background(), id)
@@ -129,13 +142,7 @@ func TestFetchStopsNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		synctest.Wait()
-		d, err := st.DeliveryByToken(context.Background(), recipient(t, st, id, 0).Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Answer(context.Background(), d.ID, mms.StateRetrieved, time.Now(), "", time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		answer(t, st, id, mms.StateRetrieved)
 		time.Sleep(48 * time.Hour)
 		synctest.Wait()
 		if got := link.times("+447700900001"); len(got) != 1 {

@@ -91,8 +91,9 @@ func (discardSession) Data(r io.Reader) error {
 // synchronous=FULL, 250 only after the commit), and in the same run the
 // same load against a discard-only go-smtp server. The two alternate in
 // rounds, so that a change in the machine's speed during the run (these
-// machines are shared) falls on both; it reports both rates over the run
-// and the median of the rounds' ratios:
+// machines are shared) falls on both; it reports both rates over the run,
+// the median of the rounds' ratios and the process's CPU per message in
+// each half:
 //
 //	go test -run='^$' -bench=DurableSubmit -benchtime=4000x ./cmd/mmsc
 func BenchmarkDurableSubmit(b *testing.B) {
@@ -122,15 +123,19 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	rounds := max(1, min(4, b.N/conns)) // b.N is 1 on the benchmark's first, sizing call
 	b.SetBytes(int64(len(msg)))
 	b.ResetTimer()
-	var ceilingTime, durableTime time.Duration
+	var ceilingTime, durableTime, ceilingCPU, durableCPU time.Duration
 	ratios := make([]float64, 0, rounds)
 	for r := range rounds {
 		n := b.N / rounds
 		if r == rounds-1 {
 			n = b.N - n*(rounds-1)
 		}
+		cpu := processCPU()
 		ceiling := load(b, ln.Addr().String(), conns, n, msg)
+		ceilingCPU += processCPU() - cpu
+		cpu = processCPU()
 		durable := load(b, addr, conns, n, msg)
+		durableCPU += processCPU() - cpu
 		ceilingTime += time.Duration(float64(n) / ceiling * float64(time.Second))
 		durableTime += time.Duration(float64(n) / durable * float64(time.Second))
 		ratios = append(ratios, durable/ceiling)
@@ -143,6 +148,10 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	b.ReportMetric(durable, "durable-msg/s")
 	b.ReportMetric(ceiling, "discard-msg/s")
 	b.ReportMetric(ratio, "ratio")
-	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio per round %.2f (median %.2f)",
-		b.N, len(msg), conns, durable, ceiling, ratios, ratio)
+	// CPU of the whole process per message, the client's share included
+	// (the same in both halves).
+	b.ReportMetric(float64(durableCPU.Microseconds())/float64(b.N), "durable-cpu-µs/msg")
+	b.ReportMetric(float64(ceilingCPU.Microseconds())/float64(b.N), "discard-cpu-µs/msg")
+	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio per round %.2f (median %.2f); CPU per message durable %v, discard %v",
+		b.N, len(msg), conns, durable, ceiling, ratios, ratio, durableCPU/time.Duration(b.N), ceilingCPU/time.Duration(b.N))
 }

@@ -22,8 +22,10 @@ func addressList(values []string) []string {
 
 // firstAddress reads a single-address header (From, Sender).
 func firstAddress(v string) string {
-	if l := addressList([]string{v}); len(l) > 0 {
-		return l[0]
+	for _, item := range splitAddresses(toUTF8(v)) {
+		if a := bareAddress(item); a != "" {
+			return a
+		}
 	}
 	return ""
 }

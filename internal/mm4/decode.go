@@ -1,6 +1,7 @@
 package mm4
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"mime/quotedprintable"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
@@ -24,9 +26,7 @@ func decodeTransfer(enc string, raw []byte) ([]byte, error) {
 	case "base64":
 		return decodeBase64(raw)
 	case "quoted-printable":
-		// The standard reader keeps invalid escapes like "=ZZ" as text,
-		// which is what RFC 2045 §6.7 suggests a robust decoder do.
-		b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw)))
+		b, err := decodeQuotedPrintable(raw)
 		if err != nil {
 			return nil, fmt.Errorf("undecodable quoted-printable: %w", err)
 		}
@@ -34,6 +34,38 @@ func decodeTransfer(enc string, raw []byte) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("unknown Content-Transfer-Encoding %s", quote(enc))
 	}
+}
+
+// qpReaders recycles the 4 KB buffer quotedprintable.NewReader would
+// otherwise allocate for every part: given a bufio.Reader at least that
+// large, it reads through it rather than wrapping it in another.
+var qpReaders = sync.Pool{New: func() any {
+	r := new(qpReader)
+	r.buf = bufio.NewReaderSize(&r.src, 4096)
+	return r
+}}
+
+type qpReader struct {
+	src bytes.Reader
+	buf *bufio.Reader // reads src
+}
+
+// decodeQuotedPrintable decodes a quoted-printable body with the standard
+// reader, which keeps invalid escapes like "=ZZ" as text, as RFC 2045 §6.7
+// suggests a robust decoder do.
+func decodeQuotedPrintable(raw []byte) ([]byte, error) {
+	r := qpReaders.Get().(*qpReader)
+	defer qpReaders.Put(r)
+	r.src.Reset(raw)
+	defer r.src.Reset(nil) // no hold on raw from the pool
+	r.buf.Reset(&r.src)
+	// Decoding never lengthens the text, so out never grows.
+	var out bytes.Buffer
+	out.Grow(len(raw) + bytes.MinRead)
+	if _, err := out.ReadFrom(quotedprintable.NewReader(r.buf)); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // transferToken reads the mechanism of a Content-Transfer-Encoding,
@@ -54,9 +86,93 @@ var errBase64 = errors.New("undecodable base64")
 // line length). A run may lack its padding at the very end, and several
 // padded runs may follow each other, as when an encoder flushes per line.
 // Any other character is an error.
+//
+// appendBase64Runs over the stripped body defines the result. Bodies are
+// decoded straight from raw where decodeChunk allows, though, which saves
+// the stripped copy and a pass over it: whole when the body looks like one
+// padded run, as it nearly always is, else line by line up to the first
+// line that does not decode alone. What is left goes the defining way.
+// Should that fail, the whole body is decoded again the defining way, so
+// that the error and its offset (counted in the stripped body) are what
+// they always were.
 func decodeBase64(raw []byte) ([]byte, error) {
-	src := stripSpace(raw)
-	dst := make([]byte, 0, base64.StdEncoding.DecodedLen(len(src)))
+	// Each character carries 6 bits, so this bounds the output however
+	// much of raw is line breaks or white space.
+	buf := make([]byte, 0, base64.RawStdEncoding.DecodedLen(len(raw)))
+	if lastLineWhole(raw) {
+		if dst, ok := decodeChunk(buf, raw); ok {
+			return dst, nil
+		}
+	}
+	dst, rest := decodeBase64Lines(buf, raw)
+	if len(rest) == 0 {
+		return dst, nil
+	}
+	if dst, err := appendBase64Runs(dst, stripSpace(rest)); err == nil {
+		return dst, nil
+	}
+	return appendBase64Runs(buf, stripSpace(raw))
+}
+
+// decodeChunk appends to dst the decoding of chunk, a piece of a base64
+// body, when the standard decoder accepts it on its own; ok is false when
+// it does not.
+//
+// What it accepts it decodes as appendBase64Runs does as part of the whole
+// stripped body. The standard decoder skips CRs and LFs as stripSpace drops
+// them and refuses spaces and tabs, so it saw the chunk's share of the
+// stripped body; and accepting that share means it is whole quanta with
+// '=' only at its end. So no run of the whole body straddles the chunk's
+// end: a run ends at '=' unless another '=' follows, and the next piece
+// cannot start with '=' (neither a chunk decodeChunk accepts nor a rest
+// appendBase64Runs accepts can).
+func decodeChunk(dst, chunk []byte) ([]byte, bool) {
+	// DecodedLen is what Decode may write; the caller's capacity, sized
+	// from the whole body, always has room for it.
+	if cap(dst)-len(dst) < base64.StdEncoding.DecodedLen(len(chunk)) {
+		return dst, false
+	}
+	n, err := base64.StdEncoding.Decode(dst[len(dst):cap(dst)], chunk)
+	if err != nil {
+		return dst, false
+	}
+	return dst[:len(dst)+n], true
+}
+
+// lastLineWhole reports whether the last line of raw with text holds whole
+// quanta, so that the body may be one padded run. It keeps decodeBase64
+// from decoding a body whose padding is missing all the way through only
+// to fail at its end.
+func lastLineWhole(raw []byte) bool {
+	raw = bytes.TrimRight(raw, " \t\r\n")
+	line := raw[bytes.LastIndexByte(raw, '\n')+1:]
+	return len(line)%4 == 0
+}
+
+// decodeBase64Lines appends to dst the decoding of the leading lines of
+// raw that decodeChunk takes one at a time, and returns the rest of raw
+// from the first line it refuses.
+func decodeBase64Lines(dst, raw []byte) ([]byte, []byte) {
+	for len(raw) > 0 {
+		line, next, _ := bytes.Cut(raw, []byte("\n"))
+		// A last line without its padding is the usual line to refuse;
+		// its length tells without decoding it only to fail.
+		if len(bytes.TrimSuffix(line, []byte("\r")))%4 != 0 {
+			break
+		}
+		var ok bool
+		if dst, ok = decodeChunk(dst, line); !ok {
+			break
+		}
+		raw = next
+	}
+	return dst, raw
+}
+
+// appendBase64Runs appends to dst the decoding of src, which holds no
+// white space, as a series of padded runs of which the last may lack its
+// padding. Error offsets count from the start of src.
+func appendBase64Runs(dst, src []byte) ([]byte, error) {
 	for done := 0; done < len(src); {
 		run := src[done:]
 		if i := bytes.IndexByte(run, '='); i >= 0 {

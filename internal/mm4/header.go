@@ -75,6 +75,14 @@ func parseDate(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	// The usual form first: net/mail tries it only after twelve layouts
+	// without the day of the week, each failure costing allocations. A
+	// value it fits starts with a letter, so those twelve cannot fit it,
+	// and its only '+' or '-' is the zone's at its end, so net/mail would
+	// hand time.Parse the value unchanged.
+	if t, err := time.Parse(dateLayout, s); err == nil {
+		return t
+	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t
 	}

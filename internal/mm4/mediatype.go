@@ -119,7 +119,7 @@ func unquoteParam(v string) string {
 // the standard formatter refuses (keys that are not tokens) are left out
 // rather than losing the whole value.
 func formatMediaType(typ string, params map[string]string) string {
-	if s := mime.FormatMediaType(typ, params); s != "" {
+	if s := stdFormatMediaType(typ, params); s != "" {
 		return s
 	}
 	ok := make(map[string]string, len(params))
@@ -128,7 +128,7 @@ func formatMediaType(typ string, params map[string]string) string {
 			ok[k] = v
 		}
 	}
-	if s := mime.FormatMediaType(typ, ok); s != "" {
+	if s := stdFormatMediaType(typ, ok); s != "" {
 		return s
 	}
 	return typ
@@ -140,12 +140,19 @@ func isToken(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+		if !isTokenChar(s[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func isTokenChar(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=':
+		return false
+	}
+	return c > ' ' && c < 0x7f
 }
 
 // cleanText replaces control characters with spaces: values taken from the

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message/textproto"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -38,16 +37,18 @@ func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
 
 // parseForward reads an MM4_forward.REQ whose header h and body have been
 // split from raw.
-func parseForward(raw []byte, h textproto.Header, body []byte, now time.Time) (*mms.Message, error) {
+func parseForward(raw []byte, h header, body []byte, now time.Time) (*mms.Message, error) {
 	m := headerFields(h, now)
 	m.Raw = raw
 
+	// Read once for the walk and for the message's own type.
+	typ, params := contentType(h.Get("Content-Type"))
 	var w walker
-	if err := w.walk(h, body, "", 0); err != nil {
+	if err := w.walkTyped(h, typ, params, body, "", 0); err != nil {
 		return nil, err
 	}
 	m.Parts = w.parts
-	m.ContentType = topContentType(h, w.parts)
+	m.ContentType = topContentType(typ, params, w.parts)
 	return m, nil
 }
 
@@ -55,7 +56,7 @@ func parseForward(raw []byte, h textproto.Header, body []byte, now time.Time) (*
 // (TS 23.140 §8.4.1; mm4.md §4.1). None is required: a missing field is
 // left empty for the caller's policy to judge, since refusing here would
 // also refuse plain e-mail.
-func headerFields(h textproto.Header, now time.Time) *mms.Message {
+func headerFields(h header, now time.Time) *mms.Message {
 	get := func(k string) string { return strings.TrimSpace(h.Get(k)) }
 	return &mms.Message{
 		MessageType:      canonicalType,
@@ -91,12 +92,12 @@ func forwardCounter(s string) int {
 	return int(n)
 }
 
-// topContentType is the message's own type: for multipart the normalised
-// type and parameters without the boundary, which means nothing once the
-// body is split; for a single part the part's type, relabelled like the
-// part when its text was converted.
-func topContentType(h textproto.Header, parts []mms.Part) string {
-	typ, params := contentType(h.Get("Content-Type"))
+// topContentType is the message's own type, typ and params being its
+// Content-Type as read: for multipart the normalised type and parameters
+// without the boundary, which means nothing once the body is split; for a
+// single part the part's type, relabelled like the part when its text was
+// converted.
+func topContentType(typ string, params map[string]string, parts []mms.Part) string {
 	if !strings.HasPrefix(typ, "multipart/") && len(parts) == 1 {
 		return parts[0].ContentType
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message/textproto"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -84,9 +83,9 @@ func recoverParse[T any](v **T, err *error) {
 }
 
 // readHead splits a message into its parsed header and its body.
-func readHead(raw []byte) (textproto.Header, []byte, error) {
+func readHead(raw []byte) (header, []byte, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return textproto.Header{}, nil, malformed(nil, "empty message")
+		return header{}, nil, malformed(nil, "empty message")
 	}
 	return splitEntity(raw, "", false)
 }
@@ -94,7 +93,7 @@ func readHead(raw []byte) (textproto.Header, []byte, error) {
 // messageType returns the canonical X-Mms-Message-Type, in any case on
 // input (mm4.md §11 rule 2); none at all means a forward request, so that
 // plain e-mail reaches handsets.
-func messageType(h textproto.Header) (string, error) {
+func messageType(h header) (string, error) {
 	t := strings.TrimSpace(h.Get("X-Mms-Message-Type"))
 	if t == "" {
 		return TypeForwardReq, nil
@@ -113,7 +112,7 @@ func messageType(h textproto.Header) (string, error) {
 // pduHeader reads the header of a report or response and collects the
 // mandatory fields it lacks, so that one error names them all.
 type pduHeader struct {
-	h       textproto.Header
+	h       header
 	pdu     string
 	missing []string
 }

@@ -1,12 +1,10 @@
 package mm4
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
+	"strconv"
 	"strings"
 
-	"github.com/emersion/go-message/textproto"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -28,12 +26,18 @@ type walker struct {
 // walk handles one entity: h is its header, body its still encoded body,
 // label names it in errors ("part 2.1"; "" for the message itself) and level
 // counts the multipart containers above it.
-func (w *walker) walk(h textproto.Header, body []byte, label string, level int) error {
+func (w *walker) walk(h header, body []byte, label string, level int) error {
+	typ, params := contentType(h.Get("Content-Type"))
+	return w.walkTyped(h, typ, params, body, label, level)
+}
+
+// walkTyped is walk for an entity whose Content-Type has been read
+// already, as typ and params.
+func (w *walker) walkTyped(h header, typ string, params map[string]string, body []byte, label string, level int) error {
 	w.entities++
 	if w.entities > maxParts {
 		return malformed(nil, "more than %d MIME parts", maxParts)
 	}
-	typ, params := contentType(h.Get("Content-Type"))
 	if !strings.HasPrefix(typ, "multipart/") {
 		return w.leaf(h, typ, params, body, label)
 	}
@@ -68,7 +72,7 @@ func (w *walker) walk(h textproto.Header, body []byte, label string, level int) 
 }
 
 // leaf decodes one non-multipart entity into a Part.
-func (w *walker) leaf(h textproto.Header, typ string, params map[string]string, body []byte, label string) error {
+func (w *walker) leaf(h header, typ string, params map[string]string, body []byte, label string) error {
 	data, err := decodeTransfer(h.Get("Content-Transfer-Encoding"), body)
 	if err != nil {
 		return malformed(err, "%s%v", prefix(label), err)
@@ -83,8 +87,7 @@ func (w *walker) leaf(h textproto.Header, typ string, params map[string]string, 
 	if data == nil {
 		data = []byte{}
 	}
-	_, disp := parseMediaType(h.Get("Content-Disposition"))
-	name := disp["filename"]
+	name := filename(h.Get("Content-Disposition"))
 	if name == "" {
 		name = params["name"]
 	}
@@ -98,6 +101,16 @@ func (w *walker) leaf(h textproto.Header, typ string, params map[string]string, 
 	return nil
 }
 
+// filename reads the filename parameter of a Content-Disposition. Most
+// parts have none, and parsing an empty value finds nothing at some cost.
+func filename(disposition string) string {
+	if disposition == "" {
+		return ""
+	}
+	_, params := parseMediaType(disposition)
+	return params["filename"]
+}
+
 // contentID keeps the angle brackets MMS wants and adds them when a peer
 // left them out.
 func contentID(v string) string {
@@ -105,14 +118,20 @@ func contentID(v string) string {
 	if id == "" {
 		return ""
 	}
+	// Usually v is that already, and need not be copied.
+	if v = strings.TrimSpace(v); len(v) == len(id)+2 && v[0] == '<' && v[1:len(v)-1] == id && v[len(v)-1] == '>' {
+		return v
+	}
 	return "<" + id + ">"
 }
 
+// childLabel names part i of the entity labelled parent. Every part gets
+// a label, errors or not, hence strconv rather than fmt.
 func childLabel(parent string, i int) string {
 	if parent == "" {
-		return fmt.Sprintf("part %d", i)
+		return "part " + strconv.Itoa(i)
 	}
-	return fmt.Sprintf("%s.%d", parent, i)
+	return parent + "." + strconv.Itoa(i)
 }
 
 // splitEntity separates an entity's header block from its body and parses
@@ -120,10 +139,10 @@ func childLabel(parent string, i int) string {
 // that does not even start like a header is taken as a body without header
 // (a part whose writer forgot the blank line after an empty header); a
 // message's own header never gets that benefit of the doubt.
-func splitEntity(raw []byte, label string, headerless bool) (textproto.Header, []byte, error) {
+func splitEntity(raw []byte, label string, headerless bool) (header, []byte, error) {
 	end := headerEnd(raw)
 	if end > maxHeaderBytes || end < 0 && len(raw) > maxHeaderBytes {
-		return textproto.Header{}, nil, malformed(nil, "%sheader block over 1 MB", prefix(label))
+		return header{}, nil, malformed(nil, "%sheader block over 1 MB", prefix(label))
 	}
 	if end < 0 {
 		end = len(raw) // a header with no body
@@ -131,16 +150,16 @@ func splitEntity(raw []byte, label string, headerless bool) (textproto.Header, [
 	h, err := readHeader(raw[:end])
 	if err != nil {
 		if headerless && !looksLikeHeader(raw) {
-			return textproto.Header{}, raw, nil
+			return header{}, raw, nil
 		}
-		return textproto.Header{}, nil, headerError(label, err)
+		return header{}, nil, headerError(label, err)
 	}
 	return h, raw[end:], nil
 }
 
-// headerError rewords go-message's header errors ("message: malformed MIME
-// header line: <line>CRLF") into a reason that names the entity and quotes
-// the offending line.
+// headerError rewords readHeader's errors, worded as go-message's
+// ("message: malformed MIME header line: <line>CRLF"), into a reason that
+// names the entity and quotes the offending line.
 func headerError(label string, err error) error {
 	msg := strings.TrimSpace(err.Error())
 	if _, detail, ok := strings.Cut(msg, "malformed MIME header "); ok {
@@ -161,6 +180,10 @@ func prefix(label string) string {
 // headerEnd returns the index just after the blank line that ends the
 // header block, or -1 when there is none. Only the first maxHeaderBytes+2
 // bytes are searched, so an endless header costs no more than that.
+//
+// It walks the line ends once: searching for "\n\n" and "\n\r\n"
+// separately would scan a whole CRLF (or LF) message for the form that
+// never occurs in it.
 func headerEnd(b []byte) int {
 	if len(b) > maxHeaderBytes+2 {
 		b = b[:maxHeaderBytes+2]
@@ -171,22 +194,20 @@ func headerEnd(b []byte) int {
 	case bytes.HasPrefix(b, []byte("\r\n")):
 		return 2
 	}
-	lf := bytes.Index(b, []byte("\n\n"))
-	crlf := bytes.Index(b, []byte("\n\r\n"))
-	switch {
-	case lf < 0 && crlf < 0:
-		return -1
-	case crlf < 0 || lf >= 0 && lf < crlf:
-		return lf + 2
-	default:
-		return crlf + 3
+	for from := 0; ; {
+		i := bytes.IndexByte(b[from:], '\n')
+		if i < 0 {
+			return -1
+		}
+		at := from + i
+		switch rest := b[at+1:]; {
+		case bytes.HasPrefix(rest, []byte("\n")):
+			return at + 2
+		case bytes.HasPrefix(rest, []byte("\r\n")):
+			return at + 3
+		}
+		from = at + 1
 	}
-}
-
-// readHeader parses a header block with go-message, which handles folding
-// and keeps every field.
-func readHeader(b []byte) (textproto.Header, error) {
-	return textproto.ReadHeader(bufio.NewReaderSize(bytes.NewReader(b), min(len(b)+16, 4096)))
 }
 
 // looksLikeHeader reports whether the first line of b has the shape of a

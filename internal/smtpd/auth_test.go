@@ -139,6 +139,51 @@ func TestLongLine(t *testing.T) {
 	d.expect("250 Message Accepted")
 }
 
+// A line past the limit ends the session, as go-smtp's own check would: a
+// command with 500, a message with a permanent 554 (it would fail again)
+// and then 500, and nothing is stored. Without TLS the listener checks
+// lines (lineLimit); with TLS offered go-smtp does; the peer cannot tell.
+func TestLineTooLong(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opts []serverOption
+	}{
+		{"plain server", nil},
+		{"server offering TLS", []serverOption{func(c *smtpd.Config) { c.TLS = selfSigned(t) }}},
+	} {
+		opts := append([]serverOption{func(c *smtpd.Config) { c.MaxLineLength = 6000 }}, mode.opts...)
+		t.Run(mode.name+"/command", func(t *testing.T) {
+			ts := startServer(t, opts...)
+			d := dial(t, ts.addr)
+			d.expect("220 ")
+			d.send("EHLO " + strings.Repeat("x", 6001))
+			d.expect("500 5.4.0")
+			if !d.closed() {
+				t.Fatal("session still open")
+			}
+		})
+		t.Run(mode.name+"/message", func(t *testing.T) {
+			ts := startServer(t, opts...)
+			ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+			d := dial(t, ts.addr)
+			d.login("test", "test")
+			d.startData()
+			d.send(strings.Join([]string{
+				"Subject: long line", "MIME-Version: 1.0", "Content-Type: application/octet-stream",
+				"Content-Transfer-Encoding: base64", "", strings.Repeat("QUJD", 1500), ".",
+			}, "\r\n"))
+			d.expect("554 5.6.0 A line of the message is too long")
+			d.expect("500 5.4.0")
+			if !d.closed() {
+				t.Fatal("session still open")
+			}
+			if n := ts.stored(t); n != 0 {
+				t.Fatalf("%d messages stored", n)
+			}
+		})
+	}
+}
+
 // Connections beyond the per-address cap are turned away with 421.
 func TestConnectionCap(t *testing.T) {
 	ts := startServer(t, func(c *smtpd.Config) { c.MaxConnsPerIP = 2 })

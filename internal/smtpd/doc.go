@@ -12,6 +12,10 @@
 // "235 2.0.0 Authentication succeeded") where NowSMS prints "220 SMTP Ready"
 // and "235 Ok" — clients read codes, not texts; a recipient domain prefixed
 // "wappush." asks for Multimedia WAP Push (NowSMS's own spelling is lost).
+// Lines may run to 10,000 bytes, not RFC 5321's 1,000 (some peers send
+// unwrapped base64); a longer one ends the session with 500, or 554 at the
+// end of DATA. Without TLS the listener checks line lengths itself, a line
+// at a time, instead of go-smtp's byte-at-a-time check (linelimit.go).
 //
 // Every error becomes a reply in exactly one place, reply.go; internal error
 // text never reaches the wire.

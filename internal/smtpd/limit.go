@@ -46,7 +46,8 @@ func (l *connLimiter) release(ip netip.Addr) {
 // limitedListener applies a connLimiter to a listener.
 type limitedListener struct {
 	net.Listener
-	limits *connLimiter
+	limits  *connLimiter
+	maxLine int // > 0: check line lengths on the socket (lineLimit)
 }
 
 func (l *limitedListener) Accept() (net.Conn, error) {
@@ -62,7 +63,11 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			c.Close()
 			continue
 		}
-		return &trackedConn{Conn: c, ip: ip, limits: l.limits}, nil
+		tc := &trackedConn{Conn: c, ip: ip, limits: l.limits}
+		if l.maxLine > 0 {
+			tc.lines = &lineLimit{max: l.maxLine}
+		}
+		return tc, nil
 	}
 }
 
@@ -72,8 +77,23 @@ type trackedConn struct {
 	net.Conn
 	ip         netip.Addr
 	limits     *connLimiter
+	lines      *lineLimit // nil: go-smtp checks line lengths itself
 	closeAfter atomic.Bool
 	once       sync.Once
+}
+
+func (c *trackedConn) Read(b []byte) (int, error) {
+	if c.lines == nil {
+		return c.Conn.Read(b)
+	}
+	if c.lines.err != nil {
+		return 0, c.lines.err
+	}
+	n, err := c.Conn.Read(b)
+	if lerr := c.lines.check(b[:n]); lerr != nil {
+		return 0, lerr // what go-smtp's check does: the whole read is refused
+	}
+	return n, err
 }
 
 func (c *trackedConn) Write(b []byte) (int, error) {

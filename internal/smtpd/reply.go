@@ -50,6 +50,10 @@ func reply(err error) *smtp.SMTPError {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: oneLine(err.Error())}
 	case errors.Is(err, mms.ErrBadNumber):
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: oneLine(err.Error())}
+	case errors.Is(err, smtp.ErrTooLongLine):
+		// The message's fault, so permanent; go-smtp then closes, as the
+		// rest of the line is still unread.
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "A line of the message is too long; wrap lines at 998 characters (RFC 5322)"}
 	case errors.Is(err, mm4.ErrMalformed), errors.Is(err, mm4.ErrUnsupportedType):
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: oneLine(err.Error())}
 	default:

@@ -107,6 +107,7 @@ type Server struct {
 	throttle *authThrottle
 	limits   *connLimiter
 	smtp     *smtp.Server
+	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
 	buffers  sync.Pool // *bytes.Buffer for DATA: most messages are alike in size
 }
 
@@ -143,7 +144,14 @@ func New(cfg Config, accounts Accounts, submit Submitter, log *slog.Logger) *Ser
 	ss.Domain = cfg.LocalHost
 	ss.MaxMessageBytes = cfg.MaxMessageBytes
 	ss.MaxRecipients = cfg.MaxRecipients
+	// Without TLS the socket carries the commands and the message as they
+	// are, and the listener checks line lengths far more cheaply than
+	// go-smtp (lineLimit); with TLS offered go-smtp must, above its TLS layer.
 	ss.MaxLineLength = cfg.MaxLineLength
+	if cfg.TLS == nil {
+		ss.MaxLineLength = 0 // go-smtp: no check of its own
+		s.maxLine = cfg.MaxLineLength
+	}
 	ss.ReadTimeout = cfg.ReadTimeout
 	ss.WriteTimeout = cfg.WriteTimeout
 	ss.AllowInsecureAuth = true // VASP links are private lines; TLS is offered, not forced
@@ -156,7 +164,7 @@ func New(cfg Config, accounts Accounts, submit Submitter, log *slog.Logger) *Ser
 // Serve accepts plain SMTP (with STARTTLS when TLS is configured) on l until
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	return s.smtp.Serve(&limitedListener{Listener: l, limits: s.limits})
+	return s.smtp.Serve(&limitedListener{Listener: l, limits: s.limits, maxLine: s.maxLine})
 }
 
 // ServeTLS accepts implicit-TLS SMTP on l until Close.

@@ -36,10 +36,9 @@
 // One writer owns the only write connection. It takes whatever writes are
 // waiting (up to 256 or about 8 MB), appends their content with one fsync,
 // and runs their rows in one transaction, so one more fsync covers the whole
-// batch. The two steps are a pipeline: the content of the next batch is
-// synced while the rows of the previous one commit. A write that fails
-// inside a batch does not fail its neighbours: the batch is rolled back and
-// each write is retried in a transaction of its own. Expected refusals (a
+// batch. Writes that arrive meanwhile wait and make the next batch. A write
+// that fails inside a batch does not fail its neighbours: the batch is rolled
+// back and each write is retried in a transaction of its own. Expected refusals (a
 // duplicate message ID or account name, a row that is not there) write
 // nothing and so never break a batch. Other write methods (accounts, Lease,
 // Release) go through the same writer, so they never wait on a lock held by
@@ -57,7 +56,8 @@
 // a few connections at once (pgCommitters), each batch one transaction and
 // one commit; an accept is a single statement there (acceptOneSQL), so a
 // batch costs one round trip per write. Content is inline, so there is no
-// first stage. Several nodes write at once; the database orders them, and
+// content sync. While one connection gathers the next batch the others
+// commit theirs. Several nodes write at once; the database orders them, and
 // two batches that deadlock on rows are retried write by write like any
 // failed batch.
 //

@@ -25,7 +25,7 @@ type op struct {
 	run     func(*batch) error
 	content [][]byte // appended to the content log and synced before the batch
 	refs    []string // where content went, set by the writer before run
-	hold    func()   // tests only: runs in stage one, to park the pipeline
+	hold    func()   // tests only: runs while its batch is gathered, to park the writer
 	size    int      // bytes it writes, to bound the batch
 	state   atomic.Int32
 	done    chan error // buffered: the writer never blocks on an answer
@@ -42,11 +42,18 @@ const (
 func (o *op) take() bool    { return o.state.CompareAndSwap(opWaiting, opTaken) }
 func (o *op) abandon() bool { return o.state.CompareAndSwap(opWaiting, opAbandoned) }
 
-// writer is the group-commit loop: one goroutine gathers the writes that
-// wait into batches, and committers, each owning one connection, commit
-// them. SQLite has one committer (it has one writer at a time anyway);
-// PostgreSQL may have several, so that a node keeps more than one CPU of
-// the server busy while each batch still shares one commit.
+// writer is the group commit: committers, each owning one connection, take
+// turns gathering the writes that wait into a batch, append the batch's
+// content and commit it. SQLite has one committer (it has one writer at a
+// time anyway), so gathering, the content sync and the commit follow each
+// other, and writes arriving meanwhile make the next batch. PostgreSQL may
+// have several, so that a node keeps more than one CPU of the server busy
+// while each batch still shares one commit: one gathers while the others
+// commit.
+//
+// An earlier writer ran the content sync and the commit as two pipelined
+// stages in two goroutines. On the 2-core machines this runs on, that cost
+// more in handoffs and concurrent syncs than the overlap won (BENCHMARKS.md).
 type writer struct {
 	log      *slog.Logger
 	ops      chan *op
@@ -58,7 +65,7 @@ type writer struct {
 	content contentStore
 
 	committers []*committer
-	staged     chan []*op // from stage one (content synced) to the committers
+	gathering  sync.Mutex // one committer gathers at a time: batches keep their order and content its single writer
 }
 
 // committer commits batches on its one connection.
@@ -82,7 +89,6 @@ func newWriter(ctx context.Context, dbs []*sql.DB, ckpt *checkpointer, content c
 		ops:     make(chan *op, maxBatchOps),
 		quit:    make(chan struct{}),
 		exited:  make(chan struct{}),
-		staged:  make(chan []*op, 1),
 	}
 	for _, db := range dbs {
 		c := &committer{w: w, db: db, stmts: make(map[string]*sql.Stmt)}
@@ -157,20 +163,15 @@ func (w *writer) stop() {
 	<-w.exited
 }
 
-// run is the writer: a pipeline of two stages, so that the content of one
-// batch is being synced while the rows of the previous one commit. Stage
-// one gathers ops and appends their content (one sync); stage two, the
-// committers, commit their rows (one more sync) and answer them. Rows are
-// committed only after their content is durable; with one committer, in
-// the order ops were gathered.
+// run is the writer: every committer takes a batch and commits it, until
+// stop and the last write handed over are through.
 func (w *writer) run() {
 	defer close(w.exited)
 	defer w.closeStmts()
-	go w.stage()
 	var wg sync.WaitGroup
 	for _, c := range w.committers {
 		wg.Go(func() {
-			for ops := range w.staged {
+			for ops := w.take(); ops != nil; ops = w.take() {
 				c.commit(ops)
 			}
 		})
@@ -178,30 +179,30 @@ func (w *writer) run() {
 	wg.Wait()
 }
 
-// stage is the first stage: gather, append content, hand on.
-func (w *writer) stage() {
-	defer close(w.staged)
+// take waits for a write, gathers a batch around it and appends the batch's
+// content. It returns nil once stop was called and nothing is left. Rows are
+// committed only after their content is durable.
+func (w *writer) take() []*op {
+	w.gathering.Lock()
+	defer w.gathering.Unlock()
 	for {
+		var first *op
 		select {
-		case o := <-w.ops:
-			w.handOn(w.gather(o))
+		case first = <-w.ops:
 		case <-w.quit:
-			for o := w.next(); o != nil; o = w.next() {
-				w.handOn(w.gather(o))
+			if first = w.next(); first == nil {
+				return nil
 			}
-			return
 		}
-	}
-}
-
-func (w *writer) handOn(ops []*op) {
-	for _, o := range ops {
-		if o.hold != nil {
-			o.hold()
+		ops := w.gather(first)
+		for _, o := range ops {
+			if o.hold != nil {
+				o.hold()
+			}
 		}
-	}
-	if ops = w.appendContent(ops); len(ops) > 0 {
-		w.staged <- ops
+		if ops = w.appendContent(ops); len(ops) > 0 {
+			return ops
+		}
 	}
 }
 
@@ -209,7 +210,7 @@ func (w *writer) handOn(ops []*op) {
 // for more: under load the queue refills while a batch commits, so batches
 // grow with concurrency and a lone writer pays no added latency.
 func (w *writer) gather(first *op) []*op {
-	ops := make([]*op, 0, 16) // a new slice: the previous batch is still in stage two
+	ops := make([]*op, 0, 16) // a new slice: another committer may still hold the previous batch
 	bytes := 0
 	for o := first; o != nil; o = w.next() {
 		if o.take() {

@@ -13,7 +13,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// holdWriter parks the writer's first stage on an op of its own until the
+// holdWriter parks the writer while it gathers an op of its own, until the
 // returned function is called, so that writes handed over meanwhile queue
 // up and are then committed together as the next batch.
 func holdWriter(t *testing.T, s *Store) (release func()) {

@@ -34,11 +34,7 @@ func (e *endpoint) SendReport(ctx context.Context, to vasp.Account, from string,
 // account's report endpoint, or held when the account has none.
 func TestForwardResponseOwed(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.OpenSQLite(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	for _, a := range []vasp.Account{{Name: "with", ReportTo: "reports.example:25"}, {Name: "without"}} {
 		if err := st.AddAccount(ctx, a); err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package relay_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -15,11 +14,7 @@ import (
 )
 
 func TestSubmitRoutesAndStores(t *testing.T) {
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	r := relay.New(st, relay.Config{Now: func() time.Time { return now }})
 
@@ -74,21 +69,12 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 // TestSubmitRoutesByTable: local numbers first, then the most specific
 // route; reject routes and numbers no route takes fail at once.
 func TestSubmitRoutesByTable(t *testing.T) {
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for _, rt := range []route.Route{
-		{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "mmsc.pl.example:25", Domain: "mms.pl.example"},
-		{Name: "uk-all", Kind: route.KindMM4, Match: mms.ParseMasks("+44*"), Host: "mmsc.uk.example:25", Domain: "mms.uk.example"},
-		{Name: "premium", Kind: route.KindReject, Match: mms.ParseMasks("+4490*")},
-		{Name: "mvno", Kind: route.KindMM1, Match: mms.ParseMasks("+4479*")},
-	} {
-		if err := st.AddRoute(context.Background(), rt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	st := openStore(t,
+		route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "mmsc.pl.example:25", Domain: "mms.pl.example"},
+		route.Route{Name: "uk-all", Kind: route.KindMM4, Match: mms.ParseMasks("+44*"), Host: "mmsc.uk.example:25", Domain: "mms.uk.example"},
+		route.Route{Name: "premium", Kind: route.KindReject, Match: mms.ParseMasks("+4490*")},
+		route.Route{Name: "mvno", Kind: route.KindMM1, Match: mms.ParseMasks("+4479*")},
+	)
 	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st})
 	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
 		{Address: "+447700900001"}, // local, though +44* is routed
@@ -131,19 +117,10 @@ func TestSubmitRoutesByTable(t *testing.T) {
 // ours (landlines) takes them although they are local; a default weblink
 // route takes only the numbers nobody names, never local ones.
 func TestWebLinkRouteForLocalNumbers(t *testing.T) {
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for _, rt := range []route.Route{
-		{Name: "landlines", Kind: route.KindWebLink, Match: mms.ParseMasks("+4420*")},
-		{Name: "elsewhere", Kind: route.KindWebLink, Default: true},
-	} {
-		if err := st.AddRoute(context.Background(), rt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	st := openStore(t,
+		route.Route{Name: "landlines", Kind: route.KindWebLink, Match: mms.ParseMasks("+4420*")},
+		route.Route{Name: "elsewhere", Kind: route.KindWebLink, Default: true},
+	)
 	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+44*"), Routes: st})
 	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
 		{Address: "+442079460000"}, {Address: "+447700900001"}, {Address: "+15550100"}}}
@@ -172,13 +149,10 @@ func (f callbackFunc) Route(ctx context.Context, from, vasp, to string) (string,
 // TestRoutingCallback: the callback's answer routes non-local recipients
 // (all of them when forced); when it fails, the fallback decides.
 func TestRoutingCallback(t *testing.T) {
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	st.AddRoute(context.Background(), route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "h:25", Domain: "d"})
-	st.AddRoute(context.Background(), route.Route{Name: "other", Kind: route.KindMM4, Match: mms.ParseMasks("+49*"), Host: "h2:25", Domain: "d2"})
+	st := openStore(t,
+		route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "h:25", Domain: "d"},
+		route.Route{Name: "other", Kind: route.KindMM4, Match: mms.ParseMasks("+49*"), Host: "h2:25", Domain: "d2"},
+	)
 	var asked []string
 	cb := callbackFunc(func(from, vasp, to string) (string, error) {
 		asked = append(asked, from+" "+vasp+" "+to)
@@ -230,4 +204,21 @@ func TestRoutingCallback(t *testing.T) {
 			t.Errorf("callback asked %q", asked)
 		}
 	}
+}
+
+// openStore opens a SQLite store in a temporary directory, closed when the
+// test ends, holding routes.
+func openStore(t *testing.T, routes ...route.Route) *store.Store {
+	t.Helper()
+	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, rt := range routes {
+		if err := st.AddRoute(context.Background(), rt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }

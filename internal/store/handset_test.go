@@ -39,12 +39,8 @@ func TestLeaseByRoute(t *testing.T) {
 // says, including an answer that arrives while the queue holds the row.
 func TestHandsetAnswers(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		s := bk.open(t, bk.fresh(t))
+		s, m := openAccepted(t, bk)
 		ctx := context.Background()
-		m := fullMessage(testID(), t0)
-		if err := s.Accept(ctx, m); err != nil {
-			t.Fatal(err)
-		}
 		rc := m.Recipients[0]
 		d, err := s.DeliveryByToken(ctx, rc.Token)
 		if err != nil || d.Address != rc.Address || d.MessageID != m.ID {
@@ -99,12 +95,8 @@ func TestHandsetAnswers(t *testing.T) {
 
 func TestReadReport(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		s := bk.open(t, bk.fresh(t))
+		s, m := openAccepted(t, bk)
 		ctx := context.Background()
-		m := fullMessage(testID(), t0)
-		if err := s.Accept(ctx, m); err != nil {
-			t.Fatal(err)
-		}
 		if err := s.ReadReport(ctx, m.ID, "+447700900456", "read", t0, t0); err != nil {
 			t.Errorf("ReadReport: %v", err)
 		}
@@ -116,12 +108,8 @@ func TestReadReport(t *testing.T) {
 
 func TestHead(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		s := bk.open(t, bk.fresh(t))
+		s, m := openAccepted(t, bk)
 		ctx := context.Background()
-		m := fullMessage(testID(), t0)
-		if err := s.Accept(ctx, m); err != nil {
-			t.Fatal(err)
-		}
 		h, err := s.Head(ctx, m.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -164,12 +152,8 @@ func TestNextDue(t *testing.T) {
 
 func TestDeliverable(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		s := bk.open(t, bk.fresh(t))
+		s, m := openAccepted(t, bk)
 		ctx := context.Background()
-		m := fullMessage(testID(), t0)
-		if err := s.Accept(ctx, m); err != nil {
-			t.Fatal(err)
-		}
 		got, err := s.Deliverable(ctx, m.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -186,12 +170,8 @@ func TestDeliverable(t *testing.T) {
 // notification the SMSC knows by that ID; a new notification clears it.
 func TestSMSReceipt(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
-		s := bk.open(t, bk.fresh(t))
+		s, m := openAccepted(t, bk)
 		ctx := context.Background()
-		m := fullMessage(testID(), t0)
-		if err := s.Accept(ctx, m); err != nil {
-			t.Fatal(err)
-		}
 		l, err := s.Lease(ctx, "q", t0, time.Minute, 1, mms.RouteMM1)
 		if err != nil || len(l) != 1 {
 			t.Fatal(l, err)

@@ -113,3 +113,15 @@ func stored(m *mms.Message) *mms.Message {
 	}
 	return &c
 }
+
+// openAccepted opens a fresh store on bk holding one accepted fullMessage,
+// received at t0: the start of most tests of what follows an accept.
+func openAccepted(t *testing.T, bk backend) (*Store, *mms.Message) {
+	t.Helper()
+	s := bk.open(t, bk.fresh(t))
+	m := fullMessage(testID(), t0)
+	if err := s.Accept(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return s, m
+}

@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
@@ -63,7 +64,7 @@ password = "secret"
 // preload stores b.N 30 KB messages in dataDir's store through a relay
 // with cfg (and the store's routes), each to its own recipient to(i), from
 // 16 submitters.
-func preload(b *testing.B, dataDir string, cfg relay.Config, to func(int) string) {
+func preload(b *testing.B, dataDir string, cfg accept.Config, to func(int) string) {
 	b.Helper()
 	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -75,14 +76,14 @@ func preload(b *testing.B, dataDir string, cfg relay.Config, to func(int) string
 		b.Fatal(err)
 	}
 	cfg.Routes = st
-	r := relay.New(st, cfg)
+	r := accept.New(st, cfg)
 	var wg sync.WaitGroup
 	for w := range 16 {
 		wg.Go(func() {
 			for i := w; i < b.N; i += 16 {
 				m := *proto
 				m.Recipients = []mms.Recipient{{Address: to(i)}}
-				if _, err := r.Submit(context.Background(), &m); err != nil {
+				if _, err := r.Accept(context.Background(), &m); err != nil {
 					b.Error(err)
 					return
 				}
@@ -106,7 +107,7 @@ func BenchmarkNotifications(b *testing.B) {
 	defer smsc.Close()
 	path, dataDir := benchConfig(b, smsc, "max_submits_per_second = 1000000")
 
-	preload(b, dataDir, relay.Config{}, number)
+	preload(b, dataDir, accept.Config{}, number)
 
 	b.ResetTimer()
 	start := time.Now()
@@ -214,7 +215,7 @@ func BenchmarkForwards(b *testing.B) {
 		"-domain", "mms.pl.example", "-tls", "none", "-config", path); err != nil {
 		b.Fatalf("%v\n%s", err, out)
 	}
-	preload(b, dataDir, relay.Config{LocalNumbers: mms.ParseMasks("+4477*")}, func(i int) string { return fmt.Sprintf("+4860%08d", i) })
+	preload(b, dataDir, accept.Config{LocalNumbers: mms.ParseMasks("+4477*")}, func(i int) string { return fmt.Sprintf("+4860%08d", i) })
 
 	b.ResetTimer()
 	start := time.Now()

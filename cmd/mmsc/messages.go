@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -112,7 +113,7 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 				return err
 			}
 			for _, m := range mails {
-				j.Outbox = append(j.Outbox, outboxJSON{m.Kind, m.To, m.State, m.Attempts, m.LastError, m.Updated.UTC()})
+				j.Outbox = append(j.Outbox, outboxJSON{delivery.Kind(m), m.To, string(m.State), m.Attempts, m.LastError, m.Updated.UTC()})
 			}
 			if err := enc.Encode(j); err != nil {
 				return err

@@ -10,14 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/queue"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/routecheck"
 	"github.com/mmsc-project/mmsc/internal/smpp"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
@@ -74,13 +73,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	publicURL := cfg.publicURL(httpLn.Addr())
 
 	// Delivery runs in the background until the listeners have stopped:
-	// the SMS link, then the queue that uses it.
+	// the SMS link, then the engine that uses it.
 	peers := newPeers(cfg.LocalHost, log)
-	defer peers.close() // after the queues below have stopped using it
+	defer peers.close() // after the engine below has stopped using it
 	bg, stopBackground := context.WithCancel(context.Background())
-	receipts := make(receiptQueue, 1024)
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
+	var engine *delivery.Engine
 	sms := smpp.New(smpp.Config{
 		Address:          cfg.SMPP.Address,
 		SystemID:         cfg.SMPP.SystemID,
@@ -88,41 +87,32 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemType:       cfg.SMPP.SystemType,
 		SourceAddr:       cfg.SMPP.SourceAddr,
 		SubmitsPerSecond: cfg.SMPP.SubmitsPerSecond,
-	}, log, receipts.take)
-	background.Add(3)
-	go func() { defer background.Done(); receipts.record(bg, st, log) }()
-	go func() { defer background.Done(); sms.Run(bg) }()
-	lease := time.Duration(cfg.Store.Lease)
-	pagePush := wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text)
-	attempts := relay.NewMM1(st, wappush.NewNotifier(sms, publicURL), relay.MM1Policy{
-		RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
-		MaxNotifications: cfg.MM1.MaxNotifications,
-		ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
-		WebLink:          pagePush,
-	}, nil)
-	q := queue.New(st, attempts, queue.Config{
-		Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{mms.RouteMM1}, Ready: sms.Connected,
-	}, log)
-	go func() { defer background.Done(); q.Run(bg) }()
-	pages := queue.New(st, relay.NewMM1(st, pagePush, relay.MM1Policy{MaxNotifications: 1}, nil),
-		queue.Config{Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{mms.RouteWAPPush, mms.RouteWebLink}, Ready: sms.Connected}, log)
-	background.Add(1)
-	go func() { defer background.Done(); pages.Run(bg) }()
+	}, log, func(r smpp.Receipt) {
+		engine.Receipt(delivery.Receipt{SMSCID: r.MessageID, Stat: r.Stat, Err: r.Err, To: r.From})
+	})
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
-	forwards := queue.New(st, relay.NewMM4(st, st, peers, relay.MM4Policy{
-		MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards,
-	}, nil), queue.Config{Owner: leaseOwner(), LeaseFor: lease, Routes: []mms.Route{"mm4:*"}}, log)
-	outbox := queue.New(st.Outbox(), relay.NewOutbox(st.Outbox(), st, st, peers,
-		relay.OutboxConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}, log, nil),
-		queue.Config{Owner: leaseOwner(), LeaseFor: lease}, log)
-	st.OnOutbox(outbox.Wake)
-	st.OnWork(wakeRoute(q, pages, forwards, outbox))
-	background.Add(2)
-	go func() { defer background.Done(); forwards.Run(bg) }()
-	go func() { defer background.Done(); outbox.Run(bg) }()
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
-	background.Add(1)
-	go func() { defer background.Done(); purge(bg, st, retain, log) }()
+	engine = delivery.New(st, st.Outbox(), delivery.Transports{
+		Notify:  wappush.NewNotifier(sms, publicURL),
+		Pages:   wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
+		Peers:   peers,
+		Reports: peers,
+		Ready:   sms.Connected,
+	}, delivery.Config{
+		Owner:    leaseOwner(),
+		LeaseFor: time.Duration(cfg.Store.Lease),
+		MM1: delivery.MM1Policy{
+			RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
+			MaxNotifications: cfg.MM1.MaxNotifications,
+			ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
+		},
+		MM4:    delivery.MM4Policy{MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards},
+		Outbox: delivery.OutboxConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system},
+		Retain: retain,
+	}, log)
+	background.Add(2)
+	go func() { defer background.Done(); sms.Run(bg) }()
+	go func() { defer background.Done(); engine.Run(bg) }()
 
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,
@@ -136,11 +126,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
-		Answers:         relay.NewAnswers(st, system, log, nil),
-	}, accounts{st}, relay.New(st, relay.Config{
+		Answers:         delivery.NewAnswers(st, system, log, nil),
+	}, accounts{st}, accept.New(st, accept.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
-		Wake:             wakeFor(q, pages, forwards, outbox),
+		Wake:             engine.Wake,
 		Routes:           st,
 		SystemAddress:    system,
 		Log:              log,
@@ -187,117 +177,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	return err
 }
 
-// receiptQueue carries SMSC delivery receipts from the SMS link, which must
-// not wait for the store, to the goroutine that records them.
-type receiptQueue chan pendingReceipt
-
-type pendingReceipt struct {
-	smpp.Receipt
-	tries int
-}
-
-// A receipt can overtake the record of its submit (the SMSC answers the
-// submit, then the receipt, before the queue has stored the answer): one
-// that matches nothing is tried again a few times.
-const (
-	receiptTries = 4
-	receiptRetry = time.Second
-)
-
-func (q receiptQueue) take(r smpp.Receipt) { q.offer(pendingReceipt{Receipt: r}) }
-
-func (q receiptQueue) offer(p pendingReceipt) {
-	select {
-	case q <- p:
-	default: // a flood of receipts: they are informative, the link is not
-	}
-}
-
-func (q receiptQueue) record(ctx context.Context, st *store.Store, log *slog.Logger) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case r := <-q:
-			known, err := st.SMSReceipt(ctx, r.MessageID, r.Stat, time.Now())
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("smpp: could not record a delivery receipt", "smsc_id", r.MessageID, "err", err)
-				}
-				continue
-			}
-			if !known && r.tries+1 < receiptTries {
-				r.tries++
-				time.AfterFunc(receiptRetry, func() { q.offer(r) })
-				continue
-			}
-			log.Info("smpp: delivery receipt", "smsc_id", r.MessageID, "stat", r.Stat, "err", r.Err, "to", r.From, "known", known)
-		}
-	}
-}
-
-// purge deletes, at start and then hourly, the messages that are past
-// retention and final for every recipient, and the content they used.
-func purge(ctx context.Context, st *store.Store, retain time.Duration, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		now := time.Now()
-		p, err := st.Purge(ctx, now.Add(-retain), now)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("retention: purge failed; trying again in an hour", "err", err)
-		case p.Messages > 0 || p.Segments > 0:
-			log.Info("retention: purged", "messages", p.Messages, "segments", p.Segments)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// wakeFor wakes the queues that have work in a new message: handsets,
-// peers, the outbox.
-func wakeFor(handsets, pages, peers, outbox *queue.Queue) func(*mms.Message) {
-	wake := wakeRoute(handsets, pages, peers, outbox)
-	return func(m *mms.Message) {
-		for _, rc := range m.Recipients {
-			wake(rc.Route) // a queue's Wake is cheap to repeat: it coalesces
-		}
-		if len(m.Outbox) > 0 {
-			outbox.Wake()
-		}
-	}
-}
-
-// wakeRoute wakes the queue that delivers on route: for a new message
-// here, or for work another node announced.
-func wakeRoute(handsets, pages, peers, outbox *queue.Queue) func(mms.Route) {
-	return func(r mms.Route) {
-		if r == store.AllRoutes {
-			handsets.Wake()
-			pages.Wake()
-			peers.Wake()
-			outbox.Wake()
-			return
-		}
-		switch {
-		case r == mms.RouteMM1:
-			handsets.Wake()
-		case r == mms.RouteWAPPush || r == mms.RouteWebLink:
-			pages.Wake()
-		case strings.HasPrefix(string(r), "mm4:"):
-			peers.Wake()
-		case r == store.OutboxRoute:
-			outbox.Wake()
-		}
-	}
-}
-
 // routingCallback is the configured routing callback, or nil.
-func routingCallback(cfg Config) relay.Callback {
+func routingCallback(cfg Config) accept.Callback {
 	if cfg.MM4.RoutingURL == "" {
 		return nil
 	}
@@ -341,7 +222,7 @@ type accounts struct{ st *store.Store }
 
 func (a accounts) Account(ctx context.Context, name string) (vasp.Account, error) {
 	acc, err := a.st.Account(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return acc, fmt.Errorf("%w: %s", smtpd.ErrNoAccount, name)
 	}
 	return acc, err

@@ -79,11 +79,22 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 	}
 }
 
-// The edges talk to the outside world; the core decides and stores.
+// The edges talk to the outside world; the core decides and stores; the
+// rest are vocabularies (mms, vasp, route) and codecs (mm4, mmsenc) that any
+// of them may use.
+// Ingress edges turn a wire form into mms words and call the accept path;
+// transports carry delivery work out. Neither knows the other, nor the
+// core: each declares the small interface it needs and cmd/mmsc wires it.
 var (
-	edges = map[string]bool{"internal/smtpd": true, "internal/mm1": true, "internal/wappush": true, "internal/web": true}
-	core  = map[string]bool{"internal/relay": true, "internal/queue": true, "internal/store": true, "internal/vasp": true}
+	ingress    = map[string]bool{"internal/smtpd": true, "internal/mm1": true, "internal/web": true}
+	transports = map[string]bool{"internal/wappush": true, "internal/mm4out": true}
+	core       = map[string]bool{"internal/accept": true, "internal/delivery": true, "internal/queue": true, "internal/store": true}
 )
+
+func isEdge(dir string) bool { return ingress[dir] || transports[dir] }
+
+// within reports whether dir is pkg or one of its subpackages.
+func within(dir, pkg string) bool { return dir == pkg || strings.HasPrefix(dir, pkg+"/") }
 
 func TestImportsPointInward(t *testing.T) {
 	for _, p := range loadPackages(t) {
@@ -93,10 +104,16 @@ func TestImportsPointInward(t *testing.T) {
 				t.Errorf("%s imports %s: nothing imports a command", p.dir, imp)
 			case p.dir == "internal/mms":
 				t.Errorf("internal/mms imports %s: the vocabulary imports nothing of ours", imp)
-			case core[p.dir] && edges[imp]:
+			case p.dir == "internal/queue" && imp != "internal/mms":
+				t.Errorf("internal/queue imports %s: the scheduler knows only the vocabulary", imp)
+			case within(imp, "internal/store") && !within(p.dir, "internal/store") && p.dir != "cmd/mmsc":
+				t.Errorf("%s imports %s: the store is a leaf that only cmd/mmsc wires in; declare the interface you need", p.dir, imp)
+			case core[p.dir] && isEdge(imp):
 				t.Errorf("%s imports the edge %s: the core never imports an edge", p.dir, imp)
-			case edges[p.dir] && edges[imp]:
-				t.Errorf("%s imports the edge %s: edges meet only through a codec", p.dir, imp)
+			case isEdge(p.dir) && (isEdge(imp) || core[imp]):
+				t.Errorf("%s imports %s: an ingress or transport knows neither its peers nor the core; declare the interface you need", p.dir, imp)
+			case p.dir == "internal/accept" && imp == "internal/delivery", p.dir == "internal/delivery" && imp == "internal/accept":
+				t.Errorf("%s imports %s: accepting and delivering meet only in the store", p.dir, imp)
 			}
 		}
 	}

@@ -1,5 +1,9 @@
-// Package archtest holds no code: its tests keep the layout of DESIGN.md
-// honest. Imports point inward (the vocabulary imports nothing of ours, the
-// core never imports an edge, edges never import each other) and every
-// package says in a doc comment what it is and which spec it follows.
+// Package archtest holds no code: its tests keep the layout of the README's
+// flow (and DESIGN.md) honest. Imports point inward: the vocabulary (mms)
+// imports nothing of ours, the queue only the vocabulary; the store is a
+// leaf that only cmd/mmsc imports; the core (accept, delivery, queue,
+// store) never imports an edge; an ingress or transport imports neither
+// another edge nor the core; accepting and delivering meet only in the
+// store. Every package says in a doc comment what it is and which spec it
+// follows.
 package archtest

@@ -9,7 +9,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // X-Mms-Status values of m-notifyresp-ind (OMA-TS-MMS_ENC §7.3.54).
@@ -77,7 +76,7 @@ func (h *Handler) notifyResp(r *http.Request, pdu *mmsenc.PDU) error {
 func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason string) error {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByTransaction(ctx, tid)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusBadRequest, "unknown X-Mms-Transaction-ID", err)
 	}
 	if err != nil {
@@ -115,7 +114,7 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 		at = now
 	}
 	err := h.st.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusBadRequest, "unknown Message-ID", err)
 	}
 	if err != nil {

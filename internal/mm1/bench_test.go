@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -79,7 +79,7 @@ func BenchmarkRetrieve30KB(b *testing.B) {
 		},
 		Raw: make([]byte, 42<<10),
 	}
-	if _, err := relay.New(st, relay.Config{}).Submit(context.Background(), m); err != nil {
+	if _, err := accept.New(st, accept.Config{}).Accept(context.Background(), m); err != nil {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()

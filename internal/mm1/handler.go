@@ -8,13 +8,12 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // Store is what the handset side reads and records.
 type Store interface {
-	DeliveryByToken(ctx context.Context, token string) (store.Delivery, error)
-	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
+	DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error)
+	DeliveryByTransaction(ctx context.Context, tid string) (mms.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -48,8 +48,8 @@ func setup(t *testing.T) *fixture {
 		},
 		Raw: []byte("raw"),
 	}
-	r := relay.New(st, relay.Config{Now: func() time.Time { return f.now }, Retain: 24 * time.Hour})
-	if _, err := r.Submit(context.Background(), f.msg); err != nil {
+	r := accept.New(st, accept.Config{Now: func() time.Time { return f.now }, Retain: 24 * time.Hour})
+	if _, err := r.Accept(context.Background(), f.msg); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
@@ -59,7 +59,7 @@ func setup(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) state(t *testing.T, i int) store.Delivery {
+func (f *fixture) state(t *testing.T, i int) mms.Delivery {
 	t.Helper()
 	d, err := f.st.DeliveryByToken(context.Background(), f.msg.Recipients[i].Token)
 	if err != nil {
@@ -71,7 +71,7 @@ func (f *fixture) state(t *testing.T, i int) store.Delivery {
 // waitState waits until recipient i is in state want.
 func (f *fixture) waitState(t *testing.T, i int, want mms.State) {
 	t.Helper()
-	var d store.Delivery
+	var d mms.Delivery
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if d = f.state(t, i); d.State == want {
 			return

@@ -12,7 +12,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 const pduType = "application/vnd.wap.mms-message"
@@ -23,7 +22,7 @@ const pduType = "application/vnd.wap.mms-message"
 func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByToken(ctx, r.PathValue("token"))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusNotFound, "no such message", err)
 	}
 	if err != nil {
@@ -39,7 +38,7 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 			errors.New("MSISDN "+n+" is not the recipient "+d.Address))
 	}
 	m, err := h.st.Deliverable(ctx, d.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusNotFound, "no such message", err)
 	}
 	if err != nil {
@@ -98,11 +97,7 @@ func RetrieveConf(m *mms.Message, tid string) *mmsenc.PDU {
 		p.Date = m.Received
 	}
 	if !m.SenderHidden {
-		from := m.From
-		if from == "" {
-			from = m.EnvelopeFrom
-		}
-		p.From = mms.HandsetAddress(from)
+		p.From = mms.HandsetAddress(m.Originator())
 	}
 	for _, a := range m.To {
 		p.To = append(p.To, mms.HandsetAddress(a))

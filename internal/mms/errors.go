@@ -22,3 +22,8 @@ func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
 }
+
+// ErrNotFound: what was asked for (a message, a recipient, an account, a
+// route) is not there. Stores wrap it; callers test with errors.Is and turn
+// it into their edge's "unknown" answer.
+var ErrNotFound = errors.New("not found")

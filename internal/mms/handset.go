@@ -29,3 +29,12 @@ func HandsetAddress(s string) string {
 	}
 	return spec
 }
+
+// AddrSpec is the bare address of a header address ("Ann <a@b>" → "a@b"),
+// or s without its angle brackets when it is not one.
+func AddrSpec(s string) string {
+	if a, err := mail.ParseAddress(s); err == nil {
+		return a.Address
+	}
+	return strings.Trim(strings.TrimSpace(s), "<>")
+}

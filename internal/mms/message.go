@@ -1,6 +1,9 @@
 package mms
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Message is one multimedia message as the MMSC keeps it: the envelope it
 // arrived with, the MM4 fields that later answers and reports need, the raw
@@ -45,6 +48,10 @@ type Message struct {
 	// same durable step, and sent afterwards.
 	Outbox []Mail
 }
+
+// Originator is the message's sender as it names itself: the header From,
+// else the envelope's MAIL FROM.
+func (m *Message) Originator() string { return cmp.Or(m.From, m.EnvelopeFrom) }
 
 // Mail is an MM4 response or report the MMSC sends to the originator of a
 // message through its report endpoint.

@@ -18,20 +18,6 @@ const (
 	StateSent State = "sent"
 )
 
-// Route names how a recipient is delivered.
-type Route string
-
-// Routes known so far. MM4 peer routes are "mm4:<name>" and come with routing.
-const (
-	RouteMM1     Route = "mm1"
-	RouteWAPPush Route = "wappush"
-	// RouteWebLink: the page of Multimedia WAP Push, announced by a plain
-	// text SMS with its link (NowSMS "Convert to SMS with Web Link"), for
-	// numbers that cannot take MMS and MMS that was never fetched.
-	RouteWebLink Route = "weblink"
-	RouteNone    Route = "none" // no way to reach the recipient; it is failed at once
-)
-
 // Final reports whether s ends a recipient's delivery: nothing more will be
 // attempted and no handset answer changes it.
 func (s State) Final() bool {

@@ -1,5 +1,6 @@
-// Package queue decides when delivery work runs. It leases due delivery
-// rows from the store, runs one attempt for each through a handler, and
+// Package queue decides when delivery work runs. It leases due rows (a
+// recipient's delivery, an outbox mail: any Job) from the store, runs one
+// attempt for each through a handler, and
 // releases each row with the attempt's outcome, which says when the row is
 // due next. It knows nothing of MMS: retries, re-notification and expiry
 // are policies of the handler, expressed as the next due time.

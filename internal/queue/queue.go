@@ -7,20 +7,27 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
-// Store is where the work lives.
-type Store interface {
-	Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]store.Delivery, error)
-	Release(ctx context.Context, id int64, owner string, o store.Outcome, now time.Time) error
+// Job is one leased row of work: a recipient's delivery, an outbox mail.
+// The queue needs only its ID, to release it; it logs the rest as the job
+// says (slog.LogValuer).
+type Job interface {
+	JobID() int64
+}
+
+// Store is where the work lives: rows of type J, released with outcomes
+// of type O.
+type Store[J Job, O any] interface {
+	Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]J, error)
+	Release(ctx context.Context, id int64, owner string, o O, now time.Time) error
 	NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error)
 }
 
 // Handler runs one attempt and says what came of it. It must not block
 // past ctx.
-type Handler interface {
-	Attempt(ctx context.Context, d store.Delivery) store.Outcome
+type Handler[J Job, O any] interface {
+	Attempt(ctx context.Context, j J) O
 }
 
 // Config says what a queue leases and how much at once.
@@ -49,16 +56,16 @@ const (
 )
 
 // Queue runs delivery attempts as they fall due.
-type Queue struct {
-	store   Store
-	handler Handler
+type Queue[J Job, O any] struct {
+	store   Store[J, O]
+	handler Handler[J, O]
 	cfg     Config
 	log     *slog.Logger
 	wake    chan struct{}
 }
 
 // New returns a queue over st that runs attempts through h.
-func New(st Store, h Handler, cfg Config, log *slog.Logger) *Queue {
+func New[J Job, O any](st Store[J, O], h Handler[J, O], cfg Config, log *slog.Logger) *Queue[J, O] {
 	if cfg.LeaseFor <= 0 {
 		cfg.LeaseFor = DefaultLeaseFor
 	}
@@ -71,12 +78,12 @@ func New(st Store, h Handler, cfg Config, log *slog.Logger) *Queue {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Queue{store: st, handler: h, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
+	return &Queue[J, O]{store: st, handler: h, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes the queue look for due work now. It never blocks: wakes that
 // arrive while one is pending are one wake.
-func (q *Queue) Wake() {
+func (q *Queue[J, O]) Wake() {
 	select {
 	case q.wake <- struct{}{}:
 	default:
@@ -89,7 +96,7 @@ const leaseMargin = 10
 
 // Run leases and runs attempts until ctx ends, then waits for the attempts
 // in flight and releases them with their outcomes.
-func (q *Queue) Run(ctx context.Context) error {
+func (q *Queue[J, O]) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	done := make(chan struct{}, q.cfg.Workers)
@@ -160,7 +167,7 @@ func (q *Queue) Run(ctx context.Context) error {
 }
 
 // sleep waits for wait, a wake, or a finished attempt; false if ctx ended.
-func (q *Queue) sleep(ctx context.Context, wait time.Duration, done <-chan struct{}, inflight *int) bool {
+func (q *Queue[J, O]) sleep(ctx context.Context, wait time.Duration, done <-chan struct{}, inflight *int) bool {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
@@ -181,17 +188,19 @@ func (q *Queue) sleep(ctx context.Context, wait time.Duration, done <-chan struc
 // attempt still waiting then (for the SMSC's window, its rate limit, a slow
 // peer) gives up rather than send after another node may have taken the
 // row over, which would deliver it twice.
-func (q *Queue) attempt(ctx context.Context, d store.Delivery, leased time.Time) {
+func (q *Queue[J, O]) attempt(ctx context.Context, j J, leased time.Time) {
 	left := leased.Add(q.cfg.LeaseFor).Sub(q.cfg.Now())
 	actx, cancel := context.WithTimeout(ctx, left-q.cfg.LeaseFor/leaseMargin)
 	defer cancel()
-	o := q.handler.Attempt(actx, d)
+	o := q.handler.Attempt(actx, j)
 	rctx := context.WithoutCancel(ctx)
-	if err := q.store.Release(rctx, d.ID, q.cfg.Owner, o, q.cfg.Now()); err != nil {
-		q.log.Error("queue: release failed; the row is retried after its lease",
-			"delivery", d.ID, "message", d.MessageID, "err", err)
+	if err := q.store.Release(rctx, j.JobID(), q.cfg.Owner, o, q.cfg.Now()); err != nil {
+		q.log.Error("queue: release failed; the row is retried after its lease", inline(j), "err", err)
 		return
 	}
-	q.log.Info("delivery attempt", "delivery", d.ID, "message", d.MessageID, "to", d.Address,
-		"route", d.Route, "state", o.State, "next", o.Next, "error", o.LastError)
+	q.log.Info("delivery attempt", inline(j), inline(o))
 }
+
+// inline logs v's attributes at the top level of the line, as slog does
+// with a group whose key is empty.
+func inline(v any) slog.Attr { return slog.Any("", v) }

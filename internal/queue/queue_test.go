@@ -12,6 +12,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/queue"
 	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/store/storetest"
 )
 
 // recorder is a handler that records when each delivery was attempted and
@@ -19,10 +20,10 @@ import (
 type recorder struct {
 	mu  sync.Mutex
 	at  map[int64][]time.Time
-	out store.Outcome
+	out mms.Outcome
 }
 
-func (r *recorder) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+func (r *recorder) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.at == nil {
@@ -46,19 +47,8 @@ func (r *recorder) attempts() map[int64][]time.Time {
 
 var discard = slog.New(slog.DiscardHandler)
 
-// openStore opens a store in the test's bubble, closed when the test ends.
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 // run runs q until the returned stop is called.
-func run(q *queue.Queue) (stop func()) {
+func run(q *queue.Queue[mms.Delivery, mms.Outcome]) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { q.Run(ctx); close(done) }()
@@ -81,7 +71,7 @@ func accept(t *testing.T, st *store.Store, n int, route mms.Route) {
 // when its lease runs out.
 func TestQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := openStore(t)
+		st := storetest.SQLite(t)
 		// A row some other process leased and never released.
 		accept(t, st, 1, mms.RouteMM1)
 		dead, err := st.Lease(context.Background(), "dead", time.Now(), time.Minute, 1)
@@ -89,8 +79,8 @@ func TestQueue(t *testing.T) {
 			t.Fatalf("lease for the dead owner: %v %v", dead, err)
 		}
 
-		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
-		q := queue.New(st, h, queue.Config{Owner: "q", Routes: []mms.Route{mms.RouteMM1}, Workers: 4, MaxIdle: time.Hour}, discard)
+		h := &recorder{out: mms.Outcome{State: mms.StateRetrieved}}
+		q := queue.New[mms.Delivery, mms.Outcome](st, h, queue.Config{Owner: "q", Routes: []mms.Route{mms.RouteMM1}, Workers: 4, MaxIdle: time.Hour}, discard)
 		defer run(q)()
 
 		start := time.Now()
@@ -123,10 +113,10 @@ func TestQueue(t *testing.T) {
 // leased, so rows keep their place; they go as soon as it is.
 func TestQueueWaitsForTransport(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := openStore(t)
+		st := storetest.SQLite(t)
 		var ready atomic.Bool
-		h := &recorder{out: store.Outcome{State: mms.StateRetrieved}}
-		q := queue.New(st, h, queue.Config{Owner: "q", Ready: ready.Load}, discard)
+		h := &recorder{out: mms.Outcome{State: mms.StateRetrieved}}
+		q := queue.New[mms.Delivery, mms.Outcome](st, h, queue.Config{Owner: "q", Ready: ready.Load}, discard)
 		defer run(q)()
 
 		accept(t, st, 3, mms.RouteMM1)
@@ -162,10 +152,10 @@ func TestQueueWaitsForTransport(t *testing.T) {
 // on a saturated SMSC would, and say when it ended.
 type stuck struct{ ended chan time.Time }
 
-func (s stuck) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+func (s stuck) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 	<-ctx.Done()
 	s.ended <- time.Now()
-	return store.Outcome{State: d.State, Next: time.Now(), LastError: ctx.Err().Error()}
+	return mms.Outcome{State: d.State, Next: time.Now(), LastError: ctx.Err().Error()}
 }
 
 // TestAttemptEndsBeforeItsLease: an attempt that cannot finish is given up
@@ -173,9 +163,9 @@ func (s stuck) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 // no other node takes the row over while it might still be sent.
 func TestAttemptEndsBeforeItsLease(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := openStore(t)
+		st := storetest.SQLite(t)
 		h := stuck{ended: make(chan time.Time, 1)}
-		q := queue.New(st, h, queue.Config{Owner: "node", LeaseFor: 10 * time.Second}, discard)
+		q := queue.New[mms.Delivery, mms.Outcome](st, h, queue.Config{Owner: "node", LeaseFor: 10 * time.Second}, discard)
 		accept(t, st, 1, mms.RouteMM1)
 		start := time.Now()
 		stop := run(q)

@@ -95,7 +95,7 @@ func (r Route) Recipient() mms.Route {
 	case KindWebLink:
 		return mms.RouteWebLink
 	}
-	return mms.Route(string(KindMM4) + ":" + r.Name)
+	return mms.PeerRoute(r.Name)
 }
 
 // PeerNumber rewrites a number as the peer wants it: a number that starts

@@ -17,9 +17,10 @@ import (
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
-// Submitter takes a parsed message and returns once it is durable.
-type Submitter interface {
-	Submit(ctx context.Context, m *mms.Message) (mms.MessageID, error)
+// Acceptor is the accept path: it takes a parsed message and returns once
+// it is durable.
+type Acceptor interface {
+	Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error)
 }
 
 // Accounts finds VASP accounts by name. It returns an error wrapping
@@ -102,7 +103,7 @@ type Server struct {
 	cfg      Config
 	domains  domains
 	accounts Accounts
-	submit   Submitter
+	accept   Acceptor
 	log      *slog.Logger
 	throttle *authThrottle
 	limits   *connLimiter
@@ -129,13 +130,13 @@ func (s *Server) putBuffer(b *bytes.Buffer) {
 }
 
 // New returns a server; call Serve (and ServeTLS) to run it.
-func New(cfg Config, accounts Accounts, submit Submitter, log *slog.Logger) *Server {
+func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Server {
 	cfg.setDefaults()
 	s := &Server{
 		cfg:      cfg,
 		domains:  newDomains(cfg.MMSDomain, cfg.LocalHost),
 		accounts: accounts,
-		submit:   submit,
+		accept:   accept,
 		log:      log,
 		throttle: newAuthThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now),
 		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),

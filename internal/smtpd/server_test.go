@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mmsc-project/mmsc/internal/relay"
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/vasp"
@@ -36,7 +37,7 @@ type storeAccounts struct{ st *store.Store }
 
 func (a storeAccounts) Account(ctx context.Context, name string) (vasp.Account, error) {
 	acc, err := a.st.Account(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return acc, fmt.Errorf("%w: %s", smtpd.ErrNoAccount, name)
 	}
 	return acc, err
@@ -57,7 +58,7 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	srv := smtpd.New(cfg, storeAccounts{st}, relay.New(st, relay.Config{}), log)
+	srv := smtpd.New(cfg, storeAccounts{st}, accept.New(st, accept.Config{}), log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -199,7 +199,7 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 	ss.conn.Conn().SetReadDeadline(ss.srv.cfg.Now().Add(ss.srv.cfg.DataTimeout))
 
 	buf := ss.srv.getBuffer()
-	defer ss.srv.putBuffer(buf) // the store is done with Raw once Submit returns
+	defer ss.srv.putBuffer(buf) // the store is done with Raw once Accept returns
 	if _, err := buf.ReadFrom(r); err != nil {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			closeAfterReply(ss.conn.Conn())
@@ -228,7 +228,7 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 	if len(m.Recipients) == 0 {
 		return "", errNoHandsetRecipient
 	}
-	id, err := ss.srv.submit.Submit(ctx, m)
+	id, err := ss.srv.accept.Accept(ctx, m)
 	if err != nil {
 		ss.srv.log.Error("submit failed", "vasp", ss.accountName(), "remote", ss.remote, "err", err)
 		return "", err

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/mmsc-project/mmsc/internal/mms"
+
 // acceptOneSQL is Accept in one statement, for PostgreSQL: the message row
 // and, only if it went in, its parts, deliveries and outbox mail, each list
 // as arrays. Four round trips per message would otherwise leave the server
@@ -29,7 +31,7 @@ d AS (
 	ORDER BY x.n),
 o AS (
 	INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, state, next_attempt_at, updated)
-	SELECT m.id, $2, x.kind, x.mail_from, x.rcpt_to, x.data, '` + OutboxQueued + `', $3, $3
+	SELECT m.id, $2, x.kind, x.mail_from, x.rcpt_to, x.data, '` + string(mms.OutboxQueued) + `', $3, $3
 	FROM m, unnest($44::text[], $45::text[], $46::text[], $47::bytea[]) WITH ORDINALITY
 		AS x(kind, mail_from, rcpt_to, data, n)
 	ORDER BY x.n)

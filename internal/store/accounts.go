@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
@@ -39,7 +40,7 @@ func (s *Store) AddAccount(ctx context.Context, a vasp.Account) error {
 		// the batch it shares with other writes.
 		err := b.execOne(insertAccountSQL, a.Name, a.PasswordHash, a.AllowIP, a.SenderMask, millis(a.Created),
 			a.ReportTo, a.ReportUser, a.ReportPassword)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, mms.ErrNotFound) {
 			return ErrExists
 		}
 		return err
@@ -50,11 +51,11 @@ func (s *Store) AddAccount(ctx context.Context, a vasp.Account) error {
 	return nil
 }
 
-// Account loads one account by its exact name; ErrNotFound if there is none.
+// Account loads one account by its exact name; mms.ErrNotFound if there is none.
 func (s *Store) Account(ctx context.Context, name string) (vasp.Account, error) {
 	a, err := scanAccount(s.read.QueryRowContext(ctx, selectAccountSQL, name))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = mms.ErrNotFound
 	}
 	if err != nil {
 		return vasp.Account{}, fmt.Errorf("store: account %q: %w", name, err)
@@ -85,7 +86,7 @@ func (s *Store) Accounts(ctx context.Context) ([]vasp.Account, error) {
 	return l, nil
 }
 
-// RemoveAccount deletes an account; ErrNotFound if there is none. Messages
+// RemoveAccount deletes an account; mms.ErrNotFound if there is none. Messages
 // the account submitted keep its name.
 func (s *Store) RemoveAccount(ctx context.Context, name string) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
@@ -97,7 +98,7 @@ func (s *Store) RemoveAccount(ctx context.Context, name string) error {
 	return nil
 }
 
-// SetPassword replaces an account's password hash; ErrNotFound if there is
+// SetPassword replaces an account's password hash; mms.ErrNotFound if there is
 // no such account.
 func (s *Store) SetPassword(ctx context.Context, name, hash string) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {

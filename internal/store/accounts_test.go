@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
@@ -28,11 +29,11 @@ func TestAccounts(t *testing.T) {
 			{"add alice again", func() error { return s.AddAccount(ctx, vasp.Account{Name: "alice"}) }, ErrExists},
 			{"add Alice (names are exact)", func() error { return s.AddAccount(ctx, vasp.Account{Name: "Alice", Created: t0}) }, nil},
 			{"set password", func() error { return s.SetPassword(ctx, "alice", "$2a$10$y") }, nil},
-			{"set password of nobody", func() error { return s.SetPassword(ctx, "bob", "h") }, ErrNotFound},
+			{"set password of nobody", func() error { return s.SetPassword(ctx, "bob", "h") }, mms.ErrNotFound},
 			{"remove Alice", func() error { return s.RemoveAccount(ctx, "Alice") }, nil},
-			{"remove Alice again", func() error { return s.RemoveAccount(ctx, "Alice") }, ErrNotFound},
-			{"get removed", func() error { _, err := s.Account(ctx, "Alice"); return err }, ErrNotFound},
-			{"get ALICE", func() error { _, err := s.Account(ctx, "ALICE"); return err }, ErrNotFound},
+			{"remove Alice again", func() error { return s.RemoveAccount(ctx, "Alice") }, mms.ErrNotFound},
+			{"get removed", func() error { _, err := s.Account(ctx, "Alice"); return err }, mms.ErrNotFound},
+			{"get ALICE", func() error { _, err := s.Account(ctx, "ALICE"); return err }, mms.ErrNotFound},
 		}
 		for _, st := range steps {
 			err := st.do()

@@ -13,38 +13,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Delivery is one recipient's row: a work item the queue leases, tries, and
-// releases with the outcome.
-type Delivery struct {
-	ID           int64
-	MessageID    mms.MessageID
-	Address      string
-	Route        mms.Route
-	State        mms.State
-	Attempts     int
-	NextAttempt  time.Time
-	LeaseOwner   string    // "" when not leased
-	LeaseExpires time.Time // zero when not leased
-	LastError    string
-	Updated      time.Time
-
-	Token         string // MM1: the last element of the Content-Location
-	TransactionID string // MM1: what the handset's answers quote
-	Notifications int    // MM1: notifications that reached the SMSC
-	SMSCID        string // MM1: the SMSC's ID of the latest notification
-	SMSStatus     string // MM1: what the SMSC's receipt for it said, "" before one came
-}
-
-// Outcome is what an attempt made of a leased delivery.
-type Outcome struct {
-	State     mms.State
-	Next      time.Time // when the row is due again (a retry, a re-notification, its expiry)
-	LastError string    // "" for none
-	Notified  bool      // a notification reached the SMSC: count it
-	SMSCID    string    // the SMSC's ID for it, to match its receipt
-	Route     mms.Route // "" keeps the route; else the recipient moves to it (MM1 converted to a web link)
-}
-
 // leasableStates are the states in which a delivery still has work to do
 // (a first try, a retry, a re-notification or its expiry); rows in any other
 // state are final and never leased again. A state added to mms that needs
@@ -149,7 +117,7 @@ RETURNING ` + deliveryColumns
 // row while its lease lives, in this process or another. With routes, only
 // rows on those routes are leased: a node leases what it can deliver. A
 // route ending in "*" stands for all routes with that prefix ("mm4:*").
-func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]Delivery, error) {
+func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]mms.Delivery, error) {
 	if owner == "" {
 		return nil, errors.New("store: lease: empty owner")
 	}
@@ -159,7 +127,7 @@ func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 	if limit < 1 {
 		return nil, nil
 	}
-	var leased []Delivery
+	var leased []mms.Delivery
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		args := append([]any{owner, millis(now.Add(leaseFor)), millis(now), limit}, routeArgs(routes)...)
 		rows, err := b.query(s.dialect.lease(len(routes)), args...)
@@ -167,7 +135,7 @@ func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 			return err
 		}
 		defer rows.Close()
-		var l []Delivery
+		var l []mms.Delivery
 		for rows.Next() {
 			d, err := scanDelivery(rows)
 			if err != nil {
@@ -185,7 +153,7 @@ func (s *Store) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 		return nil, fmt.Errorf("store: lease for %s: %w", owner, err)
 	}
 	// RETURNING promises no order.
-	slices.SortFunc(leased, func(a, b Delivery) int {
+	slices.SortFunc(leased, func(a, b mms.Delivery) int {
 		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
 			return c
 		}
@@ -208,14 +176,14 @@ func (s *Store) NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bo
 }
 
 // Release ends the lease owner holds on delivery id and records the outcome
-// of the attempt. It is ErrNotFound if the row is not leased by owner. A
+// of the attempt. It is mms.ErrNotFound if the row is not leased by owner. A
 // lease that has run out but that nobody else has taken can still be
 // released: the attempt did happen, and refusing its outcome would only
 // cause a needless repeat. If a handset's answer made the row final in the
 // meantime, that state stands.
-func (s *Store) Release(ctx context.Context, id int64, owner string, o Outcome, now time.Time) error {
+func (s *Store) Release(ctx context.Context, id int64, owner string, o mms.Outcome, now time.Time) error {
 	if owner == "" {
-		return fmt.Errorf("store: release delivery %d: %w", id, ErrNotFound)
+		return fmt.Errorf("store: release delivery %d: %w", id, mms.ErrNotFound)
 	}
 	notified := 0
 	if o.Notified {
@@ -267,17 +235,17 @@ func (s *Store) SMSReceipt(ctx context.Context, smscID, status string, now time.
 }
 
 // DeliveryByToken finds the recipient whose Content-Location ends in
-// token. ErrNotFound if there is none.
-func (s *Store) DeliveryByToken(ctx context.Context, token string) (Delivery, error) {
+// token. mms.ErrNotFound if there is none.
+func (s *Store) DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error) {
 	if token == "" { // rows of other routes have none
-		return Delivery{}, fmt.Errorf("store: delivery by token: %w", ErrNotFound)
+		return mms.Delivery{}, fmt.Errorf("store: delivery by token: %w", mms.ErrNotFound)
 	}
 	d, err := scanDelivery(s.read.QueryRowContext(ctx, deliveryByTokenSQL, token))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = mms.ErrNotFound
 	}
 	if err != nil {
-		return Delivery{}, fmt.Errorf("store: delivery by token: %w", err)
+		return mms.Delivery{}, fmt.Errorf("store: delivery by token: %w", err)
 	}
 	return d, nil
 }
@@ -317,17 +285,17 @@ func (s *Store) Answer(ctx context.Context, id int64, state mms.State, next time
 }
 
 // DeliveryByTransaction finds the recipient whose notification carried
-// the Transaction-ID tid. ErrNotFound if there is none.
-func (s *Store) DeliveryByTransaction(ctx context.Context, tid string) (Delivery, error) {
+// the Transaction-ID tid. mms.ErrNotFound if there is none.
+func (s *Store) DeliveryByTransaction(ctx context.Context, tid string) (mms.Delivery, error) {
 	if tid == "" {
-		return Delivery{}, fmt.Errorf("store: delivery by transaction: %w", ErrNotFound)
+		return mms.Delivery{}, fmt.Errorf("store: delivery by transaction: %w", mms.ErrNotFound)
 	}
 	d, err := scanDelivery(s.read.QueryRowContext(ctx, deliveryByTransactionSQL, tid))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = mms.ErrNotFound
 	}
 	if err != nil {
-		return Delivery{}, fmt.Errorf("store: delivery by transaction: %w", err)
+		return mms.Delivery{}, fmt.Errorf("store: delivery by transaction: %w", err)
 	}
 	return d, nil
 }
@@ -335,7 +303,7 @@ func (s *Store) DeliveryByTransaction(ctx context.Context, tid string) (Delivery
 // ReadReport records that address read (or deleted unread) message id, as
 // its handset (or the peer MMSC serving it) reported at time at, and, when
 // the message asked for read reports, queues one to its originator in the
-// same write. ErrNotFound if there is no such message.
+// same write. mms.ErrNotFound if there is no such message.
 func (s *Store) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
 	var queued bool
 	err := s.w.do(ctx, 0, func(b *batch) error {
@@ -361,9 +329,9 @@ func (s *Store) ReadReport(ctx context.Context, id mms.MessageID, address, statu
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanDelivery(r scanner) (Delivery, error) {
+func scanDelivery(r scanner) (mms.Delivery, error) {
 	var (
-		d                                  Delivery
+		d                                  mms.Delivery
 		route, state                       string
 		nextAttempt, leaseExpires, updated int64
 	)
@@ -371,7 +339,7 @@ func scanDelivery(r scanner) (Delivery, error) {
 		&d.LeaseOwner, &leaseExpires, &d.LastError, &updated, &d.Token, &d.TransactionID, &d.Notifications,
 		&d.SMSCID, &d.SMSStatus)
 	if err != nil {
-		return Delivery{}, err
+		return mms.Delivery{}, err
 	}
 	d.Route, d.State = mms.Route(route), mms.State(state)
 	d.NextAttempt, d.LeaseExpires, d.Updated = fromMillis(nextAttempt), fromMillis(leaseExpires), fromMillis(updated)

@@ -32,7 +32,7 @@ func acceptDue(t *testing.T, s *Store, received time.Time) int64 {
 	return 0
 }
 
-func ids(l []Delivery) []int64 {
+func ids(l []mms.Delivery) []int64 {
 	var r []int64
 	for _, d := range l {
 		r = append(r, d.ID)
@@ -131,14 +131,14 @@ func TestRelease(t *testing.T) {
 			owner string
 			want  error
 		}{
-			{"previous owner", id, "q1", ErrNotFound},
-			{"empty owner", id, "", ErrNotFound},
-			{"row not leased", unleased, "q2", ErrNotFound},
-			{"no such row", 999999, "q2", ErrNotFound},
+			{"previous owner", id, "q1", mms.ErrNotFound},
+			{"empty owner", id, "", mms.ErrNotFound},
+			{"row not leased", unleased, "q2", mms.ErrNotFound},
+			{"no such row", 999999, "q2", mms.ErrNotFound},
 			{"owner", id, "q2", nil},
-			{"owner again", id, "q2", ErrNotFound},
+			{"owner again", id, "q2", mms.ErrNotFound},
 		} {
-			err := s.Release(ctx, tt.id, tt.owner, Outcome{State: mms.StateDeferred, Next: next, LastError: "temporary: busy"}, now)
+			err := s.Release(ctx, tt.id, tt.owner, mms.Outcome{State: mms.StateDeferred, Next: next, LastError: "temporary: busy"}, now)
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
 			}
@@ -147,7 +147,7 @@ func TestRelease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var d Delivery
+		var d mms.Delivery
 		for _, sum := range l {
 			for _, r := range sum.Recipients {
 				if r.ID == id {
@@ -155,7 +155,7 @@ func TestRelease(t *testing.T) {
 				}
 			}
 		}
-		want := Delivery{ID: id, MessageID: d.MessageID, Address: "+4477009", Route: mms.RouteMM1, State: mms.StateDeferred,
+		want := mms.Delivery{ID: id, MessageID: d.MessageID, Address: "+4477009", Route: mms.RouteMM1, State: mms.StateDeferred,
 			Attempts: 2, NextAttempt: next, LastError: "temporary: busy", Updated: now}
 		if d != want {
 			t.Errorf("released row:\n got %+v\nwant %+v", d, want)
@@ -170,7 +170,7 @@ func TestRelease(t *testing.T) {
 			t.Fatalf("deferred row not leased when due: %v, %v", ids(l2), err)
 		}
 		// Final: never again.
-		if err := s.Release(ctx, id, "q3", Outcome{State: mms.StateRetrieved, Next: next}, next); err != nil {
+		if err := s.Release(ctx, id, "q3", mms.Outcome{State: mms.StateRetrieved, Next: next}, next); err != nil {
 			t.Fatal(err)
 		}
 		if l, _ := s.Lease(ctx, "q4", next.Add(24*time.Hour), time.Minute, 10); slices.Contains(ids(l), id) {

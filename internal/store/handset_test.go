@@ -46,14 +46,14 @@ func TestHandsetAnswers(t *testing.T) {
 		if err != nil || d.Address != rc.Address || d.MessageID != m.ID {
 			t.Fatalf("DeliveryByToken = %+v, %v", d, err)
 		}
-		if _, err := s.DeliveryByToken(ctx, "no-such-token"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("DeliveryByToken(unknown) = %v, want ErrNotFound", err)
+		if _, err := s.DeliveryByToken(ctx, "no-such-token"); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("DeliveryByToken(unknown) = %v, want mms.ErrNotFound", err)
 		}
 		if d2, err := s.DeliveryByTransaction(ctx, rc.TransactionID); err != nil || d2.ID != d.ID {
 			t.Errorf("DeliveryByTransaction = %+v, %v; want row %d", d2, err, d.ID)
 		}
-		if _, err := s.DeliveryByTransaction(ctx, ""); !errors.Is(err, ErrNotFound) {
-			t.Errorf("DeliveryByTransaction(\"\") = %v, want ErrNotFound (the wappush row has none)", err)
+		if _, err := s.DeliveryByTransaction(ctx, ""); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("DeliveryByTransaction(\"\") = %v, want mms.ErrNotFound (the wappush row has none)", err)
 		}
 
 		// The queue notifies: the row is leased, then released as notified.
@@ -61,7 +61,7 @@ func TestHandsetAnswers(t *testing.T) {
 			t.Fatal(err)
 		}
 		renotify := t0.Add(time.Hour)
-		if err := s.Release(ctx, d.ID, "q", Outcome{State: mms.StateNotified, Next: renotify, Notified: true}, t0); err != nil {
+		if err := s.Release(ctx, d.ID, "q", mms.Outcome{State: mms.StateNotified, Next: renotify, Notified: true}, t0); err != nil {
 			t.Fatal(err)
 		}
 		// The handset defers, then (while the queue holds the row for expiry)
@@ -75,7 +75,7 @@ func TestHandsetAnswers(t *testing.T) {
 		if ok, err := s.Answer(ctx, d.ID, mms.StateRetrieved, m.Expiry, "", m.Expiry); err != nil || !ok {
 			t.Fatalf("Answer(retrieved) = %v, %v", ok, err)
 		}
-		if err := s.Release(ctx, d.ID, "q", Outcome{State: mms.StateExpired, Next: m.Expiry, LastError: "expired"}, m.Expiry); err != nil {
+		if err := s.Release(ctx, d.ID, "q", mms.Outcome{State: mms.StateExpired, Next: m.Expiry, LastError: "expired"}, m.Expiry); err != nil {
 			t.Fatal(err)
 		}
 		// A later answer does not change a final row.
@@ -100,8 +100,8 @@ func TestReadReport(t *testing.T) {
 		if err := s.ReadReport(ctx, m.ID, "+447700900456", "read", t0, t0); err != nil {
 			t.Errorf("ReadReport: %v", err)
 		}
-		if err := s.ReadReport(ctx, "no-such-message", "+447700900456", "read", t0, t0); !errors.Is(err, ErrNotFound) {
-			t.Errorf("ReadReport(unknown message) = %v, want ErrNotFound", err)
+		if err := s.ReadReport(ctx, "no-such-message", "+447700900456", "read", t0, t0); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("ReadReport(unknown message) = %v, want mms.ErrNotFound", err)
 		}
 	})
 }
@@ -176,7 +176,7 @@ func TestSMSReceipt(t *testing.T) {
 		if err != nil || len(l) != 1 {
 			t.Fatal(l, err)
 		}
-		if err := s.Release(ctx, l[0].ID, "q", Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-7"}, t0); err != nil {
+		if err := s.Release(ctx, l[0].ID, "q", mms.Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-7"}, t0); err != nil {
 			t.Fatal(err)
 		}
 		if known, err := s.SMSReceipt(ctx, "smsc-7", "DELIVRD", t0); err != nil || !known {
@@ -192,7 +192,7 @@ func TestSMSReceipt(t *testing.T) {
 		if _, err := s.Lease(ctx, "q", t0, time.Minute, 1, mms.RouteMM1); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Release(ctx, d.ID, "q", Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-9"}, t0); err != nil {
+		if err := s.Release(ctx, d.ID, "q", mms.Outcome{State: mms.StateNotified, Next: t0, Notified: true, SMSCID: "smsc-9"}, t0); err != nil {
 			t.Fatal(err)
 		}
 		if d, _ := s.DeliveryByToken(ctx, m.Recipients[0].Token); d.SMSCID != "smsc-9" || d.SMSStatus != "" || d.Notifications != 2 {

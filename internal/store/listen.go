@@ -15,7 +15,7 @@ import (
 
 // workChannel is the prefix of the PostgreSQL notification channel on
 // which nodes tell each other of new work; the payload is the route it is
-// on. The schema's name completes it: nodes share a schema, and two
+// on, or outboxWork. The schema's name completes it: nodes share a schema, and two
 // installations in two schemas of one database do not wake each other.
 const workChannel = "mmsc_work_"
 
@@ -25,13 +25,13 @@ const (
 	listenRetryMax = 30 * time.Second
 )
 
-// AllRoutes is what OnWork is told when this node may have missed
-// announcements (its connection for them was lost and is back): work may
-// be due on any route.
-const AllRoutes mms.Route = "*"
+// outboxWork is the payload that announces mail queued in the outbox; no
+// route is spelled so (route.Validate refuses ":" in names, and peer routes
+// start "mm4:").
+const outboxWork = "outbox"
 
-// listener is a node's side of LISTEN/NOTIFY: it announces the routes of
-// work this node wrote, and hands on what other nodes announce. Announcing
+// listener is a node's side of LISTEN/NOTIFY: it announces the payloads
+// naming work this node wrote, and hands on what other nodes announce. Announcing
 // never holds up a write: routes are collected and sent by a goroutine of
 // its own, so a burst of accepts costs one notification per route per
 // round trip, not one per message. A lost notification costs nothing but
@@ -40,11 +40,11 @@ type listener struct {
 	channel string
 	cfg     *pgx.ConnConfig
 	send    *sql.DB
-	wake    func(mms.Route)
+	heard   func(payload string)
 	log     *slog.Logger
 
 	mu      sync.Mutex
-	pending []mms.Route
+	pending []string
 	kick    chan struct{}
 	ready   chan struct{} // closed once the first LISTEN is in place
 	once    sync.Once
@@ -53,9 +53,9 @@ type listener struct {
 	done   sync.WaitGroup
 }
 
-func newListener(channel string, cfg *pgx.ConnConfig, send *sql.DB, wake func(mms.Route), log *slog.Logger) *listener {
+func newListener(channel string, cfg *pgx.ConnConfig, send *sql.DB, heard func(payload string), log *slog.Logger) *listener {
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &listener{channel: channel, cfg: cfg, send: send, wake: wake, log: log,
+	l := &listener{channel: channel, cfg: cfg, send: send, heard: heard, log: log,
 		kick: make(chan struct{}, 1), ready: make(chan struct{}), cancel: cancel}
 	l.done.Add(2)
 	go func() { defer l.done.Done(); l.listen(ctx) }()
@@ -63,10 +63,10 @@ func newListener(channel string, cfg *pgx.ConnConfig, send *sql.DB, wake func(mm
 	return l
 }
 
-// announce queues routes to be announced to the other nodes.
-func (l *listener) announce(routes ...mms.Route) {
+// announce queues payloads to be announced to the other nodes.
+func (l *listener) announce(payloads ...string) {
 	l.mu.Lock()
-	for _, r := range routes {
+	for _, r := range payloads {
 		if !slices.Contains(l.pending, r) {
 			l.pending = append(l.pending, r)
 		}
@@ -86,11 +86,11 @@ func (l *listener) announceLoop(ctx context.Context) {
 		case <-l.kick:
 		}
 		l.mu.Lock()
-		routes := l.pending
+		payloads := l.pending
 		l.pending = nil
 		l.mu.Unlock()
-		for _, r := range routes {
-			if _, err := l.send.ExecContext(ctx, `SELECT pg_notify($1, $2)`, l.channel, string(r)); err != nil && ctx.Err() == nil {
+		for _, r := range payloads {
+			if _, err := l.send.ExecContext(ctx, `SELECT pg_notify($1, $2)`, l.channel, r); err != nil && ctx.Err() == nil {
 				l.log.Warn("store: could not tell other nodes of new work; they will find it when they next look",
 					"route", r, "err", err)
 			}
@@ -131,14 +131,14 @@ func (l *listener) listenOnce(ctx context.Context, connected func()) error {
 	if again {
 		// Not the first connection: announcements made while it was down
 		// are lost, so every queue should look.
-		l.wake(AllRoutes)
+		l.heard(string(mms.AllRoutes))
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		l.wake(mms.Route(n.Payload))
+		l.heard(n.Payload)
 	}
 }
 
@@ -147,10 +147,25 @@ func (l *listener) stop() {
 	l.done.Wait()
 }
 
-// announce tells the other nodes sharing the database that work on routes
-// is due; a no-op on SQLite.
-func (s *Store) announce(routes ...mms.Route) {
-	if s.listen != nil && len(routes) > 0 {
-		s.listen.announce(routes...)
+// announce tells the other nodes sharing the database that work is due
+// (payloads: routes, or outboxWork); a no-op on SQLite.
+func (s *Store) announce(payloads ...string) {
+	if s.listen != nil && len(payloads) > 0 {
+		s.listen.announce(payloads...)
+	}
+}
+
+// heard wakes what another node's announcement names: the outbox, or the
+// queues of a route (mms.AllRoutes when announcements may have been missed,
+// which covers the outbox too).
+func (s *Store) heard(payload string) {
+	switch payload {
+	case outboxWork:
+		s.wakeOutbox()
+	case string(mms.AllRoutes):
+		s.wakeWork(mms.AllRoutes)
+		s.wakeOutbox()
+	default:
+		s.wakeWork(mms.Route(payload))
 	}
 }

@@ -57,7 +57,7 @@ type acceptRows struct {
 	deliveries [][]any
 	outbox     [][]any
 	size       int
-	work       []mms.Route // routes with a recipient due now, and OutboxRoute if mail is
+	work       []string // routes with a recipient due now, and outboxWork if mail is
 }
 
 func newAcceptRows(m *mms.Message) (*acceptRows, error) {
@@ -100,15 +100,15 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 			string(m.ID), rc.Address, string(rc.Route), string(state), due, rc.LastError, due,
 			rc.Token, rc.TransactionID,
 		})
-		if !state.Final() && !slices.Contains(r.work, rc.Route) {
-			r.work = append(r.work, rc.Route)
+		if !state.Final() && !slices.Contains(r.work, string(rc.Route)) {
+			r.work = append(r.work, string(rc.Route))
 		}
 	}
 	for _, o := range m.Outbox {
-		r.outbox = append(r.outbox, []any{string(m.ID), m.VASP, o.Kind, o.From, o.To, notNull(o.Data), OutboxQueued, due, due})
+		r.outbox = append(r.outbox, []any{string(m.ID), m.VASP, o.Kind, o.From, o.To, notNull(o.Data), string(mms.OutboxQueued), due, due})
 	}
 	if len(m.Outbox) > 0 {
-		r.work = append(r.work, OutboxRoute)
+		r.work = append(r.work, outboxWork)
 	}
 	return r, nil
 }
@@ -201,7 +201,7 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 }
 
 // Message loads a whole message: every field, Raw, each part with its data
-// and the recipients from its delivery rows. ErrNotFound if there is none.
+// and the recipients from its delivery rows. mms.ErrNotFound if there is none.
 func (s *Store) Message(ctx context.Context, id mms.MessageID) (*mms.Message, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -266,7 +266,7 @@ func (s *Store) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, w
 		&m.Priority, &expiry, &ack, &report, &reply, &m.OriginatorSystem, &m.Sender, &hidden,
 		&m.ContentType, &m.ForwardCounter, &inlineRaw, &rawRef)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, mms.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

@@ -66,8 +66,8 @@ func TestAcceptKeepsMilliseconds(t *testing.T) {
 func TestMessageNotFound(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
 		s := bk.open(t, bk.fresh(t))
-		if _, err := s.Message(context.Background(), "nope"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("got %v, want ErrNotFound", err)
+		if _, err := s.Message(context.Background(), "nope"); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("got %v, want mms.ErrNotFound", err)
 		}
 	})
 }
@@ -161,7 +161,7 @@ func TestMessagesListing(t *testing.T) {
 				t.Fatalf("Messages(%d): %d summaries, want %d", tt.limit, len(got), len(want))
 			}
 			for i := range want {
-				// Delivery IDs are the store's; check they are set, then
+				// mms.Delivery IDs are the store's; check they are set, then
 				// compare the rest.
 				for j := range got[i].Recipients {
 					if got[i].Recipients[j].ID == 0 {
@@ -194,7 +194,7 @@ func summaryOf(m *mms.Message) Summary {
 		})
 	}
 	for _, rc := range m.Recipients {
-		s.Recipients = append(s.Recipients, Delivery{
+		s.Recipients = append(s.Recipients, mms.Delivery{
 			MessageID: m.ID, Address: rc.Address, Route: rc.Route, State: mms.StateQueued,
 			NextAttempt: m.Received, Updated: m.Received, Token: rc.Token, TransactionID: rc.TransactionID,
 		})

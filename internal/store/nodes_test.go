@@ -59,8 +59,8 @@ func TestLeaseTakeover(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].ID != id || got[0].Attempts != 2 || got[0].LeaseOwner != "alive" {
 			t.Fatalf("lease after expiry: %+v, %v; want row %d, attempt 2, owner alive", got, err, id)
 		}
-		if err := dead.Release(ctx, id, "dead", Outcome{State: mms.StateNotified, Next: t0.Add(time.Hour)}, t0.Add(time.Minute)); err == nil {
-			t.Error("the dead node's late release was taken; want ErrNotFound")
+		if err := dead.Release(ctx, id, "dead", mms.Outcome{State: mms.StateNotified, Next: t0.Add(time.Hour)}, t0.Add(time.Minute)); err == nil {
+			t.Error("the dead node's late release was taken; want mms.ErrNotFound")
 		}
 	})
 }
@@ -107,6 +107,8 @@ func TestNodesHearWork(t *testing.T) {
 	a, b := bk.open(t, where), bk.open(t, where)
 	heard := make(chan mms.Route, 16)
 	b.OnWork(func(r mms.Route) { heard <- r })
+	const outbox mms.Route = "(the outbox)"
+	b.OnOutbox(func() { heard <- outbox })
 	select {
 	case <-b.listen.ready:
 	case <-time.After(10 * time.Second):
@@ -120,7 +122,7 @@ func TestNodesHearWork(t *testing.T) {
 	if err := a.Accept(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	want := map[mms.Route]bool{mms.RouteMM1: true, "mm4:pl": true, OutboxRoute: true}
+	want := map[mms.Route]bool{mms.RouteMM1: true, "mm4:pl": true, outbox: true}
 	got := map[mms.Route]bool{}
 	timeout := time.After(10 * time.Second)
 	for len(got) < len(want) {
@@ -169,7 +171,7 @@ func TestConcurrentAnswerReportsOnce(t *testing.T) {
 	}
 	released := make(chan error, 1)
 	go func() {
-		released <- s.Release(ctx, id, "node-a", Outcome{State: mms.StateExpired, Next: t0}, t0.Add(time.Minute))
+		released <- s.Release(ctx, id, "node-a", mms.Outcome{State: mms.StateExpired, Next: t0}, t0.Add(time.Minute))
 	}()
 	waitForLockWait(t, s, app)
 	if _, err := other.ExecContext(ctx, answerSQL, string(mms.StateRetrieved), millis(t0), "", millis(t0), id); err != nil {
@@ -188,7 +190,7 @@ func TestConcurrentAnswerReportsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reports) != 1 || reports[0].Status != string(mms.StateRetrieved) {
+	if len(reports) != 1 || reports[0].Report.Status != string(mms.StateRetrieved) {
 		t.Errorf("reports %+v, want the one retrieved report", reports)
 	}
 	if d, err := s.DeliveryByToken(ctx, m.Recipients[0].Token); err != nil || d.State != mms.StateRetrieved {
@@ -225,6 +227,8 @@ func TestListenerReconnects(t *testing.T) {
 	a, b := bk.open(t, where), bk.open(t, pgtest.Param(where, "application_name", app))
 	heard := make(chan mms.Route, 16)
 	b.OnWork(func(r mms.Route) { heard <- r })
+	const outbox mms.Route = "(the outbox)"
+	b.OnOutbox(func() { heard <- outbox })
 	<-b.listen.ready
 	var cut int
 	if err := a.read.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
@@ -244,7 +248,7 @@ WHERE application_name = $1 AND query LIKE 'LISTEN%'`, app).Scan(&cut); err != n
 			}
 		}
 	}
-	expect(AllRoutes)
+	expect(mms.AllRoutes)
 	if err := a.Accept(context.Background(), &mms.Message{ID: testID(), Received: t0,
 		Recipients: []mms.Recipient{{Address: "+447700900001", Route: mms.RouteWAPPush}}}); err != nil {
 		t.Fatal(err)

@@ -12,32 +12,16 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Outbox states. Queued is the only one with work left.
+// Outbox kinds of the reports the outbox writes when it sends them, as
+// stored: the names of their MM4 form, which was the only one when the
+// column was made. Responses are stored with their own MM4 message type.
 const (
-	OutboxQueued = "queued"
-	OutboxSent   = "sent"   // the report endpoint's SMTP server took it
-	OutboxHeld   = "held"   // the originator has no report endpoint: recorded, not sent
-	OutboxFailed = "failed" // refused for good, or given up on
+	kindDeliveryReport = "MM4_delivery_report.REQ"
+	kindReadReport     = "MM4_read_reply_report.REQ"
 )
 
-// OutboxRoute is the route the outbox's rows have when the queue sees them
-// as deliveries.
-const OutboxRoute mms.Route = "outbox"
-
-// OutboxMail is one mail of the outbox.
-type OutboxMail struct {
-	ID        int64
-	MessageID mms.MessageID
-	VASP      string // whose report endpoint it goes to
-	mms.Mail
-	About       string // a delivery report: the recipient it is about
-	Status      string // a delivery report: the recipient's state (an mms.State)
-	State       string
-	Attempts    int
-	NextAttempt time.Time
-	LastError   string
-	Updated     time.Time
-}
+// reportKinds maps the stored kinds of reports to the model's.
+var reportKinds = map[string]mms.ReportKind{kindDeliveryReport: mms.ReportDelivery, kindReadReport: mms.ReportRead}
 
 const (
 	outboxColumns = `id, message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state, attempts,
@@ -48,7 +32,7 @@ const (
 WHERE id = $5 AND lease_owner = $6`
 
 	nextOutboxSQL = `SELECT MIN(CASE WHEN lease_expires > next_attempt_at THEN lease_expires ELSE next_attempt_at END)
-FROM outbox WHERE state = '` + OutboxQueued + `'`
+FROM outbox WHERE state = '` + string(mms.OutboxQueued) + `'`
 
 	outboxByIDSQL      = `SELECT ` + outboxColumns + ` FROM outbox WHERE id = $1`
 	outboxByMessageSQL = `SELECT ` + outboxColumns + ` FROM outbox WHERE message_id = $1 ORDER BY id`
@@ -60,43 +44,40 @@ func leaseOutboxSQL(lock string) string {
 SET lease_owner = $1, lease_expires = $2, attempts = attempts + 1, updated = $3
 WHERE id IN (
 	SELECT id FROM outbox
-	WHERE state = '` + OutboxQueued + `' AND next_attempt_at <= $3 AND lease_expires <= $3
+	WHERE state = '` + string(mms.OutboxQueued) + `' AND next_attempt_at <= $3 AND lease_expires <= $3
 	ORDER BY next_attempt_at, id
 	LIMIT $4` + lock + `)
 AND lease_expires <= $3
 RETURNING ` + outboxColumns
 }
 
-// Outbox is the store's outbox seen as a queue of deliveries (the queue
-// package leases deliveries): each mail is a row with route OutboxRoute,
-// its recipient as Address, and states queued / sent / held / failed.
+// Outbox is the store's outbox: the mails owed to originators, leased and
+// released like deliveries but rows of their own.
 type Outbox struct{ s *Store }
 
-// Outbox returns the outbox as a queue store.
+// Outbox returns the outbox.
 func (s *Store) Outbox() Outbox { return Outbox{s} }
 
 // Lease claims due mails like Store.Lease does deliveries. routes are
-// ignored: the outbox has one.
-func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, _ ...mms.Route) ([]Delivery, error) {
+// ignored: mail has none.
+func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, _ ...mms.Route) ([]mms.OutboxMail, error) {
 	if owner == "" || limit < 1 {
 		return nil, nil
 	}
-	var leased []Delivery
+	var leased []mms.OutboxMail
 	err := o.s.w.do(ctx, 0, func(b *batch) error {
 		rows, err := b.query(o.s.dialect.leaseOutbox(), owner, millis(now.Add(leaseFor)), millis(now), limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		var l []Delivery
+		var l []mms.OutboxMail
 		for rows.Next() {
 			m, err := scanOutbox(rows)
 			if err != nil {
 				return err
 			}
-			l = append(l, Delivery{ID: m.ID, MessageID: m.MessageID, Address: m.To, Route: OutboxRoute,
-				State: mms.State(m.State), Attempts: m.Attempts, NextAttempt: m.NextAttempt, LeaseOwner: owner, LeaseExpires: now.Add(leaseFor),
-				LastError: m.LastError, Updated: m.Updated})
+			l = append(l, m)
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -107,13 +88,12 @@ func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 	if err != nil {
 		return nil, fmt.Errorf("store: lease outbox for %s: %w", owner, err)
 	}
-	slices.SortFunc(leased, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(leased, func(a, b mms.OutboxMail) int { return cmp.Compare(a.ID, b.ID) })
 	return leased, nil
 }
 
-// Release records the outcome of an attempt to send mail id; Outcome.State
-// is one of the outbox states, as an mms.State.
-func (o Outbox) Release(ctx context.Context, id int64, owner string, out Outcome, now time.Time) error {
+// Release records the outcome of an attempt to send mail id.
+func (o Outbox) Release(ctx context.Context, id int64, owner string, out mms.OutboxOutcome, now time.Time) error {
 	err := o.s.w.do(ctx, 0, func(b *batch) error {
 		return b.execOne(releaseOutboxSQL, string(out.State), millis(out.Next), out.LastError, millis(now), id, owner)
 	})
@@ -135,26 +115,26 @@ func (o Outbox) NextDue(ctx context.Context, _ ...mms.Route) (time.Time, bool, e
 	return fromMillis(due.Int64), true, nil
 }
 
-// Mail loads outbox mail id; ErrNotFound if there is none.
-func (o Outbox) Mail(ctx context.Context, id int64) (OutboxMail, error) {
+// Mail loads outbox mail id; mms.ErrNotFound if there is none.
+func (o Outbox) Mail(ctx context.Context, id int64) (mms.OutboxMail, error) {
 	m, err := scanOutbox(o.s.read.QueryRowContext(ctx, outboxByIDSQL, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = mms.ErrNotFound
 	}
 	if err != nil {
-		return OutboxMail{}, fmt.Errorf("store: outbox mail %d: %w", id, err)
+		return mms.OutboxMail{}, fmt.Errorf("store: outbox mail %d: %w", id, err)
 	}
 	return m, nil
 }
 
 // ForMessage lists the mails owed about message id, oldest first.
-func (o Outbox) ForMessage(ctx context.Context, id mms.MessageID) ([]OutboxMail, error) {
+func (o Outbox) ForMessage(ctx context.Context, id mms.MessageID) ([]mms.OutboxMail, error) {
 	rows, err := o.s.read.QueryContext(ctx, outboxByMessageSQL, string(id))
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox of %s: %w", id, err)
 	}
 	defer rows.Close()
-	var l []OutboxMail
+	var l []mms.OutboxMail
 	for rows.Next() {
 		m, err := scanOutbox(rows)
 		if err != nil {
@@ -165,21 +145,20 @@ func (o Outbox) ForMessage(ctx context.Context, id mms.MessageID) ([]OutboxMail,
 	return l, rows.Err()
 }
 
-func scanOutbox(r scanner) (OutboxMail, error) {
-	var m OutboxMail
+func scanOutbox(r scanner) (mms.OutboxMail, error) {
+	var m mms.OutboxMail
 	var next, updated int64
-	err := r.Scan(&m.ID, &m.MessageID, &m.VASP, &m.Kind, &m.From, &m.To, &m.Data, &m.About, &m.Status, &m.State,
+	err := r.Scan(&m.ID, &m.MessageID, &m.VASP, &m.Kind, &m.From, &m.To, &m.Data, &m.Report.About, &m.Report.Status, &m.State,
 		&m.Attempts, &next, &m.LastError, &updated)
 	if err != nil {
-		return OutboxMail{}, err
+		return mms.OutboxMail{}, err
+	}
+	if k, ok := reportKinds[m.Kind]; ok {
+		m.Kind, m.Report.Kind = "", k
 	}
 	m.NextAttempt, m.Updated = fromMillis(next), fromMillis(updated)
 	return m, nil
 }
-
-// KindDeliveryReport is the outbox kind of a delivery report to the
-// originator (X-Mms-Message-Type MM4_delivery_report.REQ).
-const KindDeliveryReport = "MM4_delivery_report.REQ"
 
 // reportable are the recipient states the originator hears of when it
 // asked for delivery reports (TS 23.140 §8.4.3; Deferred included, as
@@ -198,8 +177,8 @@ const (
 	// nobody knows whether the handset would have fetched it.
 	insertReportSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, about, status, state,
 	next_attempt_at, updated)
-SELECT m.id, m.vasp, '` + KindDeliveryReport + `', '', '', '', d.address,
-	CASE WHEN d.route LIKE 'mm4:%' AND $2 = 'expired' THEN 'failed' ELSE $2 END, '` + OutboxQueued + `', $3, $3
+SELECT m.id, m.vasp, '` + kindDeliveryReport + `', '', '', '', d.address,
+	CASE WHEN d.route LIKE 'mm4:%' AND $2 = 'expired' THEN 'failed' ELSE $2 END, '` + string(mms.OutboxQueued) + `', $3, $3
 FROM deliveries d JOIN messages m ON m.id = d.message_id
 WHERE d.id = $1 AND m.delivery_report = 1`
 )
@@ -244,13 +223,9 @@ func queryState(b *batch, query string, id int64) (mms.State, error) {
 	return mms.State(s), rows.Err()
 }
 
-// KindReadReport is the outbox kind of a read report to the originator
-// (X-Mms-Message-Type MM4_read_reply_report.REQ).
-const KindReadReport = "MM4_read_reply_report.REQ"
-
 // insertReadReportMailSQL queues a read report row when the message asked
 // for read reports; status is "read" or "deleted".
 const insertReadReportMailSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, about, status,
 	state, next_attempt_at, updated)
-SELECT m.id, m.vasp, '` + KindReadReport + `', '', '', '', $2, $3, '` + OutboxQueued + `', $4, $4
+SELECT m.id, m.vasp, '` + kindReadReport + `', '', '', '', $2, $3, '` + string(mms.OutboxQueued) + `', $4, $4
 FROM messages m WHERE m.id = $1 AND m.read_reply = 1`

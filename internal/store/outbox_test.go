@@ -37,7 +37,7 @@ func TestDeliveryReportsOwed(t *testing.T) {
 		// final state changes nothing and is not reported again.
 		l, _ := s.Lease(ctx, "q", t0, time.Minute, 10, mms.RouteMM1)
 		for _, d := range l {
-			if err := s.Release(ctx, d.ID, "q", Outcome{State: mms.StateNotified, Next: t0.Add(time.Hour)}, t0); err != nil {
+			if err := s.Release(ctx, d.ID, "q", mms.Outcome{State: mms.StateNotified, Next: t0.Add(time.Hour)}, t0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -52,10 +52,10 @@ func TestDeliveryReportsOwed(t *testing.T) {
 		}
 		var statuses []string
 		for _, o := range got {
-			if o.Kind != KindDeliveryReport || o.About != asked.Recipients[0].Address || o.State != OutboxQueued {
+			if o.Report.Kind != mms.ReportDelivery || o.Report.About != asked.Recipients[0].Address || o.State != mms.OutboxQueued {
 				t.Errorf("report %+v", o)
 			}
-			statuses = append(statuses, o.Status)
+			statuses = append(statuses, o.Report.Status)
 		}
 		if len(statuses) != 2 || statuses[0] != "deferred" || statuses[1] != "retrieved" {
 			t.Errorf("reports for the message that asked: %v, want [deferred retrieved]", statuses)
@@ -107,7 +107,7 @@ func TestPeerReport(t *testing.T) {
 		if got.Recipients[0].State != mms.StateRetrieved {
 			t.Errorf("state %s, want retrieved", got.Recipients[0].State)
 		}
-		if l, _ := s.Outbox().ForMessage(ctx, m.ID); len(l) != 1 || l[0].Status != "retrieved" {
+		if l, _ := s.Outbox().ForMessage(ctx, m.ID); len(l) != 1 || l[0].Report.Status != "retrieved" {
 			t.Errorf("reports owed: %+v, want one about retrieved", l)
 		}
 	})
@@ -125,10 +125,10 @@ func TestExpiredForwardReportedAsFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 		l, _ := s.Lease(ctx, "q", t0, time.Minute, 1, "mm4:*")
-		if err := s.Release(ctx, l[0].ID, "q", Outcome{State: mms.StateExpired, Next: t0}, t0); err != nil {
+		if err := s.Release(ctx, l[0].ID, "q", mms.Outcome{State: mms.StateExpired, Next: t0}, t0); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.Outbox().ForMessage(ctx, m.ID); len(got) != 1 || got[0].Status != "failed" {
+		if got, _ := s.Outbox().ForMessage(ctx, m.ID); len(got) != 1 || got[0].Report.Status != "failed" {
 			t.Errorf("reports %+v, want one about a failure", got)
 		}
 	})

@@ -24,7 +24,7 @@ const (
 WHERE id = $4 AND state IN ('` + string(mms.StateSent) + `', '` + string(mms.StateForwarded) + `')`
 
 	insertMailSQL = `INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, state, next_attempt_at, updated)
-VALUES ($1, $2, $3, $4, $5, $6, '` + OutboxQueued + `', $7, $7)`
+VALUES ($1, $2, $3, $4, $5, $6, '` + string(mms.OutboxQueued) + `', $7, $7)`
 )
 
 // PeerReport records what a peer MMSC's delivery report says of one of our
@@ -129,13 +129,13 @@ func sameDigits(a, b string) bool {
 }
 
 // MessageByMM4ID finds our message that a peer names by X-Mms-Message-ID
-// (the VASP's, or "<id>@<domain>" when it gave none); ErrNotFound if none.
+// (the VASP's, or "<id>@<domain>" when it gave none); mms.ErrNotFound if none.
 func (s *Store) MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error) {
 	idPart, _, _ := strings.Cut(mm4MessageID, "@")
 	var id string
 	err := s.read.QueryRowContext(ctx, messagesByMM4IDSQL, mm4MessageID, idPart).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = mms.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: message %s: %w", mm4MessageID, err)

@@ -80,7 +80,7 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 	if err := s.read.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return nil, fmt.Errorf("current schema: %w", err)
 	}
-	s.listen = newListener(workChannel+schema, cfg.Copy(), s.read, s.wakeWork, log)
+	s.listen = newListener(workChannel+schema, cfg.Copy(), s.read, s.heard, log)
 	go s.w.run()
 	return s, nil
 }

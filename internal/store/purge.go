@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 const (
@@ -14,24 +16,18 @@ const (
 	SELECT m.id FROM messages m
 	WHERE m.received < $1 AND NOT EXISTS (
 		SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN (` + leasableStates + `))
-	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state = '` + OutboxQueued + `')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state = '` + string(mms.OutboxQueued) + `')
 	LIMIT 500)`
 
 	liveSegmentsSQL = `SELECT DISTINCT segment FROM messages`
 )
 
-// Purged says what a Purge deleted.
-type Purged struct {
-	Messages int // messages, with their parts, deliveries and read reports
-	Segments int // content-log segment files
-}
-
 // Purge deletes every message received before cutoff whose recipients are
 // all final, then the content-log segments no remaining message uses.
 // Segments modified within the last hour are kept whatever they hold (see
 // sweepMargin).
-func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (Purged, error) {
-	var p Purged
+func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error) {
+	var p mms.Purged
 	for {
 		var n int64
 		err := s.w.do(ctx, 0, func(b *batch) error {

@@ -61,16 +61,16 @@ func testPurge(t *testing.T, bk backend) {
 	if err != nil || p.Messages != 1 || p.Segments != 0 {
 		t.Fatalf("Purge = %+v, %v; want 1 message and no segment yet", p, err)
 	}
-	if _, err := s.Message(ctx, done.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("purged message: %v, want ErrNotFound", err)
+	if _, err := s.Message(ctx, done.ID); !errors.Is(err, mms.ErrNotFound) {
+		t.Errorf("purged message: %v, want mms.ErrNotFound", err)
 	}
-	if _, err := s.DeliveryByToken(ctx, done.Recipients[0].Token); !errors.Is(err, ErrNotFound) {
-		t.Errorf("purged message's token: %v, want ErrNotFound", err)
+	if _, err := s.DeliveryByToken(ctx, done.Recipients[0].Token); !errors.Is(err, mms.ErrNotFound) {
+		t.Errorf("purged message's token: %v, want mms.ErrNotFound", err)
 	}
 	p, err = s.Purge(ctx, t0.Add(24*time.Hour), time.Now().Add(2*time.Hour))
 	switch {
 	case s.content == nil: // content inline: it went with its rows
-		if err != nil || p != (Purged{}) {
+		if err != nil || p != (mms.Purged{}) {
 			t.Fatalf("second Purge = %+v, %v; want nothing more to do", p, err)
 		}
 	case err != nil || p.Messages != 0 || p.Segments != 1 || segments() != before-1:

@@ -49,7 +49,7 @@ func (s *Store) AddRoute(ctx context.Context, r route.Route) error {
 		err := b.execOne(insertRouteSQL, r.Name, string(r.Kind), r.Match.String(), flag(r.Default), r.Host, r.Domain,
 			r.OriginatorSystem, r.Sender, flag(r.SenderOverride), r.TLS, r.User, r.Password, r.StripPrefix,
 			r.AddPrefix, millis(r.Created))
-		if !errors.Is(err, ErrNotFound) {
+		if !errors.Is(err, mms.ErrNotFound) {
 			return err
 		}
 		// Nothing inserted: the name is taken, or (a default added
@@ -114,7 +114,7 @@ func (s *Store) Routes(ctx context.Context) (route.Table, error) {
 	return t, nil
 }
 
-// RemoveRoute deletes a route; ErrNotFound if there is none. Recipients
+// RemoveRoute deletes a route; mms.ErrNotFound if there is none. Recipients
 // already routed by it keep their route name and fail at their next try
 // if no route of that name is added again.
 func (s *Store) RemoveRoute(ctx context.Context, name string) error {

@@ -39,8 +39,8 @@ func TestRoutes(t *testing.T) {
 		if err := s.RemoveRoute(ctx, "peer"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RemoveRoute(ctx, "peer"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("RemoveRoute(gone) = %v, want ErrNotFound", err)
+		if err := s.RemoveRoute(ctx, "peer"); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("RemoveRoute(gone) = %v, want mms.ErrNotFound", err)
 		}
 		if got, _ := s.Routes(ctx); len(got) != 1 || got[0].Name != "world" {
 			t.Errorf("after remove: %+v", got)

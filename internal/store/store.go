@@ -36,7 +36,8 @@ type Store struct {
 }
 
 // OnOutbox sets what to call when a write has queued outbox mail (a
-// delivery report), so that the outbox's queue need not poll.
+// delivery report), here or, with PostgreSQL, on another node, so that the
+// outbox's queue need not poll.
 func (s *Store) OnOutbox(wake func()) { s.outboxWake.Store(&wake) }
 
 func (s *Store) wakeOutbox() {
@@ -47,7 +48,7 @@ func (s *Store) wakeOutbox() {
 
 // OnWork sets what to call when a node sharing the database has written
 // work that is due now: route is a recipient's route ("mm4:NAME" for each
-// peer), OutboxRoute, or AllRoutes. It is how the nodes of a cluster wake each other
+// peer), or mms.AllRoutes when this node may have missed announcements. It is how the nodes of a cluster wake each other
 // (PostgreSQL LISTEN/NOTIFY); on SQLite, the one process that writes wakes
 // its own queues, and wake is never called.
 func (s *Store) OnWork(wake func(route mms.Route)) { s.workWake.Store(&wake) }

@@ -20,7 +20,7 @@ type Summary struct {
 	Received      time.Time
 	Size          int64 // len(Raw)
 	Parts         []PartSummary
-	Recipients    []Delivery
+	Recipients    []mms.Delivery
 }
 
 // PartSummary describes one stored part without its data.

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 // Batch limits. 256 writes or 8 MB keep one commit well under a second on a
@@ -382,7 +384,7 @@ func (b *batch) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 // execOne runs a statement that must change exactly one row, reporting
-// ErrNotFound when it changed none.
+// mms.ErrNotFound when it changed none.
 func (b *batch) execOne(query string, args ...any) error {
 	res, err := b.exec(query, args...)
 	if err != nil {
@@ -393,7 +395,7 @@ func (b *batch) execOne(query string, args ...any) error {
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return mms.ErrNotFound
 	}
 	return nil
 }

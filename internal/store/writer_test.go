@@ -95,7 +95,7 @@ func TestBatchFailureRetriesEachWrite(t *testing.T) {
 	if !errors.Is(errs[len(ms)], broken) {
 		t.Errorf("failing write: got %v, want %v", errs[len(ms)], broken)
 	}
-	if _, err := s.Account(context.Background(), "ghost"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account(context.Background(), "ghost"); !errors.Is(err, mms.ErrNotFound) {
 		t.Errorf("the failed write's insert survived: %v", err)
 	}
 	if !strings.Contains(logs.String(), "one by one") {
@@ -153,8 +153,8 @@ func TestAcceptCancelledWhileQueued(t *testing.T) {
 		if err := s.Accept(context.Background(), fullMessage(testID(), t0)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Message(context.Background(), m.ID); !errors.Is(err, ErrNotFound) {
-			t.Errorf("Message of the abandoned write: got %v, want ErrNotFound", err)
+		if _, err := s.Message(context.Background(), m.ID); !errors.Is(err, mms.ErrNotFound) {
+			t.Errorf("Message of the abandoned write: got %v, want mms.ErrNotFound", err)
 		}
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // SMS is the link that carries the push.
@@ -43,7 +42,7 @@ func ContentLocation(publicURL, token string) string {
 }
 
 // Notification is the m-notification-ind for recipient d of m.
-func Notification(m *mms.Message, d store.Delivery, publicURL string) *mmsenc.PDU {
+func Notification(m *mms.Message, d mms.Delivery, publicURL string) *mmsenc.PDU {
 	p := &mmsenc.PDU{
 		Type:            mmsenc.NotificationInd,
 		TransactionID:   d.TransactionID,
@@ -57,11 +56,7 @@ func Notification(m *mms.Message, d store.Delivery, publicURL string) *mmsenc.PD
 		p.MessageClass = "Personal"
 	}
 	if !m.SenderHidden {
-		from := m.From
-		if from == "" {
-			from = m.EnvelopeFrom
-		}
-		p.From = mms.HandsetAddress(from)
+		p.From = mms.HandsetAddress(m.Originator())
 	}
 	return p
 }
@@ -70,7 +65,7 @@ func Notification(m *mms.Message, d store.Delivery, publicURL string) *mmsenc.PD
 // receipt, and returns the SMSC's ID of its last segment: the one whose
 // receipt says whether the phone has the whole push. A refusal the SMSC
 // says is final is returned marked mms.Permanent.
-func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
+func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (string, error) {
 	body, err := mmsenc.Encode(Notification(m, d, n.publicURL))
 	if err != nil {
 		return "", mms.Permanent(fmt.Errorf("wappush: encode notification: %w", err))

@@ -10,7 +10,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp"
-	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/wappush"
 )
 
@@ -35,7 +34,7 @@ func message(hidden bool, class string) *mms.Message {
 	}
 }
 
-var recipient = store.Delivery{Address: "+447700900456", Token: "x1Qm8k0Zp3VbR7cT2nYw5g", TransactionID: "t0123456789a"}
+var recipient = mms.Delivery{Address: "+447700900456", Token: "x1Qm8k0Zp3VbR7cT2nYw5g", TransactionID: "t0123456789a"}
 
 // TestNotification: the m-notification-ind carries what OMA-TS-MMS_ENC
 // §6.2 makes mandatory, in the form handsets accept.

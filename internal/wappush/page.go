@@ -9,7 +9,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // Modes of Multimedia WAP Push: how the recipient is told of its page.
@@ -51,7 +50,7 @@ func NewPagePush(sms SMS, publicURL, mode, defaultText string) *PagePush {
 // that takes no MMS, and NowSMS's "Convert to SMS with Web Link" is
 // plain text. A refusal the SMSC says is final is returned marked
 // mms.Permanent.
-func (p *PagePush) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
+func (p *PagePush) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (string, error) {
 	url := PageURL(p.publicURL, d.Token)
 	mode := p.mode
 	if d.Route == mms.RouteWebLink {

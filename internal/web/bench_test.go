@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
 )
@@ -77,7 +77,7 @@ func BenchmarkPage30KB(b *testing.B) {
 		},
 		Raw: make([]byte, 42<<10),
 	}
-	if _, err := relay.New(st, relay.Config{}).Submit(context.Background(), m); err != nil {
+	if _, err := accept.New(st, accept.Config{}).Accept(context.Background(), m); err != nil {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()

@@ -11,12 +11,11 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // Store is what the web side reads and records.
 type Store interface {
-	DeliveryByToken(ctx context.Context, token string) (store.Delivery, error)
+	DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 }
@@ -75,10 +74,10 @@ const errExpired = "This message has expired"
 
 // open finds the recipient behind the request's token and its message, and
 // refuses links that no longer work.
-func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Message, error) {
+func (h *Handler) open(r *http.Request, now time.Time) (mms.Delivery, *mms.Message, error) {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByToken(ctx, r.PathValue("token"))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		return d, nil, httperr.New(http.StatusNotFound, "No such message", err)
 	}
 	if err != nil {
@@ -104,7 +103,7 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 		}
 	}
 	m, err := h.st.Deliverable(ctx, d.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		// The recipient's row is there but the content is gone: retention.
 		return d, nil, httperr.New(http.StatusGone, errExpired, err)
 	}
@@ -120,7 +119,7 @@ func (h *Handler) open(r *http.Request, now time.Time) (store.Delivery, *mms.Mes
 // markRetrieved records the first view of the page. It runs after the
 // page went out, and is not cancelled with the request: the browser may
 // close the connection as soon as it has the last byte.
-func (h *Handler) markRetrieved(ctx context.Context, d store.Delivery, m *mms.Message, now time.Time) {
+func (h *Handler) markRetrieved(ctx context.Context, d mms.Delivery, m *mms.Message, now time.Time) {
 	if d.State == mms.StateRetrieved {
 		return // a repeated view: the first one counts
 	}

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
 )
@@ -108,8 +108,8 @@ func setup(t testing.TB, cfg web.Config, prefix string) *fixture {
 	t0 := time.Now().Truncate(time.Millisecond)
 	f := &fixture{st: st, clock: &clock{t: t0}, t0: t0, msg: testMessage(t), hits: map[string][]int{}}
 	f.msg.Date = t0.Add(-time.Minute)
-	r := relay.New(st, relay.Config{Now: f.clock.now, Retain: 24 * time.Hour})
-	if _, err := r.Submit(context.Background(), f.msg); err != nil {
+	r := accept.New(st, accept.Config{Now: f.clock.now, Retain: 24 * time.Hour})
+	if _, err := r.Accept(context.Background(), f.msg); err != nil {
 		t.Fatal(err)
 	}
 	f.token = f.msg.Recipients[0].Token
@@ -162,7 +162,7 @@ func (f *fixture) settle(t testing.TB) {
 	t.Fatal("handlers still running after 10s")
 }
 
-func (f *fixture) state(t testing.TB, token string) store.Delivery {
+func (f *fixture) state(t testing.TB, token string) mms.Delivery {
 	t.Helper()
 	f.settle(t)
 	d, err := f.st.DeliveryByToken(context.Background(), token)

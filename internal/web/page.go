@@ -59,8 +59,7 @@ type partView struct {
 func newView(m *mms.Message, base string) view {
 	v := view{Title: cmp.Or(strings.TrimSpace(m.Subject), "Multimedia message")}
 	if !m.SenderHidden {
-		from := cmp.Or(m.From, m.EnvelopeFrom)
-		v.From = strings.TrimSuffix(mms.HandsetAddress(from), "/TYPE=PLMN")
+		v.From = strings.TrimSuffix(mms.HandsetAddress(m.Originator()), "/TYPE=PLMN")
 	}
 	if date := cmp.Or(m.Date, m.Received); !date.IsZero() {
 		v.Date = date.UTC().Format("2 Jan 2006, 15:04 UTC")

@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
-	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
 )
 
@@ -305,7 +304,7 @@ func TestHiddenSenderNoSubject(t *testing.T) {
 	m := testMessage(t)
 	m.Subject, m.SenderHidden = "", true
 	m.Recipients = m.Recipients[:1]
-	if _, err := relay.New(f.st, relay.Config{Now: f.clock.now}).Submit(context.Background(), m); err != nil {
+	if _, err := accept.New(f.st, accept.Config{Now: f.clock.now}).Accept(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	_, body := f.do(t, http.MethodGet, "/w/"+m.Recipients[0].Token)
@@ -343,7 +342,7 @@ func TestWebLinkPage(t *testing.T) {
 	if err != nil || len(leased) != 1 {
 		t.Fatalf("lease: %v, %v", leased, err)
 	}
-	if err := f.st.Release(ctx, leased[0].ID, "test", store.Outcome{
+	if err := f.st.Release(ctx, leased[0].ID, "test", mms.Outcome{
 		State: mms.StateNotified, Next: f.t0.Add(time.Hour), Notified: true, Route: mms.RouteWebLink,
 	}, f.t0); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
-package relay
+package delivery
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/route"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // Peers sends an MM4 message to the peer of route r: envelope from and to,
@@ -45,14 +45,14 @@ const (
 // peer MMSC its route names (3GPP TS 23.140 §8.4.1).
 type MM4 struct {
 	msgs   Deliverables
-	routes *routeCache
+	routes *route.Cache
 	peers  Peers
 	policy MM4Policy
 	now    func() time.Time
 }
 
 // NewMM4 returns the MM4 attempt runner. now nil means time.Now.
-func NewMM4(msgs Deliverables, routes Routes, peers Peers, policy MM4Policy, now func() time.Time) *MM4 {
+func NewMM4(msgs Deliverables, routes route.Source, peers Peers, policy MM4Policy, now func() time.Time) *MM4 {
 	if now == nil {
 		now = time.Now
 	}
@@ -68,67 +68,62 @@ func NewMM4(msgs Deliverables, routes Routes, peers Peers, policy MM4Policy, now
 	if policy.ResponseTimeout <= 0 {
 		policy.ResponseTimeout = DefaultResponseTimeout
 	}
-	return &MM4{msgs: msgs, routes: &routeCache{src: routes, now: now}, peers: peers, policy: policy, now: now}
+	return &MM4{msgs: msgs, routes: route.NewCache(routes, now), peers: peers, policy: policy, now: now}
 }
 
 // Attempt forwards d, or settles it: a forward the peer accepted (state
 // sent) becomes forwarded when its MM4_forward.RES has not come within
 // ResponseTimeout, or at the message's expiry, since the peer's 250 already
 // made it responsible; a forward that never got through expires.
-func (a *MM4) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+func (a *MM4) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 	now := a.now()
 	if d.State == mms.StateSent {
-		return store.Outcome{State: mms.StateForwarded, Next: now, LastError: "no MM4_forward.RES from the peer; its SMTP 250 stands"}
+		return mms.Outcome{State: mms.StateForwarded, Next: now, LastError: "no MM4_forward.RES from the peer; its SMTP 250 stands"}
 	}
 	m, err := a.msgs.Deliverable(ctx, d.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Outcome{State: mms.StateFailed, Next: now, LastError: "message no longer stored"}
+	if errors.Is(err, mms.ErrNotFound) {
+		return mms.Outcome{State: mms.StateFailed, Next: now, LastError: "message no longer stored"}
 	}
 	if err != nil {
 		return a.retry(d, time.Time{}, err)
 	}
 	if !now.Before(m.Expiry) {
-		return store.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
+		return mms.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
 	}
-	name, _ := strings.CutPrefix(string(d.Route), string(route.KindMM4)+":")
-	table, err := a.routes.get(ctx)
+	name, _ := d.Route.Peer()
+	table, err := a.routes.Table(ctx)
 	if err != nil {
 		return a.retry(d, m.Expiry, err)
 	}
-	var r route.Route
-	for _, t := range table {
-		if t.Name == name && t.Kind == route.KindMM4 {
-			r = t
-		}
-	}
-	if r.Name == "" {
-		return store.Outcome{State: mms.StateFailed, Next: now, LastError: "route " + name + " no longer exists"}
+	r, ok := table.Named(name)
+	if !ok || r.Kind != route.KindMM4 {
+		return mms.Outcome{State: mms.StateFailed, Next: now, LastError: "route " + name + " no longer exists"}
 	}
 	if m.ForwardCounter+1 > a.policy.MaxForwards {
-		return store.Outcome{State: mms.StateFailed, Next: now,
+		return mms.Outcome{State: mms.StateFailed, Next: now,
 			LastError: fmt.Sprintf("forwarded %d times already: a routing loop?", m.ForwardCounter)}
 	}
 	from, to, data, err := a.build(m, d, r, now)
 	if err != nil {
-		return store.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
+		return mms.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
 	}
 	if err := a.peers.Send(ctx, r, from, to, data); err != nil {
 		if mms.IsPermanent(err) {
-			return store.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
+			return mms.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
 		}
 		return a.retry(d, m.Expiry, err)
 	}
-	return store.Outcome{State: mms.StateSent, Next: earliest(now.Add(a.policy.ResponseTimeout), m.Expiry)}
+	return mms.Outcome{State: mms.StateSent, Next: earliest(now.Add(a.policy.ResponseTimeout), m.Expiry)}
 }
 
 // build writes the MM4_forward.REQ for d: this recipient only, addressed as
 // the peer wants numbers, from the sender at our domain (or the route's
 // sender when the message's may not be used), asking for the RES that
 // confirms it and for the reports the sender asked for.
-func (a *MM4) build(m *mms.Message, d store.Delivery, r route.Route, now time.Time) (from string, to []string, data []byte, err error) {
+func (a *MM4) build(m *mms.Message, d mms.Delivery, r route.Route, now time.Time) (from string, to []string, data []byte, err error) {
 	from = a.sender(m, r)
 	rcpt := r.PeerAddress(d.Address)
-	origin := firstOf(r.OriginatorSystem, a.policy.SystemAddress, "system-user@"+a.policy.MMSDomain)
+	origin := cmp.Or(r.OriginatorSystem, a.policy.SystemAddress, "system-user@"+a.policy.MMSDomain)
 	mid := m.MM4MessageID
 	if mid == "" {
 		mid = string(m.ID) + "@" + a.policy.MMSDomain
@@ -151,11 +146,7 @@ func (a *MM4) sender(m *mms.Message, r route.Route) string {
 	if r.Sender != "" && !r.SenderOverride {
 		return r.Sender
 	}
-	from := m.From
-	if from == "" {
-		from = m.EnvelopeFrom
-	}
-	addr := mms.HandsetAddress(from)
+	addr := mms.HandsetAddress(m.Originator())
 	if number, ok := strings.CutSuffix(addr, "/TYPE=PLMN"); ok {
 		return number + "/TYPE=PLMN@" + a.policy.MMSDomain
 	}
@@ -165,6 +156,6 @@ func (a *MM4) sender(m *mms.Message, r route.Route) string {
 	return addr
 }
 
-func (a *MM4) retry(d store.Delivery, expiry time.Time, err error) store.Outcome {
+func (a *MM4) retry(d mms.Delivery, expiry time.Time, err error) mms.Outcome {
 	return retryLater(d.State, d.Attempts-1, a.policy.RetryMin, a.policy.RetryMax, a.now(), expiry, err)
 }

@@ -1,4 +1,4 @@
-package relay_test
+package delivery_test
 
 import (
 	"context"
@@ -7,28 +7,29 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/queue"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // convertSetup runs, as mmsc serve does, an MM1 queue whose runner turns
 // unretrieved messages into web links after convertAfter, and a page queue
 // for the web-link route, on a real store.
-func convertSetup(t *testing.T, notices, links *smsLink, convertAfter time.Duration) (*relay.Relay, *store.Store, func()) {
+func convertSetup(t *testing.T, notices, links *smsLink, convertAfter time.Duration) (*accept.Path, *store.Store, func()) {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mm1 := queue.New(st, relay.NewMM1(st, notices, relay.MM1Policy{
+	mm1 := queue.New(st, delivery.NewMM1(st, notices, delivery.MM1Policy{
 		RenotifyAfter: time.Hour, MaxNotifications: 3, ConvertAfter: convertAfter, WebLink: links,
 	}, nil), queue.Config{Owner: "mm1", Routes: []mms.Route{mms.RouteMM1}}, log)
-	pages := queue.New(st, relay.NewMM1(st, links, relay.MM1Policy{MaxNotifications: 1}, nil),
+	pages := queue.New(st, delivery.NewMM1(st, links, delivery.MM1Policy{MaxNotifications: 1}, nil),
 		queue.Config{Owner: "pages", Routes: []mms.Route{mms.RouteWAPPush, mms.RouteWebLink}}, log)
-	r := relay.New(st, relay.Config{Retain: 72 * time.Hour, Wake: func(*mms.Message) { mm1.Wake(); pages.Wake() }})
+	r := accept.New(st, accept.Config{Retain: 72 * time.Hour, Wake: func(*mms.Message) { mm1.Wake(); pages.Wake() }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
 	go func() { mm1.Run(ctx); done <- struct{}{} }()
@@ -45,7 +46,7 @@ func TestConvertAfter(t *testing.T) {
 		r, st, stop := convertSetup(t, notices, links, 24*time.Hour)
 		defer stop()
 		start := time.Now()
-		id, err := r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+		id, err := r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestConvertAfterNotWhenRetrieved(t *testing.T) {
 		r, st, stop := convertSetup(t, notices, links, time.Hour)
 		defer stop()
 		for _, final := range []mms.State{mms.StateRetrieved, mms.StateRejected} {
-			id, err := r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900002"}}})
+			id, err := r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900002"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +122,7 @@ func TestConvertAfterDeferred(t *testing.T) {
 		r, st, stop := convertSetup(t, notices, links, 6*time.Hour)
 		defer stop()
 		start := time.Now()
-		id, err := r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900003"}}})
+		id, err := r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900003"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,22 +1,20 @@
-package relay
+package delivery
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/route"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // AnswerStore finds the recipient a peer's answer is about and records it.
 type AnswerStore interface {
-	DeliveryByTransaction(ctx context.Context, tid string) (store.Delivery, error)
+	DeliveryByTransaction(ctx context.Context, tid string) (mms.Delivery, error)
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 	PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error)
 	MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error)
@@ -64,9 +62,9 @@ func (a *Answers) deliveryReport(ctx context.Context, peer string, r *mm4.Delive
 	)
 	if state, ok := peerStates[r.MMStatus]; ok {
 		var err error
-		msg, found, err = a.st.PeerReport(ctx, r.MessageID, r.From, state, firstOf(r.StatusText, "peer reported "+r.MMStatus), now)
+		msg, found, err = a.st.PeerReport(ctx, r.MessageID, r.From, state, cmp.Or(r.StatusText, "peer reported "+r.MMStatus), now)
 		if err != nil {
-			return fmt.Errorf("relay: delivery report: %w", err)
+			return fmt.Errorf("delivery: delivery report: %w", err)
 		}
 	}
 	a.log.Info("mm4: delivery report received", "peer", peer, "message_id", r.MessageID, "recipient", r.From,
@@ -91,19 +89,19 @@ func (a *Answers) deliveryReport(ctx context.Context, peer string, r *mm4.Delive
 func (a *Answers) readReport(ctx context.Context, peer string, r *mm4.ReadReport) error {
 	now := a.now()
 	msg, err := a.st.MessageByMM4ID(ctx, r.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, mms.ErrNotFound) {
 		a.log.Warn("mm4: read report about no message of ours; ignored", "peer", peer, "message_id", r.MessageID)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("relay: read report: %w", err)
+		return fmt.Errorf("delivery: read report: %w", err)
 	}
 	status := "read"
 	if r.ReadStatus != mm4.ReadStatusRead {
 		status = "deleted"
 	}
 	if err := a.st.ReadReport(ctx, msg, r.From, status, orTime(r.Date, now), now); err != nil {
-		return fmt.Errorf("relay: read report: %w", err)
+		return fmt.Errorf("delivery: read report: %w", err)
 	}
 	a.log.Info("mm4: read report received", "peer", peer, "message", msg, "reader", r.From, "status", status)
 	if !r.AckRequest {
@@ -132,13 +130,13 @@ func orTime(t, otherwise time.Time) time.Time {
 // nothing: peers retry what we refuse, and there is nothing to fix.
 func (a *Answers) ForwardResponse(ctx context.Context, peer string, res *mm4.Response) error {
 	d, err := a.st.DeliveryByTransaction(ctx, res.TransactionID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !strings.HasPrefix(string(d.Route), string(route.KindMM4)+":")) {
+	if errors.Is(err, mms.ErrNotFound) || (err == nil && !d.Route.IsPeer()) {
 		a.log.Warn("mm4: MM4_forward.RES for no forward of ours; ignored", "peer", peer,
 			"transaction_id", res.TransactionID, "message_id", res.MessageID, "status", res.Status)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("relay: forward response: %w", err)
+		return fmt.Errorf("delivery: forward response: %w", err)
 	}
 	now := a.now()
 	state, next, reason := mms.StateForwarded, now, ""
@@ -154,7 +152,7 @@ func (a *Answers) ForwardResponse(ctx context.Context, peer string, res *mm4.Res
 	}
 	changed, err := a.st.Answer(ctx, d.ID, state, next, reason, now)
 	if err != nil {
-		return fmt.Errorf("relay: forward response: %w", err)
+		return fmt.Errorf("delivery: forward response: %w", err)
 	}
 	a.log.Info("mm4: forward answered", "peer", peer, "message", d.MessageID, "to", d.Address,
 		"status", res.Status, "state", state, "changed", changed)
@@ -176,7 +174,7 @@ func (a *Answers) Answer(ctx context.Context, vasp string, p *mm4.PDU) error {
 	case p.Response != nil:
 		a.log.Info("mm4: report acknowledged", "peer", vasp, "type", p.Type, "message_id", p.Response.MessageID, "status", p.Response.Status)
 	default:
-		return fmt.Errorf("relay: answer: %s carries nothing", p.Type)
+		return fmt.Errorf("delivery: answer: %s carries nothing", p.Type)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
-package relay
+package accept
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,7 @@ type Store interface {
 	Accept(ctx context.Context, m *mms.Message) error
 }
 
-// Config is the relay's policy for new messages.
+// Config is the accept path's policy for new messages.
 type Config struct {
 	// LocalNumbers are the subscribers this MMSC delivers to over MM1
 	// (NowSMS masks, "+44*,+4477*"). Empty means every number is local.
@@ -36,12 +37,12 @@ type Config struct {
 	Wake func(m *mms.Message)
 	// Routes, if set, routes recipients that are not local (package
 	// route); without it they fail with "no route".
-	Routes Routes
+	Routes route.Source
 	// SystemAddress is our MM4 system address (system-user@mms_domain):
 	// the sender of the responses owed to originators; "" =
 	// system-user@localhost.
 	SystemAddress string
-	// Log takes what the relay notices but does not refuse; nil discards.
+	// Log takes what the accept path notices but does not refuse; nil discards.
 	Log *slog.Logger
 	// Callback, if set, is asked how to route recipients (NowSMS's
 	// MMSRoutingURL): those that are not local, or all with ForceCallback.
@@ -65,23 +66,18 @@ const (
 	callbackReject = "Reject"
 )
 
-// Routes gives the current routing table.
-type Routes interface {
-	Routes(ctx context.Context) (route.Table, error)
-}
-
 // DefaultRetain is NowSMS's default retention (DataRetainDays=15).
 const DefaultRetain = 15 * 24 * time.Hour
 
-// Relay accepts messages for delivery.
-type Relay struct {
+// Path is the one accept path: every ingress hands its messages to Accept.
+type Path struct {
 	store  Store
 	cfg    Config
-	routes *routeCache
+	routes *route.Cache
 }
 
-// New returns a Relay that stores through store under cfg.
-func New(store Store, cfg Config) *Relay {
+// New returns the accept path that stores through store under cfg.
+func New(store Store, cfg Config) *Path {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -94,18 +90,20 @@ func New(store Store, cfg Config) *Relay {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	r := &Relay{store: store, cfg: cfg}
+	r := &Path{store: store, cfg: cfg}
 	if cfg.Routes != nil {
-		r.routes = &routeCache{src: cfg.Routes, now: cfg.Now}
+		r.routes = route.NewCache(cfg.Routes, cfg.Now)
 	}
 	return r
 }
 
-// Submit routes every recipient of m, gives m its ID, receipt time and
-// expiry, and stores it. When it returns nil the message is durable.
-func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, error) {
+// Accept routes every recipient of m, gives m its ID, receipt time and
+// expiry, stores it and wakes its delivery. When it returns nil the
+// message is durable. An error marked mms.Permanent is the message's
+// fault; any other is temporary trouble, and nothing was stored.
+func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error) {
 	if len(m.Recipients) == 0 {
-		return "", mms.Permanent(errors.New("relay: message has no recipients"))
+		return "", mms.Permanent(errors.New("accept: message has no recipients"))
 	}
 	m.Received = r.cfg.Now()
 	m.ID = mms.NewMessageID(m.Received)
@@ -113,8 +111,8 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 	var table route.Table
 	if r.routes != nil {
 		var err error
-		if table, err = r.routes.get(ctx); err != nil {
-			return "", fmt.Errorf("relay: %w", err)
+		if table, err = r.routes.Table(ctx); err != nil {
+			return "", fmt.Errorf("accept: %w", err)
 		}
 	}
 	for i := range m.Recipients {
@@ -124,13 +122,13 @@ func (r *Relay) Submit(ctx context.Context, m *mms.Message) (mms.MessageID, erro
 		// A response we cannot address (the originator gave no usable
 		// address) is not a reason to refuse the message itself.
 		if res, err := r.forwardResponse(m); err != nil {
-			r.cfg.Log.Warn("relay: no MM4_forward.RES for this message", "message", m.ID, "err", err)
+			r.cfg.Log.Warn("accept: no MM4_forward.RES for this message", "message", m.ID, "err", err)
 		} else {
 			m.Outbox = append(m.Outbox, res)
 		}
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
-		return "", fmt.Errorf("relay: accept %s: %w", m.ID, err)
+		return "", fmt.Errorf("accept: %s: %w", m.ID, err)
 	}
 	if r.cfg.Wake != nil {
 		r.cfg.Wake(m)
@@ -157,7 +155,7 @@ func expiry(asked, received time.Time, retain time.Duration) time.Time {
 // recipient fails at once, "rejected by route NAME" or "no route").
 // Recipients that will fetch content get a token; MM1 recipients, and MM4
 // ones whose forward a peer will answer, a transaction ID.
-func (r *Relay) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table) {
+func (r *Path) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table) {
 	local := len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address)
 	switch {
 	case rc.Route != "":
@@ -210,12 +208,12 @@ func byTable(rc *mms.Recipient, table route.Table) bool {
 
 // callback routes rc as the routing callback says, or by the fallback when
 // it cannot say; false if that ended the recipient.
-func (r *Relay) callback(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table, local bool) bool {
-	from := firstOf(mms.HandsetAddress(firstOf(m.EnvelopeFrom, m.From)), m.EnvelopeFrom)
+func (r *Path) callback(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table, local bool) bool {
+	from := cmp.Or(mms.HandsetAddress(cmp.Or(m.EnvelopeFrom, m.From)), m.EnvelopeFrom)
 	from = strings.TrimSuffix(from, "/TYPE=PLMN")
 	d, err := r.cfg.Callback.Route(ctx, from, m.VASP, rc.Address)
 	if err != nil {
-		r.cfg.Log.Warn("relay: routing callback failed; using the fallback", "to", rc.Address,
+		r.cfg.Log.Warn("accept: routing callback failed; using the fallback", "to", rc.Address,
 			"fallback", r.cfg.CallbackFallback, "err", err)
 		if r.cfg.CallbackFallback == "reject" {
 			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "routing callback unavailable"
@@ -235,15 +233,13 @@ func (r *Relay) callback(ctx context.Context, m *mms.Message, rc *mms.Recipient,
 		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by the routing callback"
 		return false
 	}
-	for _, rt := range table {
-		if rt.Name == d {
-			if rt.Kind == route.KindReject {
-				rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
-				return false
-			}
-			rc.Route = rt.Recipient()
-			return true
+	if rt, ok := table.Named(d); ok {
+		if rt.Kind == route.KindReject {
+			rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "rejected by route "+rt.Name
+			return false
 		}
+		rc.Route = rt.Recipient()
+		return true
 	}
 	rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "the routing callback named no route of ours: "+d
 	return false

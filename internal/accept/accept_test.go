@@ -1,22 +1,21 @@
-package relay_test
+package accept_test
 
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/route"
-	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/store/storetest"
 )
 
 func TestSubmitRoutesAndStores(t *testing.T) {
-	st := openStore(t)
+	st := storetest.SQLite(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	r := relay.New(st, relay.Config{Now: func() time.Time { return now }})
+	r := accept.New(st, accept.Config{Now: func() time.Time { return now }})
 
 	m := &mms.Message{
 		VASP: "acme", Raw: []byte("Subject: x\r\n\r\nhi\r\n"),
@@ -25,7 +24,7 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 			{Address: "+447700900002", Route: mms.RouteWAPPush}, // asked for Multimedia WAP Push
 		},
 	}
-	id, err := r.Submit(context.Background(), m)
+	id, err := r.Accept(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,18 +48,18 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 			t.Errorf("stored recipient %d: %+v, want %+v", i, rc, want)
 		}
 	}
-	if !got.Expiry.Equal(now.Add(relay.DefaultRetain)) {
-		t.Errorf("expiry %v, want the end of retention %v", got.Expiry, now.Add(relay.DefaultRetain))
+	if !got.Expiry.Equal(now.Add(accept.DefaultRetain)) {
+		t.Errorf("expiry %v, want the end of retention %v", got.Expiry, now.Add(accept.DefaultRetain))
 	}
 
 	// No recipients is the caller's mistake, refused before the store.
-	_, err = r.Submit(context.Background(), &mms.Message{})
+	_, err = r.Accept(context.Background(), &mms.Message{})
 	if err == nil || !mms.IsPermanent(err) {
 		t.Errorf("submit without recipients: %v, want a permanent error", err)
 	}
 	// A closed store is a temporary failure.
 	st.Close()
-	_, err = r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+	_, err = r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 	if err == nil || mms.IsPermanent(err) {
 		t.Errorf("submit to a closed store: %v, want a temporary error", err)
 	}
@@ -69,13 +68,13 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 // TestSubmitRoutesByTable: local numbers first, then the most specific
 // route; reject routes and numbers no route takes fail at once.
 func TestSubmitRoutesByTable(t *testing.T) {
-	st := openStore(t,
+	st := storetest.SQLite(t,
 		route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "mmsc.pl.example:25", Domain: "mms.pl.example"},
 		route.Route{Name: "uk-all", Kind: route.KindMM4, Match: mms.ParseMasks("+44*"), Host: "mmsc.uk.example:25", Domain: "mms.uk.example"},
 		route.Route{Name: "premium", Kind: route.KindReject, Match: mms.ParseMasks("+4490*")},
 		route.Route{Name: "mvno", Kind: route.KindMM1, Match: mms.ParseMasks("+4479*")},
 	)
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st})
+	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st})
 	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
 		{Address: "+447700900001"}, // local, though +44* is routed
 		{Address: "+48600100200"},
@@ -83,7 +82,7 @@ func TestSubmitRoutesByTable(t *testing.T) {
 		{Address: "+447900900001"},
 		{Address: "+15550100"},
 	}}
-	id, err := r.Submit(context.Background(), m)
+	id, err := r.Accept(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,14 +116,14 @@ func TestSubmitRoutesByTable(t *testing.T) {
 // ours (landlines) takes them although they are local; a default weblink
 // route takes only the numbers nobody names, never local ones.
 func TestWebLinkRouteForLocalNumbers(t *testing.T) {
-	st := openStore(t,
+	st := storetest.SQLite(t,
 		route.Route{Name: "landlines", Kind: route.KindWebLink, Match: mms.ParseMasks("+4420*")},
 		route.Route{Name: "elsewhere", Kind: route.KindWebLink, Default: true},
 	)
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+44*"), Routes: st})
+	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+44*"), Routes: st})
 	m := &mms.Message{Raw: []byte("x"), Recipients: []mms.Recipient{
 		{Address: "+442079460000"}, {Address: "+447700900001"}, {Address: "+15550100"}}}
-	id, err := r.Submit(context.Background(), m)
+	id, err := r.Accept(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func (f callbackFunc) Route(ctx context.Context, from, vasp, to string) (string,
 // TestRoutingCallback: the callback's answer routes non-local recipients
 // (all of them when forced); when it fails, the fallback decides.
 func TestRoutingCallback(t *testing.T) {
-	st := openStore(t,
+	st := storetest.SQLite(t,
 		route.Route{Name: "pl", Kind: route.KindMM4, Match: mms.ParseMasks("+48*"), Host: "h:25", Domain: "d"},
 		route.Route{Name: "other", Kind: route.KindMM4, Match: mms.ParseMasks("+49*"), Host: "h2:25", Domain: "d2"},
 	)
@@ -189,9 +188,9 @@ func TestRoutingCallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		asked = nil
-		r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st, Callback: cb,
+		r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st, Callback: cb,
 			ForceCallback: tt.force, CallbackFallback: tt.fallback})
-		id, err := r.Submit(context.Background(), &mms.Message{VASP: "acme", EnvelopeFrom: "+447779998888/TYPE=PLMN@mms.example.net",
+		id, err := r.Accept(context.Background(), &mms.Message{VASP: "acme", EnvelopeFrom: "+447779998888/TYPE=PLMN@mms.example.net",
 			Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
 		if err != nil {
 			t.Fatal(err)
@@ -204,21 +203,4 @@ func TestRoutingCallback(t *testing.T) {
 			t.Errorf("callback asked %q", asked)
 		}
 	}
-}
-
-// openStore opens a SQLite store in a temporary directory, closed when the
-// test ends, holding routes.
-func openStore(t *testing.T, routes ...route.Route) *store.Store {
-	t.Helper()
-	st, err := store.OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	for _, rt := range routes {
-		if err := st.AddRoute(context.Background(), rt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return st
 }

@@ -1,4 +1,4 @@
-package relay_test
+package delivery_test
 
 import (
 	"context"
@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/relay"
-	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/store/storetest"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
@@ -34,24 +35,25 @@ func (e *endpoint) SendReport(ctx context.Context, to vasp.Account, from string,
 // account's report endpoint, or held when the account has none.
 func TestForwardResponseOwed(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := storetest.SQLite(t)
 	for _, a := range []vasp.Account{{Name: "with", ReportTo: "reports.example:25"}, {Name: "without"}} {
 		if err := st.AddAccount(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), SystemAddress: "system-user@mms.example.net"})
+	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), SystemAddress: "system-user@mms.example.net"})
 	tests := []struct {
-		vasp, rcpt, status, state string
+		vasp, rcpt, status string
+		state              mms.OutboxState
 	}{
-		{"with", "+447700900001", mm4.StatusOk, store.OutboxSent},
-		{"with", "+15550100", mm4.StatusErrorSendingAddressUnresolved, store.OutboxSent},
-		{"without", "+447700900001", mm4.StatusOk, store.OutboxHeld},
+		{"with", "+447700900001", mm4.StatusOk, mms.OutboxSent},
+		{"with", "+15550100", mm4.StatusErrorSendingAddressUnresolved, mms.OutboxSent},
+		{"without", "+447700900001", mm4.StatusOk, mms.OutboxHeld},
 	}
 	ep := &endpoint{}
-	out := relay.NewOutbox(st.Outbox(), st, st, ep, relay.OutboxConfig{MMSDomain: "mms.example.net"}, slog.New(slog.DiscardHandler), nil)
+	out := delivery.NewOutbox(st, st, ep, delivery.OutboxConfig{MMSDomain: "mms.example.net"}, slog.New(slog.DiscardHandler), nil)
 	for _, tt := range tests {
-		id, err := r.Submit(ctx, &mms.Message{VASP: tt.vasp, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, err := r.Accept(ctx, &mms.Message{VASP: tt.vasp, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
 		if err != nil {
 			t.Fatal(err)
@@ -83,16 +85,16 @@ func TestForwardResponseOwed(t *testing.T) {
 	// A refusal for good fails the mail; trouble on the way retries it.
 	for _, tt := range []struct {
 		err   error
-		state string
-	}{{mms.Permanent(errors.New("550 no")), store.OutboxFailed}, {errors.New("connection refused"), store.OutboxQueued}} {
+		state mms.OutboxState
+	}{{mms.Permanent(errors.New("550 no")), mms.OutboxFailed}, {errors.New("connection refused"), mms.OutboxQueued}} {
 		ep.err = tt.err
-		id, _ := r.Submit(ctx, &mms.Message{VASP: "with", TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, _ := r.Accept(ctx, &mms.Message{VASP: "with", TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		l, _ := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
 		if len(l) != 1 {
 			t.Fatalf("lease for %s: %d mails", id, len(l))
 		}
-		if o := out.Attempt(ctx, l[0]); string(o.State) != tt.state {
+		if o := out.Attempt(ctx, l[0]); o.State != tt.state {
 			t.Errorf("send error %v: outcome %s, want %s", tt.err, o.State, tt.state)
 		} else {
 			st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now())

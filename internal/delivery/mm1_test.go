@@ -1,4 +1,4 @@
-package relay_test
+package delivery_test
 
 import (
 	"context"
@@ -10,9 +10,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/queue"
-	"github.com/mmsc-project/mmsc/internal/relay"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -24,7 +25,7 @@ type smsLink struct {
 	fails []error
 }
 
-func (l *smsLink) Notify(ctx context.Context, m *mms.Message, d store.Delivery) (string, error) {
+func (l *smsLink) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.fails) > 0 {
@@ -47,16 +48,16 @@ func (l *smsLink) times(addr string) []time.Time {
 
 // mm1Setup runs a relay, a queue and an MM1 attempt runner on a real store,
 // inside the current synctest bubble.
-func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*relay.Relay, *store.Store, func()) {
+func mm1Setup(t *testing.T, link *smsLink, retain time.Duration) (*accept.Path, *store.Store, func()) {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st, err := store.OpenSQLite(context.Background(), t.TempDir(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mm1 := relay.NewMM1(st, link, relay.MM1Policy{RenotifyAfter: time.Hour, MaxNotifications: 3}, nil)
+	mm1 := delivery.NewMM1(st, link, delivery.MM1Policy{RenotifyAfter: time.Hour, MaxNotifications: 3}, nil)
 	q := queue.New(st, mm1, queue.Config{Owner: "test", Routes: []mms.Route{mms.RouteMM1}}, log)
-	r := relay.New(st, relay.Config{LocalNumbers: mms.ParseMasks("+4477*"), Retain: retain, Wake: func(*mms.Message) { q.Wake() }})
+	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), Retain: retain, Wake: func(*mms.Message) { q.Wake() }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { q.Run(ctx); close(done) }()
@@ -94,7 +95,7 @@ func TestRenotifyThenExpire(t *testing.T) {
 		r, st, stop := mm1Setup(t, link, 24*time.Hour)
 		defer stop()
 		start := time.Now()
-		id, err := r.Submit(context.Background(), &mms.Message{
+		id, err := r.Accept(context.Background(), &mms.Message{
 			Recipients: []mms.Recipient{{Address: "+447700900001"}, {Address: "+15550100"}},
 		})
 		if err != nil {
@@ -137,7 +138,7 @@ func TestFetchStopsNotifications(t *testing.T) {
 		link := &smsLink{}
 		r, st, stop := mm1Setup(t, link, 24*time.Hour)
 		defer stop()
-		id, err := r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+		id, err := r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +163,7 @@ func TestNotifyFailures(t *testing.T) {
 		r, st, stop := mm1Setup(t, link, 24*time.Hour)
 		defer stop()
 		start := time.Now()
-		id, err := r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+		id, err := r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,17 +171,17 @@ func TestNotifyFailures(t *testing.T) {
 		if rc := recipient(t, st, id, 0); rc.State != mms.StateQueued || rc.LastError != "temporary: smsc throttled" {
 			t.Errorf("after a throttled submit: %+v", rc)
 		}
-		time.Sleep(relay.DefaultRetryMin + 2*relay.DefaultRetryMin)
+		time.Sleep(delivery.DefaultRetryMin + 2*delivery.DefaultRetryMin)
 		synctest.Wait()
 		got := link.times("+447700900001")
-		if len(got) != 1 || !got[0].Equal(start.Add(3*relay.DefaultRetryMin)) {
-			t.Errorf("notifications %v, want one at +%v", got, 3*relay.DefaultRetryMin)
+		if len(got) != 1 || !got[0].Equal(start.Add(3*delivery.DefaultRetryMin)) {
+			t.Errorf("notifications %v, want one at +%v", got, 3*delivery.DefaultRetryMin)
 		}
 
 		link.mu.Lock()
 		link.fails = []error{mms.Permanent(errors.New("smpp: submit_sm refused: ESME_RINVDSTADR (0x0000000b)"))}
 		link.mu.Unlock()
-		id, err = r.Submit(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900002"}}})
+		id, err = r.Accept(context.Background(), &mms.Message{Recipients: []mms.Recipient{{Address: "+447700900002"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package relay
+package delivery
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // Notifier tells a handset that a message waits for it (for MM1: an
 // m-notification-ind in a WAP Push) and returns the SMSC's ID for it. An
 // error marked mms.Permanent ends the recipient; any other is retried.
 type Notifier interface {
-	Notify(ctx context.Context, m *mms.Message, d store.Delivery) (smscID string, err error)
+	Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (smscID string, err error)
 }
 
 // Heads loads what a notification needs of a message, without its content.
@@ -74,17 +73,17 @@ func NewMM1(heads Heads, notifier Notifier, policy MM1Policy, now func() time.Ti
 // notified, the row is next due at the re-notification or, after the last
 // notification, at the message's expiry: a message is never re-notified
 // once fetched, because a fetch makes the row final.
-func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
+func (a *MM1) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 	m, err := a.heads.Head(ctx, d.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Outcome{State: mms.StateFailed, Next: a.now(), LastError: "message no longer stored"}
+	if errors.Is(err, mms.ErrNotFound) {
+		return mms.Outcome{State: mms.StateFailed, Next: a.now(), LastError: "message no longer stored"}
 	}
 	if err != nil {
 		return a.retry(d, time.Time{}, err)
 	}
 	now := a.now()
 	if !now.Before(m.Expiry) {
-		return store.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
+		return mms.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
 	}
 	convertAt, convert := a.convertAt(m, d)
 	if convert && !now.Before(convertAt) {
@@ -93,12 +92,12 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if d.State == mms.StateDeferred || d.Notifications >= a.policy.MaxNotifications {
 		// The handset will fetch, or has had all its notifications: only
 		// the conversion or the expiry is left to do.
-		return store.Outcome{State: d.State, Next: until(m.Expiry, convertAt, convert), LastError: d.LastError}
+		return mms.Outcome{State: d.State, Next: until(m.Expiry, convertAt, convert), LastError: d.LastError}
 	}
 	smscID, err := a.notifier.Notify(ctx, m, d)
 	if err != nil {
 		if mms.IsPermanent(err) {
-			return store.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
+			return mms.Outcome{State: mms.StateFailed, Next: now, LastError: err.Error()}
 		}
 		return a.retry(d, m.Expiry, err)
 	}
@@ -107,13 +106,13 @@ func (a *MM1) Attempt(ctx context.Context, d store.Delivery) store.Outcome {
 	if sent < a.policy.MaxNotifications {
 		next = earliest(now.Add(a.policy.RenotifyAfter<<(sent-1)), m.Expiry)
 	}
-	return store.Outcome{State: mms.StateNotified, Next: until(next, convertAt, convert), Notified: true, SMSCID: smscID}
+	return mms.Outcome{State: mms.StateNotified, Next: until(next, convertAt, convert), Notified: true, SMSCID: smscID}
 }
 
 // convertAt is when d, on route mm1, is to become a web link; false if it
 // never is (no conversion configured, or it is not an MM1 recipient: the
 // runner also serves the page routes, which have nothing to convert to).
-func (a *MM1) convertAt(m *mms.Message, d store.Delivery) (time.Time, bool) {
+func (a *MM1) convertAt(m *mms.Message, d mms.Delivery) (time.Time, bool) {
 	if a.policy.ConvertAfter <= 0 || a.policy.WebLink == nil || d.Route != mms.RouteMM1 {
 		return time.Time{}, false
 	}
@@ -132,22 +131,22 @@ func until(next, convertAt time.Time, convert bool) time.Time {
 // web-link route, so it is converted once: from then on the page's first
 // view retrieves it and the expiry ends it, with reports as for MM1. The
 // token stays, so the handset may still fetch the MMS it was told of.
-func (a *MM1) convert(ctx context.Context, m *mms.Message, d store.Delivery, now time.Time) store.Outcome {
-	smscID, err := a.policy.WebLink.Notify(ctx, m, store.Delivery{
+func (a *MM1) convert(ctx context.Context, m *mms.Message, d mms.Delivery, now time.Time) mms.Outcome {
+	smscID, err := a.policy.WebLink.Notify(ctx, m, mms.Delivery{
 		ID: d.ID, MessageID: d.MessageID, Address: d.Address, Route: mms.RouteWebLink, Token: d.Token,
 	})
 	if err != nil {
 		if mms.IsPermanent(err) {
-			return store.Outcome{State: mms.StateFailed, Next: now, LastError: "web link: " + err.Error()}
+			return mms.Outcome{State: mms.StateFailed, Next: now, LastError: "web link: " + err.Error()}
 		}
 		return a.retry(d, m.Expiry, err)
 	}
-	return store.Outcome{State: mms.StateNotified, Next: m.Expiry, Notified: true, SMSCID: smscID,
+	return mms.Outcome{State: mms.StateNotified, Next: m.Expiry, Notified: true, SMSCID: smscID,
 		Route: mms.RouteWebLink, LastError: "not retrieved in " + a.policy.ConvertAfter.String() + "; sent as a web link"}
 }
 
 // retry keeps d's state and tries again after a wait that doubles with
 // each failed attempt since the last notification, never past expiry.
-func (a *MM1) retry(d store.Delivery, expiry time.Time, err error) store.Outcome {
+func (a *MM1) retry(d mms.Delivery, expiry time.Time, err error) mms.Outcome {
 	return retryLater(d.State, d.Attempts-d.Notifications-1, a.policy.RetryMin, a.policy.RetryMax, a.now(), expiry, err)
 }

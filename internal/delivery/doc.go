@@ -1,0 +1,25 @@
+// Package delivery is the delivery engine. It leases the recipients whose
+// work is due (package queue), hands each to the transport of its route
+// kind, records the outcome, and sends the originator what it is owed:
+//
+//   - mm1: an m-notification-ind in a WAP Push (OMA-TS-MMS_CTR 1.3 §6.2,
+//     through a Notifier), re-notified with a doubling wait, converted to a
+//     web link after convert_after, expired at the message's expiry;
+//   - wappush and weblink: one SI push or text SMS with the page's link;
+//   - mm4:NAME: an MM4_forward.REQ to the peer MMSC (3GPP TS 23.140 §8.4.1,
+//     through Peers), settled by the peer's MM4_forward.RES (Answers) or,
+//     without one, by its SMTP 250 after a day;
+//   - the outbox: the MM4 responses and reports owed to the VASP or peer
+//     that sent the message (§8.4.2–§8.4.4, through a Reporter).
+//
+// It also takes the peers' answers about our forwards (Answers), the
+// SMSC's delivery receipts, and purges what retention no longer keeps. A
+// recipient's state is written through the store's Release and Answer,
+// called from here and from the handset-facing edges (mm1, web), where
+// the store queues the reports the change owes in the same write.
+//
+// Departures from the specifications are documented where they are made:
+// a fetch alone marks an MM1 recipient retrieved (package mm1), and a
+// forward the peer accepted with 250 but never answered counts as
+// forwarded rather than failing.
+package delivery

@@ -1,0 +1,139 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/queue"
+	"github.com/mmsc-project/mmsc/internal/route"
+)
+
+// Store is what the engine needs of the store: the recipients' rows as a
+// queue, the messages they are about, the routes and accounts they go by,
+// and the housekeeping of receipts and retention.
+type Store interface {
+	queue.Store[mms.Delivery, mms.Outcome]
+	Heads
+	Deliverables
+	route.Source
+	AccountStore
+	SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error)
+	Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error)
+	// OnWork and OnOutbox say what to call when another node (or a
+	// handset's answer here) has made work due.
+	OnWork(wake func(mms.Route))
+	OnOutbox(wake func())
+}
+
+// Transports carry the work out, one per route kind, and reports back to
+// the originator, one per origin kind.
+type Transports struct {
+	Notify  Notifier // mm1: an m-notification-ind in a WAP Push
+	Pages   Notifier // wappush and weblink: an SI push or a text SMS with the page's link
+	Peers   Peers    // mm4:NAME: an MM4_forward.REQ to the peer MMSC
+	Reports Reporter // MM4 responses and reports to the originating VASP or peer
+	// Ready says whether the SMS link can take work now; nil: always.
+	Ready func() bool
+}
+
+// Config is the engine's policy.
+type Config struct {
+	Owner    string        // names this node's leases; unique among nodes sharing the store
+	LeaseFor time.Duration // 0: queue.DefaultLeaseFor
+	MM1      MM1Policy
+	MM4      MM4Policy
+	Outbox   OutboxConfig
+	Retain   time.Duration // messages final for every recipient are purged this long after arrival
+}
+
+// Engine is the delivery engine: it leases due work, hands it to the
+// transport for its route kind, records the outcome, and sends the
+// originator what it is owed.
+type Engine struct {
+	st       Store
+	handsets *queue.Queue[mms.Delivery, mms.Outcome]
+	pages    *queue.Queue[mms.Delivery, mms.Outcome]
+	peers    *queue.Queue[mms.Delivery, mms.Outcome]
+	outbox   *queue.Queue[mms.OutboxMail, mms.OutboxOutcome]
+	receipts receipts
+	retain   time.Duration
+	log      *slog.Logger
+}
+
+// OutboxStore is the store's outbox, leased like the recipients' rows.
+type OutboxStore = queue.Store[mms.OutboxMail, mms.OutboxOutcome]
+
+// New returns the engine over st and its outbox. It does nothing until Run.
+func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logger) *Engine {
+	q := func(routes ...mms.Route) queue.Config {
+		return queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor, Routes: routes, Ready: t.Ready}
+	}
+	pagePolicy := MM1Policy{MaxNotifications: 1}
+	mm1 := cfg.MM1
+	mm1.WebLink = t.Pages
+	peers := q(mms.AllPeers)
+	peers.Ready = nil // MM4 needs no SMS link
+	e := &Engine{
+		st:       st,
+		handsets: queue.New(st, NewMM1(st, t.Notify, mm1, nil), q(mms.RouteMM1), log),
+		pages:    queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
+		peers:    queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
+		outbox: queue.New(outbox, NewOutbox(st, st, t.Reports, cfg.Outbox, log, nil),
+			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
+		receipts: make(receipts, receiptBuffer),
+		retain:   cfg.Retain,
+		log:      log,
+	}
+	st.OnOutbox(e.outbox.Wake)
+	st.OnWork(e.wakeRoute)
+	return e
+}
+
+// Run delivers until ctx ends, then waits for the attempts in flight to be
+// recorded.
+func (e *Engine) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context){
+		func(ctx context.Context) { e.handsets.Run(ctx) },
+		func(ctx context.Context) { e.pages.Run(ctx) },
+		func(ctx context.Context) { e.peers.Run(ctx) },
+		func(ctx context.Context) { e.outbox.Run(ctx) },
+		func(ctx context.Context) { e.receipts.record(ctx, e.st, e.log) },
+		func(ctx context.Context) { purge(ctx, e.st, e.retain, e.log) },
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); run(ctx) }()
+	}
+	wg.Wait()
+}
+
+// Wake starts the delivery of a message just accepted: it wakes the
+// queues that have work in it (a needless wake costs a lease, a write).
+func (e *Engine) Wake(m *mms.Message) {
+	for _, rc := range m.Recipients {
+		e.wakeRoute(rc.Route) // a queue's Wake is cheap to repeat: it coalesces
+	}
+	if len(m.Outbox) > 0 {
+		e.outbox.Wake()
+	}
+}
+
+// wakeRoute wakes the queue that delivers on route r: for a new message
+// here, or for work another node announced.
+func (e *Engine) wakeRoute(r mms.Route) {
+	switch {
+	case r == mms.AllRoutes:
+		e.handsets.Wake()
+		e.pages.Wake()
+		e.peers.Wake()
+	case r == mms.RouteMM1:
+		e.handsets.Wake()
+	case r == mms.RouteWAPPush || r == mms.RouteWebLink:
+		e.pages.Wake()
+	case r.IsPeer():
+		e.peers.Wake()
+	}
+}

@@ -1,0 +1,7 @@
+package mms
+
+// Purged says what a retention purge deleted.
+type Purged struct {
+	Messages int // messages, with their parts, deliveries and read reports
+	Segments int // content-log segment files
+}

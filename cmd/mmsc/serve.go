@@ -16,6 +16,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
+	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/routecheck"
 	"github.com/mmsc-project/mmsc/internal/smpp"
@@ -74,8 +75,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 
 	// Delivery runs in the background until the listeners have stopped:
 	// the SMS link, then the engine that uses it.
-	peers := newPeers(cfg.LocalHost, log)
-	defer peers.close() // after the engine below has stopped using it
+	mm4Client := mm4out.New(mm4out.Config{}, log)
+	defer mm4Client.Close() // after the engine below has stopped using it
+	peers := mm4out.NewTransport(mm4Client, cfg.LocalHost)
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()

@@ -11,6 +11,8 @@
 // arrives later as its own mail, so Send ends at that 250.
 //
 // Connections are pooled per peer and reused across Sends; see pool.go.
+// Transport is the client as the delivery engine uses it: a route or an
+// account's report endpoint names the peer (transport.go).
 //
 // Departures and choices:
 //   - Several RCPT TO in one transaction, some refused: DATA still goes to

@@ -3,8 +3,9 @@ package mms
 // State is where one recipient of a message stands.
 type State string
 
-// Recipient states. Queued is the only one an accepted message starts in;
-// the delivery paths move recipients on from there.
+// Recipient states. An accepted message's recipients start queued, or
+// failed when nothing can reach them (RouteNone); the delivery paths move
+// them on from there.
 const (
 	StateQueued    State = "queued"
 	StateNotified  State = "notified"
@@ -21,15 +22,22 @@ const (
 // Route names how a recipient is delivered.
 type Route string
 
-// Routes known so far. MM4 peer routes are "mm4:<name>" and come with routing.
+// Routes. A recipient forwarded to a peer MMSC has the route "mm4:NAME",
+// after the operator's route (package route) that chose the peer.
 const (
-	RouteMM1     Route = "mm1"
+	// RouteMM1: a handset of ours, told by WAP Push and fetching over MM1;
+	// local numbers, and those a route or the routing callback sends here.
+	RouteMM1 Route = "mm1"
+	// RouteWAPPush: Multimedia WAP Push, which the sender asks for by
+	// addressing the recipient at "wappush." in front of our domain.
 	RouteWAPPush Route = "wappush"
 	// RouteWebLink: the page of Multimedia WAP Push, announced by a plain
 	// text SMS with its link (NowSMS "Convert to SMS with Web Link"), for
 	// numbers that cannot take MMS and MMS that was never fetched.
 	RouteWebLink Route = "weblink"
-	RouteNone    Route = "none" // no way to reach the recipient; it is failed at once
+	// RouteNone: no way to reach the recipient (no route, or a route or
+	// the routing callback that rejects it); it is failed at once.
+	RouteNone Route = "none"
 )
 
 // Final reports whether s ends a recipient's delivery: nothing more will be

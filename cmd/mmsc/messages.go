@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/delivery"
@@ -84,52 +83,37 @@ func toJSON(s store.Summary) messageJSON {
 }
 
 func cmdMessages(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "messages")
-	config := fs.String("config", "", "configuration file")
-	asJSON := fs.Bool("json", false, "JSON Lines, one message per line")
-	limit := fs.Int("limit", 20, "how many messages, newest first")
-	if err := fs.Parse(args); err != nil {
+	lf := newListFlags(e, "messages", "message")
+	limit := lf.Int("limit", 20, "how many messages, newest first")
+	if err := lf.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if *limit <= 0 {
 		return usageError{"-limit must be positive"}
 	}
-	st, err := openStore(ctx, e, *config)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	list, err := st.Messages(ctx, *limit)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, s := range list {
+	return list(ctx, e, lf, listing[store.Summary]{
+		find: func(ctx context.Context, st *store.Store) ([]store.Summary, error) {
+			return st.Messages(ctx, *limit)
+		},
+		header: []string{"ID", "RECEIVED", "VASP", "FROM", "SIZE", "PARTS", "RECIPIENTS", "SUBJECT"},
+		row: func(s store.Summary) []string {
+			var rc []string
+			for _, d := range s.Recipients {
+				rc = append(rc, fmt.Sprintf("%s(%s:%s)", d.Address, d.Route, d.State))
+			}
+			return []string{string(s.ID), s.Received.UTC().Format(time.RFC3339), s.VASP, s.From,
+				strconv.FormatInt(s.Size, 10), strconv.Itoa(len(s.Parts)), strings.Join(rc, " "), s.Subject}
+		},
+		json: func(ctx context.Context, st *store.Store, s store.Summary) (any, error) {
 			j := toJSON(s)
 			mails, err := st.Outbox().ForMessage(ctx, s.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, m := range mails {
 				j.Outbox = append(j.Outbox, outboxJSON{delivery.Kind(m), m.To, string(m.State), m.Attempts, m.LastError, m.Updated.UTC()})
 			}
-			if err := enc.Encode(j); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tRECEIVED\tVASP\tFROM\tSIZE\tPARTS\tRECIPIENTS\tSUBJECT")
-	for _, s := range list {
-		var rc []string
-		for _, d := range s.Recipients {
-			rc = append(rc, fmt.Sprintf("%s(%s:%s)", d.Address, d.Route, d.State))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, s.Received.UTC().Format(time.RFC3339),
-			s.VASP, s.From, s.Size, len(s.Parts), strings.Join(rc, " "), s.Subject)
-	}
-	return tw.Flush()
+			return j, nil
+		},
+	})
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/route"
+	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 func cmdRoute(ctx context.Context, e env, args []string) error {
@@ -104,42 +103,27 @@ type routeJSON struct {
 }
 
 func routeList(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "route list")
-	config := fs.String("config", "", "configuration file")
-	asJSON := fs.Bool("json", false, "JSON Lines, one route per line")
-	if err := fs.Parse(args); err != nil {
+	lf := newListFlags(e, "route list", "route")
+	if err := lf.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	st, err := openStore(ctx, e, *config)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	table, err := st.Routes(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, r := range table {
-			if err := enc.Encode(routeJSON{r.Name, string(r.Kind), r.Match.String(), r.Default, r.Host, r.Domain,
-				r.OriginatorSystem, r.Sender, r.SenderOverride, r.TLS, r.User, r.StripPrefix, r.AddPrefix, r.Created}); err != nil {
-				return err
+	return list(ctx, e, lf, listing[route.Route]{
+		find: func(ctx context.Context, st *store.Store) ([]route.Route, error) {
+			return st.Routes(ctx)
+		},
+		header: []string{"NAME", "KIND", "MATCH", "HOST", "DOMAIN"},
+		row: func(r route.Route) []string {
+			match := dash(r.Match.String())
+			if r.Default {
+				match += " (default)"
 			}
-		}
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tMATCH\tHOST\tDOMAIN")
-	for _, r := range table {
-		match := dash(r.Match.String())
-		if r.Default {
-			match += " (default)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, match, dash(r.Host), dash(r.Domain))
-	}
-	return tw.Flush()
+			return []string{r.Name, string(r.Kind), match, dash(r.Host), dash(r.Domain)}
+		},
+		json: func(_ context.Context, _ *store.Store, r route.Route) (any, error) {
+			return routeJSON{r.Name, string(r.Kind), r.Match.String(), r.Default, r.Host, r.Domain,
+				r.OriginatorSystem, r.Sender, r.SenderOverride, r.TLS, r.User, r.StripPrefix, r.AddPrefix, r.Created}, nil
+		},
+	})
 }
 
 func routeRemove(ctx context.Context, e env, args []string) error {

@@ -3,12 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -110,48 +108,26 @@ type vaspJSON struct {
 }
 
 func vaspList(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "vasp list")
-	config := fs.String("config", "", "configuration file")
-	asJSON := fs.Bool("json", false, "JSON Lines, one account per line")
-	if err := fs.Parse(args); err != nil {
+	lf := newListFlags(e, "vasp list", "account")
+	if err := lf.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	st, err := openStore(ctx, e, *config)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	list, err := st.Accounts(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		for _, a := range list {
-			if err := enc.Encode(vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.Created}); err != nil {
-				return err
+	return list(ctx, e, lf, listing[vasp.Account]{
+		find: func(ctx context.Context, st *store.Store) ([]vasp.Account, error) {
+			return st.Accounts(ctx)
+		},
+		header: []string{"NAME", "KIND", "ALLOW-IP", "SENDER", "CREATED"},
+		row: func(a vasp.Account) []string {
+			kind := "password"
+			if a.IsIPAccount() {
+				kind = "ip"
 			}
-		}
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tALLOW-IP\tSENDER\tCREATED")
-	for _, a := range list {
-		kind := "password"
-		if a.IsIPAccount() {
-			kind = "ip"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339))
-	}
-	return tw.Flush()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+			return []string{a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339)}
+		},
+		json: func(_ context.Context, _ *store.Store, a vasp.Account) (any, error) {
+			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.Created}, nil
+		},
+	})
 }
 
 func vaspRemove(ctx context.Context, e env, args []string) error {

@@ -78,13 +78,3 @@ func (h *Handler) msisdn(r *http.Request) string {
 	}
 	return ""
 }
-
-// sameNumber compares two phone numbers as gateways write them: with or
-// without "+", or with the "00" international prefix.
-func sameNumber(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.TrimPrefix(strings.TrimSpace(s), "+")
-		return strings.TrimPrefix(s, "00")
-	}
-	return norm(a) != "" && norm(a) == norm(b)
-}

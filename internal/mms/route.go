@@ -2,20 +2,27 @@ package mms
 
 import "strings"
 
-// Route names how a recipient is delivered: one of the routes below, or a
-// peer MMSC's route, "mm4:NAME". It is stored with the recipient, so its
-// spelling is part of the store's format.
+// Route names how a recipient is delivered. It is stored with the
+// recipient, so its spelling is part of the store's format.
 type Route string
 
-// Routes of a recipient.
+// Routes. A recipient forwarded to a peer MMSC has the route "mm4:NAME"
+// (PeerRoute), after the operator's route (package route) that chose the
+// peer.
 const (
-	RouteMM1     Route = "mm1"
+	// RouteMM1: a handset of ours, told by WAP Push and fetching over MM1;
+	// local numbers, and those a route or the routing callback sends here.
+	RouteMM1 Route = "mm1"
+	// RouteWAPPush: Multimedia WAP Push, which the sender asks for by
+	// addressing the recipient at "wappush." in front of our domain.
 	RouteWAPPush Route = "wappush"
 	// RouteWebLink: the page of Multimedia WAP Push, announced by a plain
 	// text SMS with its link (NowSMS "Convert to SMS with Web Link"), for
 	// numbers that cannot take MMS and MMS that was never fetched.
 	RouteWebLink Route = "weblink"
-	RouteNone    Route = "none" // no way to reach the recipient; it is failed at once
+	// RouteNone: no way to reach the recipient (no route, or a route or
+	// the routing callback that rejects it); it is failed at once.
+	RouteNone Route = "none"
 )
 
 // Route patterns, for leasing and waking: a pattern ending in "*" stands

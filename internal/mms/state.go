@@ -3,8 +3,9 @@ package mms
 // State is where one recipient of a message stands.
 type State string
 
-// Recipient states. Queued is the only one an accepted message starts in;
-// the delivery paths move recipients on from there.
+// Recipient states. An accepted message's recipients start queued, or
+// failed when nothing can reach them (RouteNone); the delivery paths move
+// them on from there.
 const (
 	StateQueued    State = "queued"
 	StateNotified  State = "notified"

@@ -1,14 +1,17 @@
 // Package smpp is the MMSC's SMPP client: it keeps one bind_transceiver link
-// to an SMSC and sends WAP Push (and later text) SMS over it as submit_sm,
-// and turns the SMSC's delivery receipts (deliver_sm) into Receipt values.
+// to an SMSC and sends WAP Push and text SMS over it as submit_sm, and
+// turns the SMSC's delivery receipts (deliver_sm) into Receipt values.
 //
 // It follows SMPP v3.4 (Issue 1.2): §4.1 bind_transceiver, §4.4 submit_sm,
 // §4.6 deliver_sm, §4.11 enquire_link, §4.2 unbind, §5.1.3 command_status,
 // §5.2.12 esm_class, §5.3.2.12 receipted_message_id and §5.3.2.35
-// message_state, and Appendix B for the delivery receipt text. WAP Push
-// framing is WAP-259-WDP over GSM SMS: every segment is the complete 8-bit
-// user data including its UDH, sent with esm_class 0x40 (UDHI) and
-// data_coding 0x04; segmentation and the UDH are the caller's work.
+// message_state, and Appendix B for the delivery receipt text. Every
+// segment is sent as the caller encoded it, with the caller's data_coding:
+// the client never re-encodes, so one path carries WAP Push (8-bit data,
+// 0x04, framed as WAP-259-WDP over GSM SMS) and text (GSM 7-bit or UCS-2).
+// A segment begins with its UDH and goes with esm_class 0x40 (UDHI),
+// except a text that fits one SMS, which has none (esm_class 0). Encoding,
+// segmentation and the UDH are the caller's work (package mmsenc).
 //
 // Departures from SMPP v3.4:
 //   - Only the transceiver bind is used; outbind, submit_multi, data_sm,
@@ -18,6 +21,8 @@
 //   - Every deliver_sm is acknowledged ESME_ROK, even one that cannot be
 //     decoded or whose handling panicked: a receipt we can never read would
 //     otherwise be redelivered forever. The failure is logged with the PDU.
+//     A mobile-originated SMS is acknowledged too, and only logged: the
+//     MMSC has nothing to do with one.
 //   - Appendix B calls the receipt format vendor specific; the parser takes
 //     the common "id:… sub:… dlvrd:… submit date:… done date:… stat:… err:…
 //     text:…" layout in any order and case, and the receipted_message_id and

@@ -8,15 +8,17 @@ import (
 	"github.com/linxGnu/gosmpp/pdu"
 )
 
-// Message is one SMS-level message: a WAP Push, possibly concatenated.
+// Message is one SMS-level message: a WAP Push or a text, possibly
+// concatenated.
 type Message struct {
 	// To is the subscriber, "+447700900456"; sent as TON 1 NPI 1 without
 	// the "+".
 	To string
 	// Segments are the complete user data of each SMS, each beginning with
-	// its UDH (UDHL first). One submit_sm is sent per segment.
+	// its UDH (UDHL first) unless NoUDH. One submit_sm is sent per segment.
 	Segments [][]byte
-	// DataCoding is 0x04 (8-bit) for WAP Push.
+	// DataCoding is 0x04 (8-bit) for WAP Push; 0x00 (GSM 7-bit) or 0x08
+	// (UCS-2) for text.
 	DataCoding byte
 	// RegisteredDelivery asks the SMSC for a delivery receipt of each SMS
 	// (registered_delivery 0x01). It says nothing about MMS retrieval.

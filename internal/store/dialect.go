@@ -1,12 +1,17 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // dialect is what the two backends say differently. Everything else (every
 // DML statement) is the same text on both.
 type dialect struct {
-	name       string
-	migrations []string
+	name string
+	// ddlWords spells the words in braces that migrations write where the
+	// dialects' DDL differs.
+	ddlWords *strings.Replacer
 	// lockMigrations runs first in the migration transaction, so that
 	// nodes starting together apply each version once; "" for none.
 	lockMigrations string
@@ -25,15 +30,26 @@ type dialect struct {
 	lockRow string
 }
 
-var sqliteDialect = dialect{name: "sqlite", migrations: sqliteMigrations}
+var sqliteDialect = dialect{
+	name: "sqlite",
+	ddlWords: strings.NewReplacer(
+		"{bytes}", "BLOB",
+		"{serial_key}", "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{raw_ref_segment}", "CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER)",
+	),
+}
 
 // migrationLockKey is the advisory lock the PostgreSQL migrations hold: an
 // arbitrary number, "mmsc" in ASCII.
 const migrationLockKey = 0x6d6d7363
 
 var postgresDialect = dialect{
-	name:           "postgres",
-	migrations:     postgresMigrations,
+	name: "postgres",
+	ddlWords: strings.NewReplacer(
+		"{bytes}", "BYTEA",
+		"{serial_key}", "BIGSERIAL PRIMARY KEY",
+		"{raw_ref_segment}", "CAST(split_part(raw_ref, ':', 1) AS BIGINT)",
+	),
 	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",
 	skipLocked:     " FOR UPDATE SKIP LOCKED",
 	acceptOne:      true,

@@ -81,8 +81,11 @@
 // The schema and queries are written once for both: times are BIGINT Unix
 // milliseconds, booleans are 0/1 integers, parameters are numbered ($1) and
 // the only extensions used are ON CONFLICT DO NOTHING and RETURNING, which
-// both speak. What differs (DDL, the lease's row locking, the migration
-// lock) is in the dialect. The same conformance tests run on both.
+// both speak. What differs is in the dialect: a few words of DDL, row
+// locks (leases skip locked rows; a state read before its change locks
+// it), the migration lock, and PostgreSQL's accept in one statement
+// (acceptOneSQL, which only it runs). The same conformance tests run on
+// both.
 //
 // # Departures
 //

@@ -31,7 +31,7 @@ func TestMigrateTogether(t *testing.T) {
 		if err := stores[0].read.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_version`).Scan(&n, &latest); err != nil {
 			t.Fatal(err)
 		}
-		if want := len(stores[0].dialect.migrations); n != want || latest != want {
+		if want := len(migrations); n != want || latest != want {
 			t.Errorf("schema_version: %d rows up to %d, want %d rows up to %d", n, latest, want, want)
 		}
 	})

@@ -66,25 +66,6 @@ func TestDeliveryReportsOwed(t *testing.T) {
 	})
 }
 
-func TestSameDigits(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want bool
-	}{
-		{"+48600100200", "48600100200/TYPE=PLMN@mms.peer.example", true},
-		{"+48600100200", "0048600100200", true},
-		{"+48600100200", "600100200", true}, // national form at the peer
-		{"+48600100200", "+48600100201", false},
-		{"+48600100200", "200", false}, // too short to say
-		{"+48600100200", "", false},
-	}
-	for _, tt := range tests {
-		if got := sameDigits(tt.a, tt.b); got != tt.want {
-			t.Errorf("sameDigits(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // TestPeerReport: a peer's report moves a forwarded recipient on, found by
 // the message's X-Mms-Message-ID and the number in any prefix form.
 func TestPeerReport(t *testing.T) {

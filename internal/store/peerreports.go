@@ -29,7 +29,7 @@ VALUES ($1, $2, $3, $4, $5, $6, '` + string(mms.OutboxQueued) + `', $7, $7)`
 
 // PeerReport records what a peer MMSC's delivery report says of one of our
 // forwards: the recipient of message mm4MessageID whose number is number
-// (compared by digits, since peers rewrite prefixes) moves to state, when
+// (its tail will do, since peers rewrite prefixes) moves to state, when
 // it is sent or forwarded. It returns the message and whether a recipient
 // matched; a move the originator asked to hear of queues its report, in the
 // same write.
@@ -63,7 +63,7 @@ func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, sta
 			for rows.Next() {
 				var addr, st string
 				rows.Scan(&did, &addr, &st)
-				if sameDigits(addr, number) {
+				if mms.SameNumber(addr, number, mms.NumberTail) {
 					found, before = true, mms.State(st)
 					break
 				}
@@ -105,27 +105,6 @@ func (s *Store) QueueMail(ctx context.Context, id mms.MessageID, vasp string, m 
 	}
 	s.wakeOutbox()
 	return nil
-}
-
-// sameDigits compares two phone numbers as peers rewrite them (with or
-// without "+", a national or an international prefix): equal digits, or
-// one a suffix of the other of at least seven digits.
-func sameDigits(a, b string) bool {
-	digits := func(s string) string {
-		s, _, _ = strings.Cut(s, "/")
-		s, _, _ = strings.Cut(s, "@")
-		return strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, s)
-	}
-	x, y := digits(a), digits(b)
-	if len(x) < len(y) {
-		x, y = y, x
-	}
-	return y != "" && (x == y || (len(y) >= 7 && strings.HasSuffix(x, y)))
 }
 
 // MessageByMM4ID finds our message that a peer names by X-Mms-Message-ID

@@ -115,5 +115,5 @@ func CheckPostgres(ctx context.Context, dsn string) (have, want int, err error) 
 			return 0, 0, fmt.Errorf("store: postgres: schema version: %w", err)
 		}
 	}
-	return have, len(postgresMigrations), nil
+	return have, len(migrations), nil
 }

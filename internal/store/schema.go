@@ -5,22 +5,29 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 )
 
-// Migrations are numbered by position: element i is version i+1. Append new
-// ones to both dialects in step; never edit one that has shipped. A version
-// is recorded in schema_version in the same transaction that applies it, so
-// a crash leaves either the old schema or the new one.
+// migrations are the schema's versions, numbered by position: element i is
+// version i+1. Append new ones; never edit one that has shipped, nor the
+// spelling of a dialect word one uses (add a new word instead): a database
+// migrated before the edit would differ from one created after it. A
+// version is recorded in schema_version in the same transaction that
+// applies it, so a crash leaves either the old schema or the new one.
 //
-// Types are chosen so that the two dialects differ only in DDL: times are
-// BIGINT Unix milliseconds (0 = unset), booleans SMALLINT 0/1, bytes BLOB
-// (bytea), text TEXT. Raw bytes and part data are the last column of their
-// row so that reading the other columns need not walk SQLite's overflow pages.
-var sqliteMigrations = []string{
+// Each version is written once for both dialects, so that neither can miss
+// a change. Types are chosen so that the dialects differ only in a few
+// words of DDL, written in braces and spelled by each dialect (ddlWords):
+// {bytes} (BLOB, bytea), {serial_key} (an auto-incremented BIGINT key) and
+// {raw_ref_segment} (the number in front of raw_ref's first colon). Times
+// are BIGINT Unix milliseconds (0 = unset), booleans SMALLINT 0/1, text
+// TEXT. Version 1 put raw bytes and part data last in their rows, so that
+// reading the other columns need not walk SQLite's overflow pages; columns
+// added since come after them, which costs nothing now that SQLite keeps
+// content in the content log and leaves those columns empty.
+var migrations = []migration{
 	// 1: messages, parts, deliveries, VASP accounts.
-	`
+	{sql: `
 CREATE TABLE vasps (
 	name          TEXT NOT NULL PRIMARY KEY,
 	password_hash TEXT NOT NULL DEFAULT '',
@@ -54,7 +61,7 @@ CREATE TABLE messages (
 	sender_hidden     SMALLINT NOT NULL,
 	content_type      TEXT NOT NULL,
 	size              BIGINT NOT NULL,
-	raw               BLOB NOT NULL
+	raw               {bytes} NOT NULL
 );
 CREATE INDEX messages_received ON messages (received, id);
 CREATE TABLE parts (
@@ -66,11 +73,11 @@ CREATE TABLE parts (
 	content_id       TEXT NOT NULL,
 	size             BIGINT NOT NULL,
 	sha256           TEXT NOT NULL,
-	data             BLOB NOT NULL,
+	data             {bytes} NOT NULL,
 	PRIMARY KEY (message_id, idx)
 );
 CREATE TABLE deliveries (
-	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	id              {serial_key},
 	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
 	address         TEXT NOT NULL,
 	route           TEXT NOT NULL,
@@ -84,174 +91,27 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX deliveries_message ON deliveries (message_id);
-`,
+`},
 	// 2: content may live outside the row. A non-empty raw_ref / data_ref
 	// ("segment:offset:length") points into the content log and the BLOB is
 	// empty; an empty ref means the BLOB holds the bytes (PostgreSQL).
-	`
+	{sql: `
 ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
-`,
-	// 3: MM1 delivery.
-	fmt.Sprintf(migrationMM1, "INTEGER PRIMARY KEY AUTOINCREMENT"),
-	// 4: retention. Each message records the content-log segment its bytes
-	// are in (0: none, content inline), so that the sweep can tell which
-	// segments still hold something and delete the others whole.
-	`
-ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
-UPDATE messages SET segment = CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER) WHERE raw_ref <> '';
-CREATE INDEX messages_segment ON messages (segment);
-`,
-	// 5: SMS delivery receipts.
-	migrationSMSReceipts,
-	// 6: routes and report endpoints.
-	migrationRoutes,
-	// 7: forward counter.
-	migrationForwardCounter,
-	// 8: outbox.
-	fmt.Sprintf(migrationOutbox, "INTEGER PRIMARY KEY AUTOINCREMENT"),
-	// 9: delivery reports in the outbox.
-	migrationReportRows,
-	// 10: reports find messages by X-Mms-Message-ID.
-	migrationMM4MessageIndex,
-	// 11: PostgreSQL's content storage; nothing to do here.
-	`SELECT 1`,
-	// 12: one default route.
-	migrationOneDefaultRoute,
-}
-
-// postgresMigrations mirror sqliteMigrations for the PostgreSQL backend,
-// which is not written yet; they are kept here so that every schema change
-// is made in both dialects at once (TestMigrationsInStep checks the count).
-var postgresMigrations = []string{
-	// 1: messages, parts, deliveries, VASP accounts.
-	`
-CREATE TABLE vasps (
-	name          TEXT NOT NULL PRIMARY KEY,
-	password_hash TEXT NOT NULL DEFAULT '',
-	allow_ip      TEXT NOT NULL DEFAULT '',
-	sender_mask   TEXT NOT NULL DEFAULT '',
-	created       BIGINT NOT NULL
-);
-CREATE TABLE messages (
-	id                TEXT NOT NULL PRIMARY KEY,
-	vasp              TEXT NOT NULL,
-	received          BIGINT NOT NULL,
-	envelope_from     TEXT NOT NULL,
-	message_type      TEXT NOT NULL,
-	mms_version       TEXT NOT NULL,
-	transaction_id    TEXT NOT NULL,
-	mm4_message_id    TEXT NOT NULL,
-	smtp_message_id   TEXT NOT NULL,
-	header_from       TEXT NOT NULL,
-	header_to         TEXT NOT NULL,
-	header_cc         TEXT NOT NULL,
-	subject           TEXT NOT NULL,
-	header_date       BIGINT NOT NULL,
-	message_class     TEXT NOT NULL,
-	priority          TEXT NOT NULL,
-	expiry            BIGINT NOT NULL,
-	ack_request       SMALLINT NOT NULL,
-	delivery_report   SMALLINT NOT NULL,
-	read_reply        SMALLINT NOT NULL,
-	originator_system TEXT NOT NULL,
-	sender            TEXT NOT NULL,
-	sender_hidden     SMALLINT NOT NULL,
-	content_type      TEXT NOT NULL,
-	size              BIGINT NOT NULL,
-	raw               BYTEA NOT NULL
-);
-CREATE INDEX messages_received ON messages (received, id);
-CREATE TABLE parts (
-	message_id       TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-	idx              INTEGER NOT NULL,
-	content_type     TEXT NOT NULL,
-	name             TEXT NOT NULL,
-	content_location TEXT NOT NULL,
-	content_id       TEXT NOT NULL,
-	size             BIGINT NOT NULL,
-	sha256           TEXT NOT NULL,
-	data             BYTEA NOT NULL,
-	PRIMARY KEY (message_id, idx)
-);
-CREATE TABLE deliveries (
-	id              BIGSERIAL PRIMARY KEY,
-	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
-	address         TEXT NOT NULL,
-	route           TEXT NOT NULL,
-	state           TEXT NOT NULL,
-	attempts        INTEGER NOT NULL DEFAULT 0,
-	next_attempt_at BIGINT NOT NULL,
-	lease_owner     TEXT NOT NULL DEFAULT '',
-	lease_expires   BIGINT NOT NULL DEFAULT 0,
-	last_error      TEXT NOT NULL DEFAULT '',
-	updated         BIGINT NOT NULL
-);
-CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
-CREATE INDEX deliveries_message ON deliveries (message_id);
-`,
-	// 2: content may live outside the row. A non-empty raw_ref / data_ref
-	// ("segment:offset:length") points into the content log and the BLOB is
-	// empty; an empty ref means the BLOB holds the bytes (PostgreSQL).
-	`
-ALTER TABLE messages ADD COLUMN raw_ref TEXT NOT NULL DEFAULT '';
-ALTER TABLE parts ADD COLUMN data_ref TEXT NOT NULL DEFAULT '';
-`,
-	// 3: MM1 delivery.
-	fmt.Sprintf(migrationMM1, "BIGSERIAL PRIMARY KEY"),
-	// 4: retention. Each message records the content-log segment its bytes
-	// are in (0: none, content inline), so that the sweep can tell which
-	// segments still hold something and delete the others whole.
-	`
-ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
-UPDATE messages SET segment = CAST(split_part(raw_ref, ':', 1) AS BIGINT) WHERE raw_ref <> '';
-CREATE INDEX messages_segment ON messages (segment);
-`,
-	// 5: SMS delivery receipts.
-	migrationSMSReceipts,
-	// 6: routes and report endpoints.
-	migrationRoutes,
-	// 7: forward counter.
-	migrationForwardCounter,
-	// 8: outbox.
-	fmt.Sprintf(strings.Replace(migrationOutbox, "BLOB", "BYTEA", 1), "BIGSERIAL PRIMARY KEY"),
-	// 9: delivery reports in the outbox.
-	migrationReportRows,
-	// 10: reports find messages by X-Mms-Message-ID.
-	migrationMM4MessageIndex,
-	// 11: content is stored out of line without compression: it is mostly
-	// media that is compressed already, and trying costs the server CPU on
-	// every accept for nothing.
-	`
-ALTER TABLE messages ALTER COLUMN raw SET STORAGE EXTERNAL;
-ALTER TABLE parts ALTER COLUMN data SET STORAGE EXTERNAL;
-ALTER TABLE outbox ALTER COLUMN data SET STORAGE EXTERNAL;
-`,
-	// 12: one default route.
-	migrationOneDefaultRoute,
-}
-
-// migrationOneDefaultRoute is version 12 in both dialects: at most one
-// route is the default, kept by the database, so that two operators (or
-// two nodes) adding one at the same moment cannot both succeed.
-const migrationOneDefaultRoute = `
-CREATE UNIQUE INDEX routes_one_default ON routes (is_default) WHERE is_default = 1;
-`
-
-// migrationMM1 is version 3, MM1 delivery, in both dialects; they differ
-// only in the read_reports key (%s). A handset finds its recipient row by
-// the token in the Content-Location it fetches and by the Transaction-ID
-// its answers quote; notifications counts the pushes that reached the
-// SMSC. Read reports from handsets (m-read-rec-ind) wait in read_reports
-// for the path that reports them to the originator.
-const migrationMM1 = `
+`},
+	// 3: MM1 delivery. A handset finds its recipient row by the token in
+	// the Content-Location it fetches and by the Transaction-ID its answers
+	// quote; notifications counts the pushes that reached the SMSC. Read
+	// reports from handsets (m-read-rec-ind) wait in read_reports for the
+	// path that reports them to the originator.
+	{sql: `
 ALTER TABLE deliveries ADD COLUMN token TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN transaction_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN notifications INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX deliveries_token ON deliveries (token) WHERE token <> '';
 CREATE UNIQUE INDEX deliveries_transaction ON deliveries (transaction_id) WHERE transaction_id <> '';
 CREATE TABLE read_reports (
-	id         %s,
+	id         {serial_key},
 	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
 	address    TEXT NOT NULL,
 	status     TEXT NOT NULL,
@@ -259,22 +119,27 @@ CREATE TABLE read_reports (
 	received   BIGINT NOT NULL
 );
 CREATE INDEX read_reports_message ON read_reports (message_id);
-`
-
-// migrationSMSReceipts is version 5, SMS delivery receipts, in both
-// dialects: the SMSC's ID of a recipient's latest notification, and the
-// state its receipt reported (DELIVRD, UNDELIV, EXPIRED, ...): whether the
-// push reached the phone at all.
-const migrationSMSReceipts = `
+`},
+	// 4: retention. Each message records the content-log segment its bytes
+	// are in (0: none, content inline), so that the sweep can tell which
+	// segments still hold something and delete the others whole.
+	{sql: `
+ALTER TABLE messages ADD COLUMN segment BIGINT NOT NULL DEFAULT 0;
+UPDATE messages SET segment = {raw_ref_segment} WHERE raw_ref <> '';
+CREATE INDEX messages_segment ON messages (segment);
+`},
+	// 5: SMS delivery receipts: the SMSC's ID of a recipient's latest
+	// notification, and the state its receipt reported (DELIVRD, UNDELIV,
+	// EXPIRED, ...): whether the push reached the phone at all.
+	{sql: `
 ALTER TABLE deliveries ADD COLUMN smsc_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN sms_status TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_smsc ON deliveries (smsc_id) WHERE smsc_id <> '';
-`
-
-// migrationRoutes is version 6, MM4 both ways, in both dialects: the
-// operator's routes (package route), and where each VASP wants its MM4
-// responses and reports (a VASP without report_to gets none sent).
-const migrationRoutes = `
+`},
+	// 6: MM4 both ways: the operator's routes (package route), and where
+	// each VASP wants its MM4 responses and reports (a VASP without
+	// report_to gets none sent).
+	{sql: `
 CREATE TABLE routes (
 	name              TEXT NOT NULL PRIMARY KEY,
 	kind              TEXT NOT NULL,
@@ -295,26 +160,24 @@ CREATE TABLE routes (
 ALTER TABLE vasps ADD COLUMN report_to TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN report_user TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN report_password TEXT NOT NULL DEFAULT '';
-`
-
-// migrationForwardCounter is version 7 in both dialects: how many MMSCs a
-// message has passed through (X-Mms-Forward-Counter), to stop loops.
-const migrationForwardCounter = `
+`},
+	// 7: how many MMSCs a message has passed through
+	// (X-Mms-Forward-Counter), to stop loops.
+	{sql: `
 ALTER TABLE messages ADD COLUMN forward_counter INTEGER NOT NULL DEFAULT 0;
-`
-
-// migrationOutbox is version 8, in both dialects but for the key (%s):
-// MM4 mails the MMSC owes the originators of messages (responses and
-// reports), each sent to the originator's report endpoint by its own queue.
-const migrationOutbox = `
+`},
+	// 8: the outbox: MM4 mails the MMSC owes the originators of messages
+	// (responses and reports), each sent to the originator's report
+	// endpoint by its own queue.
+	{sql: `
 CREATE TABLE outbox (
-	id              %s,
+	id              {serial_key},
 	message_id      TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
 	vasp            TEXT NOT NULL,
 	kind            TEXT NOT NULL,
 	mail_from       TEXT NOT NULL,
 	rcpt_to         TEXT NOT NULL,
-	data            BLOB NOT NULL,
+	data            {bytes} NOT NULL,
 	state           TEXT NOT NULL,
 	attempts        INTEGER NOT NULL DEFAULT 0,
 	next_attempt_at BIGINT NOT NULL,
@@ -325,21 +188,51 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_message ON outbox (message_id);
-`
-
-// migrationReportRows is version 9 in both dialects: an outbox mail may be
-// a delivery report still to be written, about one recipient (about) and
-// its outcome (status); the sender builds it when it sends it.
-const migrationReportRows = `
+`},
+	// 9: an outbox mail may be a delivery report still to be written,
+	// about one recipient (about) and its outcome (status); the sender
+	// builds it when it sends it.
+	{sql: `
 ALTER TABLE outbox ADD COLUMN about TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT '';
-`
-
-// migrationMM4MessageIndex is version 10 in both dialects: peers' reports
-// name our messages by X-Mms-Message-ID.
-const migrationMM4MessageIndex = `
+`},
+	// 10: peers' reports name our messages by X-Mms-Message-ID.
+	{sql: `
 CREATE INDEX messages_mm4_message_id ON messages (mm4_message_id);
-`
+`},
+	// 11: content is stored out of line without compression: it is mostly
+	// media that is compressed already, and trying costs the server CPU on
+	// every accept for nothing. SQLite keeps content in the content log.
+	{only: postgresDialect.name, sql: `
+ALTER TABLE messages ALTER COLUMN raw SET STORAGE EXTERNAL;
+ALTER TABLE parts ALTER COLUMN data SET STORAGE EXTERNAL;
+ALTER TABLE outbox ALTER COLUMN data SET STORAGE EXTERNAL;
+`},
+	// 12: at most one route is the default, kept by the database, so that
+	// two operators (or two nodes) adding one at the same moment cannot
+	// both succeed.
+	{sql: `
+CREATE UNIQUE INDEX routes_one_default ON routes (is_default) WHERE is_default = 1;
+`},
+}
+
+// migration is one schema version.
+type migration struct {
+	// sql is the version's statements, with the dialect words in braces.
+	sql string
+	// only names the one dialect the version is for. Every other dialect
+	// records the version all the same, running a statement that changes
+	// nothing, so that version numbers mean one schema everywhere.
+	only string
+}
+
+// ddl is m as d runs it.
+func (d dialect) ddl(m migration) string {
+	if m.only != "" && m.only != d.name {
+		return "SELECT 1"
+	}
+	return d.ddlWords.Replace(m.sql)
+}
 
 // schema_version is the same in both dialects.
 const (
@@ -351,13 +244,12 @@ const (
 	recordVersionSQL  = `INSERT INTO schema_version (version, applied) VALUES ($1, $2)`
 )
 
-// migrate brings db up to the newest migration of d. The whole
+// migrate applies to db, as d spells them, the migrations it lacks. The whole
 // check-and-apply runs in one write transaction (BEGIN IMMEDIATE on
 // SQLite; under an advisory lock on PostgreSQL, whose DDL is
 // transactional), so two processes opening a new database at once cannot
 // both apply version 1, and a failed version leaves the schema as it was.
 func migrate(ctx context.Context, db *sql.DB, d dialect, log *slog.Logger) error {
-	migrations := d.migrations
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -379,7 +271,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect, log *slog.Logger) error
 		return fmt.Errorf("migrate: database schema version %d is newer than this program (%d)", have, len(migrations))
 	}
 	for v := have + 1; v <= len(migrations); v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+		if _, err := tx.ExecContext(ctx, d.ddl(migrations[v-1])); err != nil {
 			return fmt.Errorf("migrate: version %d: %w", v, err)
 		}
 		if _, err := tx.ExecContext(ctx, recordVersionSQL, v, time.Now().UnixMilli()); err != nil {
@@ -399,5 +291,5 @@ func (s *Store) SchemaVersion(ctx context.Context) (have, want int, err error) {
 	if err := s.read.QueryRowContext(ctx, currentVersionSQL).Scan(&have); err != nil {
 		return 0, 0, fmt.Errorf("store: schema version: %w", err)
 	}
-	return have, len(s.dialect.migrations), nil
+	return have, len(migrations), nil
 }

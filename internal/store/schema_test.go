@@ -5,15 +5,26 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
-func TestMigrationsInStep(t *testing.T) {
-	if len(sqliteMigrations) != len(postgresMigrations) {
-		t.Errorf("%d SQLite migrations, %d PostgreSQL ones", len(sqliteMigrations), len(postgresMigrations))
+// A word one dialect does not spell would reach its database in braces,
+// and a version for a dialect that does not exist would run nowhere.
+func TestMigrationsSpelledOut(t *testing.T) {
+	dialects := []dialect{sqliteDialect, postgresDialect}
+	for i, m := range migrations {
+		if m.only != "" && !slices.ContainsFunc(dialects, func(d dialect) bool { return d.name == m.only }) {
+			t.Errorf("version %d is only for %q, which is no dialect", i+1, m.only)
+		}
+		for _, d := range dialects {
+			if sql := d.ddl(m); strings.ContainsAny(sql, "{}") {
+				t.Errorf("version %d on %s keeps a word in braces:\n%s", i+1, d.name, sql)
+			}
+		}
 	}
 }
 
@@ -34,8 +45,8 @@ func TestMigrateOnce(t *testing.T) {
 	if err := db.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_version`).Scan(&n, &max); err != nil {
 		t.Fatal(err)
 	}
-	if n != len(sqliteMigrations) || max != len(sqliteMigrations) {
-		t.Errorf("schema_version: %d rows, max %d; want %d", n, max, len(sqliteMigrations))
+	if n != len(migrations) || max != len(migrations) {
+		t.Errorf("schema_version: %d rows, max %d; want %d", n, max, len(migrations))
 	}
 
 	// A database from a newer program is refused, not altered.

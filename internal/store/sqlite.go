@@ -177,7 +177,7 @@ func CheckSQLite(ctx context.Context, dir string) (have, want int, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: %w", err)
 	}
-	want = len(sqliteMigrations)
+	want = len(migrations)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return 0, want, nil
 	}

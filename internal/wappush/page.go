@@ -25,11 +25,6 @@ const siContentType = "application/vnd.wap.sic"
 // subject is what gets trimmed.
 const maxTextSegments = 3
 
-// PageURL is the web page of a Multimedia WAP Push recipient.
-func PageURL(publicURL, token string) string {
-	return strings.TrimRight(publicURL, "/") + "/w/" + token
-}
-
 // PagePush tells Multimedia WAP Push recipients where their page is.
 type PagePush struct {
 	sms         SMS
@@ -51,7 +46,7 @@ func NewPagePush(sms SMS, publicURL, mode, defaultText string) *PagePush {
 // plain text. A refusal the SMSC says is final is returned marked
 // mms.Permanent.
 func (p *PagePush) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (string, error) {
-	url := PageURL(p.publicURL, d.Token)
+	url := mms.PageURL(p.publicURL, d.Token)
 	mode := p.mode
 	if d.Route == mms.RouteWebLink {
 		mode = ModeSMS

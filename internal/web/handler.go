@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -53,12 +52,6 @@ func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 		return h.page(w, r, prefix)
 	}))
 	mux.HandleFunc("GET "+prefix+"/w/{token}/{n}", h.serve(h.part))
-}
-
-// PageURL is the link a Multimedia WAP Push carries for the recipient with
-// token; publicURL is the MMSC's public base URL, as for MM1.
-func PageURL(publicURL, token string) string {
-	return strings.TrimRight(publicURL, "/") + "/w/" + url.PathEscape(token)
 }
 
 func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +27,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, prefix string) er
 	if err != nil {
 		return err
 	}
-	base := prefix + "/w/" + url.PathEscape(d.Token) + "/"
+	base := mms.PageURL(prefix, d.Token) + "/"
 	if !writeHTML(w, r, http.StatusOK, pageTemplate, newView(m, base)) {
 		return nil // nothing reached the browser: not a view
 	}

@@ -317,17 +317,6 @@ func TestHiddenSenderNoSubject(t *testing.T) {
 	}
 }
 
-func TestPageURL(t *testing.T) {
-	for _, tt := range [][3]string{
-		{"http://mmsc.example.net:8080", "abc_-D", "http://mmsc.example.net:8080/w/abc_-D"},
-		{"https://mmsc.example.net/mmsc/", "abc", "https://mmsc.example.net/mmsc/w/abc"},
-	} {
-		if got := web.PageURL(tt[0], tt[1]); got != tt[2] {
-			t.Errorf("PageURL(%q, %q) = %q, want %q", tt[0], tt[1], got, tt[2])
-		}
-	}
-}
-
 // TestWebLinkPage: an MM1 recipient converted to a web link (as the MM1
 // queue does after convert_after) gets the page its token had not opened
 // before, and its first view retrieves it.

@@ -211,7 +211,7 @@ func byTable(rc *mms.Recipient, table route.Table) bool {
 func (r *Path) callback(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table, local bool) bool {
 	from := cmp.Or(mms.HandsetAddress(cmp.Or(m.EnvelopeFrom, m.From)), m.EnvelopeFrom)
 	from = strings.TrimSuffix(from, "/TYPE=PLMN")
-	d, err := r.cfg.Callback.Route(ctx, from, m.VASP, rc.Address)
+	d, err := r.cfg.Callback.Route(ctx, from, m.Origin.Account, rc.Address)
 	if err != nil {
 		r.cfg.Log.Warn("accept: routing callback failed; using the fallback", "to", rc.Address,
 			"fallback", r.cfg.CallbackFallback, "err", err)

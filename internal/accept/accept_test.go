@@ -18,7 +18,7 @@ func TestSubmitRoutesAndStores(t *testing.T) {
 	r := accept.New(st, accept.Config{Now: func() time.Time { return now }})
 
 	m := &mms.Message{
-		VASP: "acme", Raw: []byte("Subject: x\r\n\r\nhi\r\n"),
+		Origin: mms.Origin{Account: "acme"}, Raw: []byte("Subject: x\r\n\r\nhi\r\n"),
 		Recipients: []mms.Recipient{
 			{Address: "+447700900001"},                          // no route chosen by address form: a handset
 			{Address: "+447700900002", Route: mms.RouteWAPPush}, // asked for Multimedia WAP Push
@@ -190,7 +190,7 @@ func TestRoutingCallback(t *testing.T) {
 		asked = nil
 		r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), Routes: st, Callback: cb,
 			ForceCallback: tt.force, CallbackFallback: tt.fallback})
-		id, err := r.Accept(context.Background(), &mms.Message{VASP: "acme", EnvelopeFrom: "+447779998888/TYPE=PLMN@mms.example.net",
+		id, err := r.Accept(context.Background(), &mms.Message{Origin: mms.Origin{Account: "acme"}, EnvelopeFrom: "+447779998888/TYPE=PLMN@mms.example.net",
 			Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
 		if err != nil {
 			t.Fatal(err)

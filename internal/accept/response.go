@@ -20,7 +20,7 @@ func (r *Path) forwardResponse(m *mms.Message) (mms.Mail, error) {
 			status, text = mm4.StatusOk, ""
 		}
 	}
-	to := cmp.Or(m.OriginatorSystem, m.Sender, mms.AddrSpec(m.From), m.EnvelopeFrom)
+	to := m.ReplyTo()
 	mid := m.MM4MessageID
 	if mid == "" {
 		mid = string(m.ID)

@@ -91,6 +91,10 @@ var (
 	core       = map[string]bool{"internal/accept": true, "internal/delivery": true, "internal/queue": true, "internal/store": true}
 )
 
+// The vocabulary: mms, and the account and routing words that build on it
+// alone. The store persists these and imports nothing else of ours.
+var vocabulary = map[string]bool{"internal/mms": true, "internal/vasp": true, "internal/route": true}
+
 func isEdge(dir string) bool { return ingress[dir] || transports[dir] }
 
 // within reports whether dir is pkg or one of its subpackages.
@@ -108,6 +112,10 @@ func TestImportsPointInward(t *testing.T) {
 				t.Errorf("internal/queue imports %s: the scheduler knows only the vocabulary", imp)
 			case within(imp, "internal/store") && !within(p.dir, "internal/store") && p.dir != "cmd/mmsc":
 				t.Errorf("%s imports %s: the store is a leaf that only cmd/mmsc wires in; declare the interface you need", p.dir, imp)
+			case p.dir == "internal/store" && !vocabulary[imp]:
+				t.Errorf("internal/store imports %s: the store keeps the vocabulary's words and nothing else", imp)
+			case vocabulary[p.dir] && imp != "internal/mms":
+				t.Errorf("%s imports %s: a vocabulary builds on mms alone", p.dir, imp)
 			case core[p.dir] && isEdge(imp):
 				t.Errorf("%s imports the edge %s: the core never imports an edge", p.dir, imp)
 			case isEdge(p.dir) && (isEdge(imp) || core[imp]):

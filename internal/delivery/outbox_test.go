@@ -53,7 +53,7 @@ func TestForwardResponseOwed(t *testing.T) {
 	ep := &endpoint{}
 	out := delivery.NewOutbox(st, st, ep, delivery.OutboxConfig{MMSDomain: "mms.example.net"}, slog.New(slog.DiscardHandler), nil)
 	for _, tt := range tests {
-		id, err := r.Accept(ctx, &mms.Message{VASP: tt.vasp, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, err := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Account: tt.vasp}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +88,7 @@ func TestForwardResponseOwed(t *testing.T) {
 		state mms.OutboxState
 	}{{mms.Permanent(errors.New("550 no")), mms.OutboxFailed}, {errors.New("connection refused"), mms.OutboxQueued}} {
 		ep.err = tt.err
-		id, _ := r.Accept(ctx, &mms.Message{VASP: "with", TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, _ := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Account: "with"}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		l, _ := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
 		if len(l) != 1 {

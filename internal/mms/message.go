@@ -10,7 +10,7 @@ import (
 // bytes as received and every decoded leaf part.
 type Message struct {
 	ID       MessageID
-	VASP     string    // account that submitted it
+	Origin   Origin    // the interface and account it came by
 	Received time.Time // when the MMSC accepted it
 
 	EnvelopeFrom string      // MAIL FROM, as given

@@ -86,7 +86,7 @@ func TestSeedDialog(t *testing.T) {
 		what      string
 		got, want any
 	}{
-		{"vasp", msg.VASP, "test"},
+		{"origin", msg.Origin, mms.Origin{Interface: mms.InterfaceMM4, Account: "test"}},
 		{"envelope from", msg.EnvelopeFrom, "+447779998888/TYPE=PLMN@mms.example.net"},
 		{"recipients", len(msg.Recipients), 1},
 		{"recipient", msg.Recipients[0].Address, "+447778889999"},

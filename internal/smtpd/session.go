@@ -217,7 +217,7 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 		return "", ss.answer(ctx, pdu)
 	}
 	m := pdu.Forward
-	m.VASP = ss.account.Name
+	m.Origin = mms.Origin{Interface: mms.InterfaceMM4, Account: ss.account.Name}
 	m.EnvelopeFrom = ss.from
 	m.ForwardCounter = pdu.ForwardCounter
 	for _, rc := range ss.rcpts {

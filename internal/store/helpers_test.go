@@ -42,7 +42,7 @@ func testID() mms.MessageID {
 func fullMessage(id mms.MessageID, received time.Time) *mms.Message {
 	return &mms.Message{
 		ID:           id,
-		VASP:         "vasp1",
+		Origin:       mms.Origin{Interface: mms.InterfaceMM4, Account: "vasp1"},
 		Received:     received,
 		EnvelopeFrom: "+447700900123/TYPE=PLMN@mms.example.net",
 		Recipients: []mms.Recipient{

@@ -183,7 +183,7 @@ func TestMessagesListing(t *testing.T) {
 // summaryOf is the summary a freshly accepted m should have.
 func summaryOf(m *mms.Message) Summary {
 	s := Summary{
-		ID: m.ID, VASP: m.VASP, From: m.From, Subject: m.Subject, TransactionID: m.TransactionID,
+		ID: m.ID, VASP: m.Origin.Account, From: m.From, Subject: m.Subject, TransactionID: m.TransactionID,
 		MM4MessageID: m.MM4MessageID, Received: m.Received, Size: int64(len(m.Raw)),
 	}
 	for _, p := range m.Parts {

@@ -214,6 +214,12 @@ ALTER TABLE outbox ALTER COLUMN data SET STORAGE EXTERNAL;
 	{sql: `
 CREATE UNIQUE INDEX routes_one_default ON routes (is_default) WHERE is_default = 1;
 `},
+
+	// 13: the interface a message came by (mms.Origin; the account is in
+	// vasp). Every message before it came over MM4.
+	{sql: `
+ALTER TABLE messages ADD COLUMN origin_interface TEXT NOT NULL DEFAULT 'mm4';
+`},
 }
 
 // migration is one schema version.

@@ -95,11 +95,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
-		Notify:  wappush.NewNotifier(sms, publicURL),
-		Pages:   wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
-		Peers:   peers,
-		Reports: peers,
-		Ready:   sms.Connected,
+		Notify: wappush.NewNotifier(sms, publicURL),
+		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
+		Peers:  peers,
+		Reports: map[mms.Interface]delivery.Reporter{
+			mms.InterfaceMM4: mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}),
+		},
+		Ready: sms.Connected,
 	}, delivery.Config{
 		Owner:    leaseOwner(),
 		LeaseFor: time.Duration(cfg.Store.Lease),
@@ -109,7 +111,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 			ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
 		},
 		MM4:    delivery.MM4Policy{MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards},
-		Outbox: delivery.OutboxConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system},
 		Retain: retain,
 	}, log)
 	background.Add(2)

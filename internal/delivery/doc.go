@@ -9,8 +9,9 @@
 //   - mm4:NAME: an MM4_forward.REQ to the peer MMSC (3GPP TS 23.140 §8.4.1,
 //     through Peers), settled by the peer's MM4_forward.RES (Answers) or,
 //     without one, by its SMTP 250 after a day;
-//   - the outbox: the MM4 responses and reports owed to the VASP or peer
-//     that sent the message (§8.4.2–§8.4.4, through a Reporter).
+//   - the outbox: the responses and reports owed to the originator, sent
+//     through the Reporter of the interface the message came by (today
+//     MM4: §8.4.2–§8.4.4 to the VASP's or peer's report endpoint).
 //
 // It also takes the peers' answers about our forwards (Answers), the
 // SMSC's delivery receipts, and purges what retention no longer keeps. A

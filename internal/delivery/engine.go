@@ -19,7 +19,6 @@ type Store interface {
 	Heads
 	Deliverables
 	route.Source
-	AccountStore
 	SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error)
 	Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error)
 	// OnWork and OnOutbox say what to call when another node (or a
@@ -31,10 +30,12 @@ type Store interface {
 // Transports carry the work out, one per route kind, and reports back to
 // the originator, one per origin kind.
 type Transports struct {
-	Notify  Notifier // mm1: an m-notification-ind in a WAP Push
-	Pages   Notifier // wappush and weblink: an SI push or a text SMS with the page's link
-	Peers   Peers    // mm4:NAME: an MM4_forward.REQ to the peer MMSC
-	Reports Reporter // MM4 responses and reports to the originating VASP or peer
+	Notify Notifier // mm1: an m-notification-ind in a WAP Push
+	Pages  Notifier // wappush and weblink: an SI push or a text SMS with the page's link
+	Peers  Peers    // mm4:NAME: an MM4_forward.REQ to the peer MMSC
+	// Reports answer originators, one Reporter per interface messages
+	// come by (today MM4: VASPs and peer MMSCs).
+	Reports map[mms.Interface]Reporter
 	// Ready says whether the SMS link can take work now; nil: always.
 	Ready func() bool
 }
@@ -45,7 +46,6 @@ type Config struct {
 	LeaseFor time.Duration // 0: queue.DefaultLeaseFor
 	MM1      MM1Policy
 	MM4      MM4Policy
-	Outbox   OutboxConfig
 	Retain   time.Duration // messages final for every recipient are purged this long after arrival
 }
 
@@ -81,7 +81,7 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 		handsets: queue.New(st, NewMM1(st, t.Notify, mm1, nil), q(mms.RouteMM1), log),
 		pages:    queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
 		peers:    queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
-		outbox: queue.New(outbox, NewOutbox(st, st, t.Reports, cfg.Outbox, log, nil),
+		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
 			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
 		receipts: make(receipts, receiptBuffer),
 		retain:   cfg.Retain,

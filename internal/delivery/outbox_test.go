@@ -10,6 +10,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm4"
+	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/store/storetest"
 	"github.com/mmsc-project/mmsc/internal/vasp"
@@ -51,9 +52,11 @@ func TestForwardResponseOwed(t *testing.T) {
 		{"without", "+447700900001", mm4.StatusOk, mms.OutboxHeld},
 	}
 	ep := &endpoint{}
-	out := delivery.NewOutbox(st, st, ep, delivery.OutboxConfig{MMSDomain: "mms.example.net"}, slog.New(slog.DiscardHandler), nil)
+	out := delivery.NewOutbox(st, map[mms.Interface]delivery.Reporter{
+		mms.InterfaceMM4: mm4out.NewReporter(ep, st, mm4out.ReporterConfig{MMSDomain: "mms.example.net"}),
+	}, slog.New(slog.DiscardHandler), nil)
 	for _, tt := range tests {
-		id, err := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Account: tt.vasp}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, err := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM4, Account: tt.vasp}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: tt.rcpt}}})
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +91,7 @@ func TestForwardResponseOwed(t *testing.T) {
 		state mms.OutboxState
 	}{{mms.Permanent(errors.New("550 no")), mms.OutboxFailed}, {errors.New("connection refused"), mms.OutboxQueued}} {
 		ep.err = tt.err
-		id, _ := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Account: "with"}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
+		id, _ := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM4, Account: "with"}, TransactionID: "tx", MM4MessageID: "mid", AckRequest: true,
 			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}})
 		l, _ := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
 		if len(l) != 1 {
@@ -99,5 +102,47 @@ func TestForwardResponseOwed(t *testing.T) {
 		} else {
 			st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now())
 		}
+	}
+}
+
+// TestOutboxAnswersByOrigin: what is owed goes back by the interface the
+// message came by; a message from an interface nobody answers on fails
+// its mail at once rather than retrying it for two days.
+func TestOutboxAnswersByOrigin(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	r := accept.New(st, accept.Config{SystemAddress: "system-user@mms.example.net"})
+	mm4 := &endpoint{}
+	if err := st.AddAccount(ctx, vasp.Account{Name: "acme", ReportTo: "reports.example:25"}); err != nil {
+		t.Fatal(err)
+	}
+	out := delivery.NewOutbox(st, map[mms.Interface]delivery.Reporter{
+		mms.InterfaceMM4: mm4out.NewReporter(mm4, st, mm4out.ReporterConfig{MMSDomain: "mms.example.net"}),
+	}, slog.New(slog.DiscardHandler), nil)
+	tests := []struct {
+		iface mms.Interface
+		state mms.OutboxState
+		err   string
+	}{
+		{mms.InterfaceMM4, mms.OutboxSent, ""},
+		{mms.InterfaceMM7, mms.OutboxFailed, `no way to answer over "mm7", the interface the message came by`},
+	}
+	for _, tt := range tests {
+		if _, err := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Interface: tt.iface, Account: "acme"}, AckRequest: true,
+			OriginatorSystem: "reports@vasp.example", Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := st.Outbox().Lease(ctx, "q", time.Now(), time.Minute, 10)
+		if err != nil || len(l) != 1 {
+			t.Fatalf("%s: lease %v, %v; want the one RES", tt.iface, l, err)
+		}
+		o := out.Attempt(ctx, l[0])
+		if o.State != tt.state || o.LastError != tt.err {
+			t.Errorf("%s: outcome %s %q, want %s %q", tt.iface, o.State, o.LastError, tt.state, tt.err)
+		}
+		st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now())
+	}
+	if len(mm4.got) != 1 {
+		t.Errorf("MM4 endpoint got %v, want the MM4 message's RES alone", mm4.got)
 	}
 }

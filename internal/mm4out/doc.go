@@ -12,7 +12,9 @@
 //
 // Connections are pooled per peer and reused across Sends; see pool.go.
 // Transport is the client as the delivery engine uses it: a route or an
-// account's report endpoint names the peer (transport.go).
+// account's report endpoint names the peer (transport.go). Reporter answers
+// the originators of messages that came over MM4, writing their delivery
+// and read reports (reporter.go).
 //
 // Departures and choices:
 //   - Several RCPT TO in one transaction, some refused: DATA still goes to

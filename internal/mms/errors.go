@@ -27,3 +27,8 @@ func IsPermanent(err error) bool {
 // route) is not there. Stores wrap it; callers test with errors.Is and turn
 // it into their edge's "unknown" answer.
 var ErrNotFound = errors.New("not found")
+
+// ErrNoEndpoint: the originator of a message gave nowhere to send what it
+// is owed (an account without a report endpoint). What is owed is recorded
+// and held, not sent.
+var ErrNoEndpoint = errors.New("no endpoint for the originator")

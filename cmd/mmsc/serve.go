@@ -159,8 +159,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		listening("SMTPS (MM4, implicit TLS)", tlsLn.Addr().String())
 	}
 
-	handsets := mm1.New(st, mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
-	pageViews := web.New(st, web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
+	handsets := mm1.New(st, delivery.NewHandsets(st), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
+	pageViews := web.New(st, delivery.NewHandsets(st), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
 	hs := &http.Server{Handler: httpHandler(st, handsets, pageViews, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

@@ -13,11 +13,11 @@
 //     through the Reporter of the interface the message came by (today
 //     MM4: §8.4.2–§8.4.4 to the VASP's or peer's report endpoint).
 //
-// It also takes the peers' answers about our forwards (Answers), the
-// SMSC's delivery receipts, and purges what retention no longer keeps. A
-// recipient's state is written through the store's Release and Answer,
-// called from here and from the handset-facing edges (mm1, web), where
-// the store queues the reports the change owes in the same write.
+// It is the only writer of recipient state: besides its own attempts, it
+// records what handsets say (Handsets, called by the mm1 and web edges) and
+// what peers answer about our forwards (Answers); the store queues the
+// report a change owes in the same write. It also records the SMSC's
+// delivery receipts and purges what retention no longer keeps.
 //
 // Departures from the specifications are documented where they are made:
 // a fetch alone marks an MM1 recipient retrieved (package mm1), and a

@@ -69,10 +69,7 @@ func (h *Handler) notifyResp(r *http.Request, pdu *mmsenc.PDU) error {
 	return httperr.New(http.StatusBadRequest, fmt.Sprintf("X-Mms-Status 0x%02x is not an answer to a notification", pdu.Status), nil)
 }
 
-// settle moves the recipient the transaction ID names to state, due at
-// once: for a deferred recipient the queue then schedules what is left
-// (its conversion to a web link, its expiry), which the edge does not know;
-// a final one is never due again.
+// settle moves the recipient the transaction ID names to state.
 func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason string) error {
 	ctx := r.Context()
 	d, err := h.st.DeliveryByTransaction(ctx, tid)
@@ -83,7 +80,7 @@ func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason st
 		return err
 	}
 	now := h.cfg.Now()
-	changed, err := h.st.Answer(ctx, d.ID, state, now, reason, now)
+	changed, err := h.rec.Answer(ctx, d.ID, state, reason, now)
 	if err != nil {
 		return err
 	}
@@ -113,7 +110,7 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	if at.IsZero() {
 		at = now
 	}
-	err := h.st.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
+	err := h.rec.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
 	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusBadRequest, "unknown Message-ID", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -83,7 +84,7 @@ func BenchmarkRetrieve30KB(b *testing.B) {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mm1.New(st, mm1.Config{}, log).Register(mux, "")
+	mm1.New(st, delivery.NewHandsets(st), mm1.Config{}, log).Register(mux, "")
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	url := srv.URL + "/mms/" + m.Recipients[0].Token

@@ -10,13 +10,19 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Store is what the handset side reads and records.
+// Store is what the handset side reads.
 type Store interface {
 	DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error)
 	DeliveryByTransaction(ctx context.Context, tid string) (mms.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
-	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
-	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
+}
+
+// Recorder records what handsets say (the delivery engine's Handsets):
+// an answer moves a recipient to state; a read report is kept for the
+// originator. Answer reports whether the state changed.
+type Recorder interface {
+	Answer(ctx context.Context, id int64, state mms.State, reason string, now time.Time) (bool, error)
+	ReadReport(ctx context.Context, id mms.MessageID, reader, status string, at, now time.Time) error
 }
 
 // Config is the [mm1] policy the handler applies.
@@ -36,19 +42,20 @@ const DefaultMaxPDU = 64 << 10
 // Handler serves retrievals and takes handset answers.
 type Handler struct {
 	st  Store
+	rec Recorder
 	cfg Config
 	log *slog.Logger
 }
 
 // New returns a handler over st.
-func New(st Store, cfg Config, log *slog.Logger) *Handler {
+func New(st Store, rec Recorder, cfg Config, log *slog.Logger) *Handler {
 	if cfg.MaxPDU <= 0 {
 		cfg.MaxPDU = DefaultMaxPDU
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{st: st, cfg: cfg, log: log}
+	return &Handler{st: st, rec: rec, cfg: cfg, log: log}
 }
 
 // Register mounts the handler under prefix (the path of the public URL,

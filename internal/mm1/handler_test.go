@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
@@ -53,7 +54,7 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mm1.New(st, mm1.Config{MSISDNHeaders: []string{"X-MSISDN"}, Now: func() time.Time { return f.now }}, log).Register(mux, "")
+	mm1.New(st, delivery.NewHandsets(st), mm1.Config{MSISDNHeaders: []string{"X-MSISDN"}, Now: func() time.Time { return f.now }}, log).Register(mux, "")
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -290,7 +291,7 @@ func TestHandsetAnswers(t *testing.T) {
 func TestRegisterUnderPrefix(t *testing.T) {
 	f := setup(t)
 	mux := http.NewServeMux()
-	mm1.New(f.st, mm1.Config{Now: func() time.Time { return f.now }}, slog.New(slog.DiscardHandler)).Register(mux, "/mmsc/")
+	mm1.New(f.st, delivery.NewHandsets(f.st), mm1.Config{Now: func() time.Time { return f.now }}, slog.New(slog.DiscardHandler)).Register(mux, "/mmsc/")
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	for path, want := range map[string]int{

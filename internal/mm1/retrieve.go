@@ -66,7 +66,7 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The handset may hang up as soon as it has the last byte; the record
 	// of its fetch must not be cancelled with the request.
-	changed, err := h.st.Answer(context.WithoutCancel(ctx), d.ID, mms.StateRetrieved, now, "", now)
+	changed, err := h.rec.Answer(context.WithoutCancel(ctx), d.ID, mms.StateRetrieved, "", now)
 	if err != nil {
 		// The handset has the message; its acknowledgement can still
 		// record it. Until then it may be notified again.

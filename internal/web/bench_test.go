@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
@@ -81,7 +82,7 @@ func BenchmarkPage30KB(b *testing.B) {
 		b.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	web.New(st, web.Config{ExpireAfterFirstAccess: time.Hour}, log).Register(mux, "")
+	web.New(st, delivery.NewHandsets(st), web.Config{ExpireAfterFirstAccess: time.Hour}, log).Register(mux, "")
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	page := srv.URL + "/w/" + m.Recipients[0].Token

@@ -12,11 +12,16 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Store is what the web side reads and records.
+// Store is what the web side reads.
 type Store interface {
 	DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
-	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
+}
+
+// Recorder records a page view as the recipient's retrieval (the delivery
+// engine's Handsets); it reports whether the state changed.
+type Recorder interface {
+	Answer(ctx context.Context, id int64, state mms.State, reason string, now time.Time) (bool, error)
 }
 
 // Config is the [web] policy the handler applies.
@@ -31,16 +36,17 @@ type Config struct {
 // Handler serves Multimedia WAP Push pages and their parts.
 type Handler struct {
 	st  Store
+	rec Recorder
 	cfg Config
 	log *slog.Logger
 }
 
 // New returns a handler over st.
-func New(st Store, cfg Config, log *slog.Logger) *Handler {
+func New(st Store, rec Recorder, cfg Config, log *slog.Logger) *Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{st: st, cfg: cfg, log: log}
+	return &Handler{st: st, rec: rec, cfg: cfg, log: log}
 }
 
 // Register mounts the handler under prefix (the path of the public URL,
@@ -116,7 +122,7 @@ func (h *Handler) markRetrieved(ctx context.Context, d mms.Delivery, m *mms.Mess
 	if d.State == mms.StateRetrieved {
 		return // a repeated view: the first one counts
 	}
-	changed, err := h.st.Answer(context.WithoutCancel(ctx), d.ID, mms.StateRetrieved, now, "", now)
+	changed, err := h.rec.Answer(context.WithoutCancel(ctx), d.ID, mms.StateRetrieved, "", now)
 	if err != nil {
 		// The user has the page; the next view tries again, and the link
 		// lives on retention alone until one succeeds.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/web"
@@ -118,7 +119,7 @@ func setup(t testing.TB, cfg web.Config, prefix string) *fixture {
 	}
 	cfg.Now = f.clock.now
 	mux := http.NewServeMux()
-	web.New(st, cfg, log).Register(mux, prefix)
+	web.New(st, delivery.NewHandsets(st), cfg, log).Register(mux, prefix)
 	f.srv = httptest.NewServer(f.record(mux))
 	t.Cleanup(f.srv.Close)
 	return f

@@ -1,6 +1,10 @@
 package mm4
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
+)
 
 // addressList reads To/Cc values into one bare address per entry. It does
 // not use net/mail: "+447700900123/TYPE=PLMN" without a domain, which IR.52
@@ -11,7 +15,7 @@ func addressList(values []string) []string {
 	for _, v := range values {
 		// Not RFC 2047-decoded: only display names may be encoded, and they
 		// are dropped; decoding first could expose a comma that splits.
-		for _, item := range splitAddresses(toUTF8(v)) {
+		for _, item := range splitAddresses(mimebody.UTF8(v)) {
 			if a := bareAddress(item); a != "" {
 				out = append(out, a)
 			}
@@ -22,7 +26,7 @@ func addressList(values []string) []string {
 
 // firstAddress reads a single-address header (From, Sender).
 func firstAddress(v string) string {
-	for _, item := range splitAddresses(toUTF8(v)) {
+	for _, item := range splitAddresses(mimebody.UTF8(v)) {
 		if a := bareAddress(item); a != "" {
 			return a
 		}

@@ -235,7 +235,7 @@ func (r ForwardRequest) validate() error {
 			return fmt.Errorf("%s %q: want up to %d printable ASCII characters without spaces, quotes or angle brackets", id.name, id.v, maxIDLen)
 		}
 	}
-	if !utf8.ValidString(r.Subject) || strings.IndexFunc(r.Subject, isControl) >= 0 {
+	if !utf8.ValidString(r.Subject) || hasControl(r.Subject) {
 		return errors.New("subject must be one line of UTF-8 text")
 	}
 	// An unencoded word cannot be folded; RFC 5322 caps a line at 998.

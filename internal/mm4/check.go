@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // Checks the builders make on their input, so that what they write is a
@@ -20,9 +22,9 @@ func checkID(name, id string) error {
 	case id == "":
 		return fmt.Errorf("no %s", name)
 	case !printableASCII(id, true), strings.Contains(id, `"`):
-		return fmt.Errorf("%s %s: want printable ASCII without quotes", name, quote(id))
-	case unquoteID(id) != id:
-		return fmt.Errorf("%s %s: white space or angle brackets around it would be lost", name, quote(id))
+		return fmt.Errorf("%s %s: want printable ASCII without quotes", name, mimebody.Quote(id))
+	case mimebody.BareID(id) != id:
+		return fmt.Errorf("%s %s: white space or angle brackets around it would be lost", name, mimebody.Quote(id))
 	case len(id) > maxWordLen:
 		return fmt.Errorf("%s of %d characters: at most %d fit on a header line", name, len(id), maxWordLen)
 	}
@@ -37,16 +39,16 @@ func checkAddress(name, addr string) error {
 		return fmt.Errorf("no %s", name)
 	}
 	if !printableASCII(addr, true) {
-		return fmt.Errorf("%s %s: only printable ASCII allowed", name, quote(addr))
+		return fmt.Errorf("%s %s: only printable ASCII allowed", name, mimebody.Quote(addr))
 	}
 	if n := len(addressList([]string{addr})); n != 1 {
-		return fmt.Errorf("%s %s: want one address, not %d", name, quote(addr), n)
+		return fmt.Errorf("%s %s: want one address, not %d", name, mimebody.Quote(addr), n)
 	}
 	// A reader strips a display name, and must find the address as given:
 	// not, say, "0" in ":0", which reads as a group.
 	bare := firstAddress(addr)
 	if (addr != bare && !strings.HasSuffix(strings.TrimSpace(addr), "<"+bare+">")) || firstAddress(bare) != bare {
-		return fmt.Errorf("%s %s would be read as %s", name, quote(addr), quote(bare))
+		return fmt.Errorf("%s %s would be read as %s", name, mimebody.Quote(addr), mimebody.Quote(bare))
 	}
 	for _, w := range strings.Fields(addr) {
 		if len(w) > maxWordLen {
@@ -59,7 +61,7 @@ func checkAddress(name, addr string) error {
 // checkText accepts a human-readable value (X-Mms-Status-Text): one line
 // of UTF-8, encoded on the way out as needed.
 func checkText(name, s string) error {
-	if !utf8.ValidString(s) || strings.IndexFunc(s, isControl) >= 0 {
+	if !utf8.ValidString(s) || hasControl(s) {
 		return fmt.Errorf("%s must be one line of UTF-8 text", name)
 	}
 	return nil
@@ -91,3 +93,8 @@ func firstError(errs ...error) error {
 	}
 	return nil
 }
+
+// hasControl reports a control character: one of those would break the
+// header line it is written on, and mimebody.Clean turns it into a space
+// on the way back in.
+func hasControl(s string) bool { return mimebody.Clean(s) != s }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // DeliveryReport is an MM4_delivery_report.REQ: what happened to an MM at
@@ -93,11 +95,11 @@ func (r DeliveryReport) check() (status, ext string, err error) {
 	case strings.EqualFold(r.MMStatus, "Unreachable"):
 		return "", "", errors.New("MMStatus Unreachable is MM1 only: send Indeterminate (mm4.md §6.2)")
 	case !ok:
-		return "", "", fmt.Errorf("MMStatus %s is not an MM status of mm4.md §6.2", quote(r.MMStatus))
+		return "", "", fmt.Errorf("MMStatus %s is not an MM status of mm4.md §6.2", mimebody.Quote(r.MMStatus))
 	}
 	if r.StatusExtension != "" {
 		if ext, ok = statusExtensions.canonical(r.StatusExtension); !ok {
-			return "", "", fmt.Errorf("StatusExtension %s is not one of mm4.md §6.3", quote(r.StatusExtension))
+			return "", "", fmt.Errorf("StatusExtension %s is not one of mm4.md §6.3", mimebody.Quote(r.StatusExtension))
 		}
 	}
 	return status, ext, firstError(

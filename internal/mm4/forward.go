@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -126,10 +127,10 @@ func (f Forward) check(m *mms.Message) (class, priority string, err error) {
 		}
 	}
 	if class = canonicalToken(m.MessageClass, "Personal", "Advertisement", "Informational", "Auto"); class == "" && m.MessageClass != "" {
-		return "", "", fmt.Errorf("MessageClass %s is not Personal, Advertisement, Informational or Auto", quote(m.MessageClass))
+		return "", "", fmt.Errorf("MessageClass %s is not Personal, Advertisement, Informational or Auto", mimebody.Quote(m.MessageClass))
 	}
 	if priority = canonicalToken(m.Priority, "Low", "Normal", "High"); priority == "" && m.Priority != "" {
-		return "", "", fmt.Errorf("Priority %s is not Low, Normal or High", quote(m.Priority))
+		return "", "", fmt.Errorf("Priority %s is not Low, Normal or High", mimebody.Quote(m.Priority))
 	}
 	if !utf8.ValidString(m.Subject) {
 		return "", "", errors.New("Subject is not valid UTF-8")
@@ -162,17 +163,13 @@ func bodyType(contentType string) string {
 	return s
 }
 
-// readMediaType reads a media type given by the caller: strictly when it
-// is well formed, so that parameter values are taken as they are, and else
-// the lenient way Parse reads a peer's.
+// readMediaType reads a media type given by the caller the way Parse reads
+// a peer's, except that parameter values are taken as they are when the
+// strict parser accepts them all.
 func readMediaType(v string) (string, map[string]string) {
-	typ, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return parseMediaType(v)
-	}
-	typ = strings.ToLower(typ)
-	if sub, ok := strings.CutPrefix(typ, "application/vnd.wap.multipart."); ok {
-		typ = "multipart/" + sub
+	typ, params := mimebody.MediaType(v)
+	if _, given, err := mime.ParseMediaType(v); err == nil {
+		params = given
 	}
 	return typ, params
 }
@@ -205,8 +202,8 @@ func forwardPart(p mms.Part) (outPart, error) {
 	}
 	typ, params := readMediaType(ct)
 	switch {
-	case !validMediaType(typ):
-		return outPart{}, fmt.Errorf("content type %s is not type/subtype", quote(ct))
+	case !mimebody.IsMediaType(typ):
+		return outPart{}, fmt.Errorf("content type %s is not type/subtype", mimebody.Quote(ct))
 	case strings.HasPrefix(typ, "multipart/"):
 		return outPart{}, fmt.Errorf("a %s cannot be one part", typ)
 	}
@@ -221,9 +218,9 @@ func forwardPart(p mms.Part) (outPart, error) {
 	if strings.HasPrefix(typ, "text/") && params["charset"] == "" && utf8.Valid(p.Data) {
 		params["charset"] = "utf-8" // as Parse labels such text
 	}
-	id := contentID(p.ContentID)
+	id := mimebody.ContentID(p.ContentID)
 	if !printableASCII(id, true) || len(id) > maxWordLen {
-		return outPart{}, fmt.Errorf("Content-ID %s: want up to %d printable ASCII characters", quote(p.ContentID), maxWordLen)
+		return outPart{}, fmt.Errorf("Content-ID %s: want up to %d printable ASCII characters", mimebody.Quote(p.ContentID), maxWordLen)
 	}
 	if !utf8.ValidString(p.ContentLocation) || !utf8.ValidString(p.Name) {
 		return outPart{}, errors.New("Content-Location or name is not valid UTF-8")

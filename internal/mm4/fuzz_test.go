@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // FuzzParse: no input makes Parse panic (not even one it recovers from),
@@ -45,7 +47,7 @@ func FuzzParse(f *testing.F) {
 		if len(m.Raw) != len(raw) || (len(raw) > 0 && &m.Raw[0] != &raw[0]) {
 			t.Error("Raw is not the input")
 		}
-		if len(m.Parts) == 0 || len(m.Parts) > maxParts {
+		if len(m.Parts) == 0 || len(m.Parts) > mimebody.MaxParts {
 			t.Errorf("%d parts", len(m.Parts))
 		}
 		if m.ContentType == "" {

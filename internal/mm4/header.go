@@ -1,35 +1,14 @@
 package mm4
 
 import (
-	"mime"
 	"net/mail"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/emersion/go-message/charset"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // Header values as TS 23.140 §8.4 and RFC 5322 define them, read with the
 // tolerance of mm4.md §11.
-
-// unquoteID strips the quotes and angle brackets peers put around IDs in
-// either order ("<x>", "\"x\"", "\"<x>\""), because IDs are compared bare.
-func unquoteID(s string) string {
-	for {
-		s = strings.TrimSpace(s)
-		switch {
-		case len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"':
-			s = s[1 : len(s)-1]
-		case len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>':
-			s = s[1 : len(s)-1]
-		default:
-			return s
-		}
-	}
-}
 
 // yes reports whether a yes-no value says Yes, in any case.
 func yes(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "yes") }
@@ -98,28 +77,4 @@ func parseDate(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// decodeText decodes RFC 2047 encoded words. A value that fails to decode is
-// kept as sent; raw 8-bit bytes are taken as UTF-8 when they are valid UTF-8
-// and as ISO-8859-1 otherwise, so the result is always valid UTF-8.
-func decodeText(s string) string {
-	dec := mime.WordDecoder{CharsetReader: charset.Reader}
-	if d, err := dec.DecodeHeader(s); err == nil {
-		s = d
-	}
-	return toUTF8(s)
-}
-
-// toUTF8 makes s valid UTF-8, reading it as ISO-8859-1 when it is not: the
-// charset a header without RFC 2047 most often turns out to be in.
-func toUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	d, err := charmap.ISO8859_1.NewDecoder().String(s)
-	if err != nil {
-		return strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return d
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // maxQuoted bounds a parameter value written as a quoted string; longer
@@ -30,7 +32,7 @@ func formatMediaTypeFolding(typ string, params map[string]string) string {
 // value) as an RFC 2231 extended value in UTF-8, cut into continuations.
 func formatParam(key, value string) string {
 	switch {
-	case isToken(value) && len(value) <= maxQuoted:
+	case mimebody.IsToken(value) && len(value) <= maxQuoted:
 		return "; " + key + "=" + value
 	case printableASCII(value, true) && len(value) <= maxQuoted &&
 		!strings.Contains(value, "  ") && value == strings.TrimSpace(value):

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -23,7 +24,7 @@ const canonicalType = TypeForwardReq
 // reads as one line fit for an SMTP reply.
 func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
 	defer recoverParse(&m, &err)
-	h, body, err := readHead(raw)
+	h, body, err := mimebody.Split(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -37,18 +38,13 @@ func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
 
 // parseForward reads an MM4_forward.REQ whose header h and body have been
 // split from raw.
-func parseForward(raw []byte, h header, body []byte, now time.Time) (*mms.Message, error) {
+func parseForward(raw []byte, h mimebody.Header, body []byte, now time.Time) (*mms.Message, error) {
 	m := headerFields(h, now)
 	m.Raw = raw
-
-	// Read once for the walk and for the message's own type.
-	typ, params := contentType(h.Get("Content-Type"))
-	var w walker
-	if err := w.walkTyped(h, typ, params, body, "", 0); err != nil {
+	var err error
+	if m.ContentType, m.Parts, err = mimebody.Decode(h, body); err != nil {
 		return nil, err
 	}
-	m.Parts = w.parts
-	m.ContentType = topContentType(typ, params, w.parts)
 	return m, nil
 }
 
@@ -56,18 +52,18 @@ func parseForward(raw []byte, h header, body []byte, now time.Time) (*mms.Messag
 // (TS 23.140 §8.4.1; mm4.md §4.1). None is required: a missing field is
 // left empty for the caller's policy to judge, since refusing here would
 // also refuse plain e-mail.
-func headerFields(h header, now time.Time) *mms.Message {
+func headerFields(h mimebody.Header, now time.Time) *mms.Message {
 	get := func(k string) string { return strings.TrimSpace(h.Get(k)) }
 	return &mms.Message{
 		MessageType:      canonicalType,
 		MMSVersion:       get("X-Mms-3GPP-MMS-Version"),
-		TransactionID:    unquoteID(get("X-Mms-Transaction-ID")),
-		MM4MessageID:     unquoteID(get("X-Mms-Message-ID")),
-		SMTPMessageID:    unquoteID(get("Message-ID")),
+		TransactionID:    mimebody.BareID(get("X-Mms-Transaction-ID")),
+		MM4MessageID:     mimebody.BareID(get("X-Mms-Message-ID")),
+		SMTPMessageID:    mimebody.BareID(get("Message-ID")),
 		From:             firstAddress(get("From")),
 		To:               addressList(h.Values("To")),
 		Cc:               addressList(h.Values("Cc")),
-		Subject:          cleanText(decodeText(get("Subject"))),
+		Subject:          mimebody.Text(get("Subject")),
 		Date:             parseDate(get("Date")),
 		MessageClass:     canonicalToken(get("X-Mms-Message-Class"), "Personal", "Advertisement", "Informational", "Auto"),
 		Priority:         canonicalToken(get("X-Mms-Priority"), "Low", "Normal", "High"),
@@ -90,17 +86,4 @@ func forwardCounter(s string) int {
 		return 0
 	}
 	return int(n)
-}
-
-// topContentType is the message's own type, typ and params being its
-// Content-Type as read: for multipart the normalised type and parameters
-// without the boundary, which means nothing once the body is split; for a
-// single part the part's type, relabelled like the part when its text was
-// converted.
-func topContentType(typ string, params map[string]string, parts []mms.Part) string {
-	if !strings.HasPrefix(typ, "multipart/") && len(parts) == 1 {
-		return parts[0].ContentType
-	}
-	delete(params, "boundary")
-	return formatMediaType(typ, params)
 }

@@ -1,10 +1,10 @@
 package mm4
 
 import (
-	"bytes"
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -43,7 +43,7 @@ type PDU struct {
 // Every error is mms.Permanent and one line fit for an SMTP reply.
 func ParseAny(raw []byte, now time.Time) (pdu *PDU, err error) {
 	defer recoverParse(&pdu, &err)
-	h, body, err := readHead(raw)
+	h, body, err := mimebody.Split(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -78,22 +78,14 @@ func ParseAny(raw []byte, now time.Time) (pdu *PDU, err error) {
 // SMTP session down.
 func recoverParse[T any](v **T, err *error) {
 	if r := recover(); r != nil {
-		*v, *err = nil, malformed(recoveredPanic{r}, "unreadable message (internal error)")
+		*v, *err = nil, mimebody.Malformed(recoveredPanic{r}, "unreadable message (internal error)")
 	}
-}
-
-// readHead splits a message into its parsed header and its body.
-func readHead(raw []byte) (header, []byte, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return header{}, nil, malformed(nil, "empty message")
-	}
-	return splitEntity(raw, "", false)
 }
 
 // messageType returns the canonical X-Mms-Message-Type, in any case on
 // input (mm4.md §11 rule 2); none at all means a forward request, so that
 // plain e-mail reaches handsets.
-func messageType(h header) (string, error) {
+func messageType(h mimebody.Header) (string, error) {
 	t := strings.TrimSpace(h.Get("X-Mms-Message-Type"))
 	if t == "" {
 		return TypeForwardReq, nil
@@ -112,7 +104,7 @@ func messageType(h header) (string, error) {
 // pduHeader reads the header of a report or response and collects the
 // mandatory fields it lacks, so that one error names them all.
 type pduHeader struct {
-	h       header
+	h       mimebody.Header
 	pdu     string
 	missing []string
 }
@@ -129,13 +121,13 @@ func (f *pduHeader) need(k, value string) string {
 
 // id reads an X-Mms-*-ID bare (mm4.md §11 rule 3), without control
 // characters, since it may be echoed into a header.
-func (f *pduHeader) id(k string) string { return unquoteID(cleanText(f.get(k))) }
+func (f *pduHeader) id(k string) string { return mimebody.BareID(mimebody.Clean(f.get(k))) }
 
 // address reads a single-address header, without control characters for
 // the same reason.
-func (f *pduHeader) address(k string) string { return firstAddress(cleanText(f.get(k))) }
+func (f *pduHeader) address(k string) string { return firstAddress(mimebody.Clean(f.get(k))) }
 
-func (f *pduHeader) text(k string) string { return cleanText(decodeText(f.get(k))) }
+func (f *pduHeader) text(k string) string { return mimebody.Text(f.get(k)) }
 
 func (f *pduHeader) date(k string) time.Time { return parseDate(f.get(k)) }
 
@@ -154,5 +146,5 @@ func (f *pduHeader) complete() error {
 	if len(f.missing) == 0 {
 		return nil
 	}
-	return malformed(nil, "%s without %s", f.pdu, strings.Join(f.missing, ", "))
+	return mimebody.Malformed(nil, f.pdu+" without "+strings.Join(f.missing, ", "))
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // ReadReport is an MM4_read_reply_report.REQ: a recipient read or deleted
@@ -52,7 +54,7 @@ func (r ReadReport) check() (string, error) {
 	case r.ReadStatus == "":
 		return "", errors.New("no ReadStatus")
 	case !ok:
-		return "", fmt.Errorf("ReadStatus %s is neither Read nor Deleted without being read (mm4.md §6.4)", quote(r.ReadStatus))
+		return "", fmt.Errorf("ReadStatus %s is neither Read nor Deleted without being read (mm4.md §6.4)", mimebody.Quote(r.ReadStatus))
 	}
 	return status, firstError(
 		checkID("TransactionID", r.TransactionID),

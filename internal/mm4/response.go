@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
 )
 
 // Response is one of the three answers: MM4_forward.RES,
@@ -60,14 +62,14 @@ func (r Response) check() (typ, status string, err error) {
 	case typ == "":
 		return "MM4 response", "", errors.New("no Type")
 	case typ != TypeForwardRes && typ != TypeDeliveryReportRes && typ != TypeReadReplyReportRes:
-		return "MM4 response", "", fmt.Errorf("Type %s is not one of the three responses", quote(typ))
+		return "MM4 response", "", fmt.Errorf("Type %s is not one of the three responses", mimebody.Quote(typ))
 	}
 	status, ok := requestStatuses.canonical(r.Status)
 	switch {
 	case r.Status == "":
 		return typ, "", errors.New("no Status")
 	case !ok:
-		return typ, "", fmt.Errorf("Status %s is not a request status of mm4.md §6.1", quote(r.Status))
+		return typ, "", fmt.Errorf("Status %s is not a request status of mm4.md §6.1", mimebody.Quote(r.Status))
 	}
 	// §4.2 and §4.4 make the Message-ID mandatory; §4.6 does not.
 	var mid error

@@ -1,6 +1,10 @@
 package mm4
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mmsc-project/mmsc/internal/mimebody"
+)
 
 // X-Mms-Request-Status-Code values, the answer in every .RES (mm4.md §6.1),
 // spelled as they are sent.
@@ -144,7 +148,7 @@ func (t tokens) orRaw(s string) string {
 	if c, ok := t.canonical(s); ok {
 		return c
 	}
-	return cleanText(toUTF8(s))
+	return mimebody.Clean(mimebody.UTF8(s))
 }
 
 // foldToken lowers s and drops hyphens, underscores and white space:

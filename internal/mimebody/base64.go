@@ -1,83 +1,11 @@
-package mm4
+package mimebody
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"mime/quotedprintable"
-	"strings"
-	"sync"
-	"unicode/utf8"
-
-	"github.com/emersion/go-message/charset"
 )
-
-// decodeTransfer undoes a Content-Transfer-Encoding. It decodes base64 itself
-// rather than through go-message so that a bad character is an error with
-// its position, and so that unpadded or concatenated base64, which some MMS
-// encoders produce, is read.
-func decodeTransfer(enc string, raw []byte) ([]byte, error) {
-	switch transferToken(enc) {
-	case "", "7bit", "8bit", "binary":
-		return bytes.Clone(raw), nil
-	case "base64":
-		return decodeBase64(raw)
-	case "quoted-printable":
-		b, err := decodeQuotedPrintable(raw)
-		if err != nil {
-			return nil, fmt.Errorf("undecodable quoted-printable: %w", err)
-		}
-		return b, nil
-	default:
-		return nil, fmt.Errorf("unknown Content-Transfer-Encoding %s", quote(enc))
-	}
-}
-
-// qpReaders recycles the 4 KB buffer quotedprintable.NewReader would
-// otherwise allocate for every part: given a bufio.Reader at least that
-// large, it reads through it rather than wrapping it in another.
-var qpReaders = sync.Pool{New: func() any {
-	r := new(qpReader)
-	r.buf = bufio.NewReaderSize(&r.src, 4096)
-	return r
-}}
-
-type qpReader struct {
-	src bytes.Reader
-	buf *bufio.Reader // reads src
-}
-
-// decodeQuotedPrintable decodes a quoted-printable body with the standard
-// reader, which keeps invalid escapes like "=ZZ" as text, as RFC 2045 §6.7
-// suggests a robust decoder do.
-func decodeQuotedPrintable(raw []byte) ([]byte, error) {
-	r := qpReaders.Get().(*qpReader)
-	defer qpReaders.Put(r)
-	r.src.Reset(raw)
-	defer r.src.Reset(nil) // no hold on raw from the pool
-	r.buf.Reset(&r.src)
-	// Decoding never lengthens the text, so out never grows.
-	var out bytes.Buffer
-	out.Grow(len(raw) + bytes.MinRead)
-	if _, err := out.ReadFrom(quotedprintable.NewReader(r.buf)); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
-// transferToken reads the mechanism of a Content-Transfer-Encoding,
-// lowered, ignoring quotes and anything after it ("base64; x", "8bit
-// (comment)"), which a few peers add.
-func transferToken(v string) string {
-	v = strings.TrimSpace(v)
-	if i := strings.IndexAny(v, " \t;("); i >= 0 {
-		v = v[:i]
-	}
-	return strings.ToLower(strings.Trim(v, `"`))
-}
 
 // errBase64 marks base64 that cannot be decoded, for errors.Is in tests.
 var errBase64 = errors.New("undecodable base64")
@@ -231,26 +159,4 @@ func stripSpace(b []byte) []byte {
 
 func isBase64Char(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
-}
-
-// toUTF8Text converts a text/* body to UTF-8 and returns the charset to
-// label it with. A charset go-message cannot convert leaves the data and
-// its label alone: passing the text on untouched beats refusing it.
-func toUTF8Text(data []byte, label string) ([]byte, string) {
-	switch strings.ToLower(label) {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
-		if utf8.Valid(data) {
-			return data, "utf-8"
-		}
-		return data, label
-	}
-	r, err := charset.Reader(label, bytes.NewReader(data))
-	if err != nil {
-		return data, label
-	}
-	conv, err := io.ReadAll(r)
-	if err != nil {
-		return data, label
-	}
-	return conv, "utf-8"
 }

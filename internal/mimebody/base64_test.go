@@ -1,9 +1,10 @@
-package mm4
+package mimebody
 
 import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -49,6 +50,14 @@ func sameAsReference(t *testing.T, raw []byte) {
 	if got == nil {
 		t.Fatalf("decodeBase64(%q) = nil, want non-nil", raw)
 	}
+}
+
+// noise returns n reproducible pseudo-random bytes: binary content, of
+// which base64 must carry every byte value alike.
+func noise(n int, seed byte) []byte {
+	b := make([]byte, n)
+	rand.NewChaCha8([32]byte{seed}).Read(b)
+	return b
 }
 
 // wrapBase64 encodes data and breaks it into lines of width characters

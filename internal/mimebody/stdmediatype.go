@@ -1,9 +1,28 @@
-package mm4
+package mimebody
 
 import (
 	"slices"
 	"strings"
 )
+
+// formatMediaType writes typ and params back as a header value. Parameters
+// the standard formatter refuses (keys that are not tokens) are left out
+// rather than losing the whole value.
+func formatMediaType(typ string, params map[string]string) string {
+	if s := stdFormatMediaType(typ, params); s != "" {
+		return s
+	}
+	ok := make(map[string]string, len(params))
+	for k, v := range params {
+		if IsToken(k) {
+			ok[k] = v
+		}
+	}
+	if s := stdFormatMediaType(typ, ok); s != "" {
+		return s
+	}
+	return typ
+}
 
 // stdFormatMediaType returns what mime.FormatMediaType returns, "" for a
 // type or parameter name that is not a token included
@@ -13,14 +32,14 @@ import (
 // handful of keys on the stack and sizes its output once.
 func stdFormatMediaType(t string, params map[string]string) string {
 	major, sub, ok := strings.Cut(t, "/")
-	if !isToken(major) || ok && !isToken(sub) {
+	if !IsToken(major) || ok && !IsToken(sub) {
 		return ""
 	}
 	var keyArray [8]string
 	keys := keyArray[:0]
 	size := len(t)
 	for k, v := range params {
-		if !isToken(k) {
+		if !IsToken(k) {
 			return ""
 		}
 		keys = append(keys, k)
@@ -56,7 +75,7 @@ func writeParamValue(b *strings.Builder, v string) {
 				b.WriteByte(hex[c&15])
 			}
 		}
-	case isToken(v):
+	case IsToken(v):
 		b.WriteByte('=')
 		b.WriteString(v)
 	default:

@@ -1,4 +1,4 @@
-package mm4
+package mimebody
 
 import (
 	"mime"

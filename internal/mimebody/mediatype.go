@@ -1,4 +1,4 @@
-package mm4
+package mimebody
 
 import (
 	"mime"
@@ -6,14 +6,15 @@ import (
 	"strings"
 )
 
-// parseMediaType reads a Content-Type or Content-Disposition value. It tries
+// MediaType reads a Content-Type or Content-Disposition value. It tries
 // the strict RFC 2045/2231 parser first and falls back to a lenient one,
 // because MMS peers commonly write start=<smil> or type=application/smil
 // unquoted, which the strict parser rejects along with the boundary. Keys are
-// lowered, values other than the boundary RFC 2047-decoded (phones encode
-// file names that way), and control characters replaced. The media type is lowered and
-// application/vnd.wap.multipart.X becomes multipart/X.
-func parseMediaType(v string) (string, map[string]string) {
+// lowered, values other than the boundary read by Text (phones encode file
+// names in RFC 2047), and the map is never nil. The media type is lowered
+// and application/vnd.wap.multipart.X becomes multipart/X; it is returned
+// whatever its shape, which IsMediaType checks.
+func MediaType(v string) (string, map[string]string) {
 	typ, params, err := mime.ParseMediaType(v)
 	if err != nil {
 		typ, params = lenientMediaType(v)
@@ -27,28 +28,23 @@ func parseMediaType(v string) (string, map[string]string) {
 	}
 	for k, val := range params {
 		if k != "boundary" { // a boundary is compared byte for byte
-			params[k] = cleanText(decodeText(val))
+			params[k] = Text(val)
 		}
 	}
 	return typ, params
 }
 
-// contentType reads a Content-Type header, applying the RFC 2045 §5.2
+// entityType reads an entity's Content-Type, applying the RFC 2045 §5.2
 // default (text/plain) when it is absent or has no type/subtype shape.
-func contentType(v string) (string, map[string]string) {
+func entityType(v string) (string, map[string]string) {
 	if strings.TrimSpace(v) == "" {
 		return "text/plain", map[string]string{}
 	}
-	typ, params := parseMediaType(v)
-	if !validMediaType(typ) {
+	typ, params := MediaType(v)
+	if !IsMediaType(typ) {
 		return "text/plain", map[string]string{}
 	}
 	return typ, params
-}
-
-func validMediaType(t string) bool {
-	major, minor, ok := strings.Cut(t, "/")
-	return ok && isToken(major) && isToken(minor)
 }
 
 // lenientMediaType splits "type; k=v; k="v"" at semicolons outside quotes
@@ -73,7 +69,7 @@ func lenientMediaType(v string) (string, map[string]string) {
 			}
 			k = name
 		}
-		if _, dup := params[k]; !dup && isToken(k) {
+		if _, dup := params[k]; !dup && IsToken(k) {
 			params[k] = val
 		}
 	}
@@ -114,59 +110,3 @@ func unquoteParam(v string) string {
 	}
 	return b.String()
 }
-
-// formatMediaType writes typ and params back as a header value. Parameters
-// the standard formatter refuses (keys that are not tokens) are left out
-// rather than losing the whole value.
-func formatMediaType(typ string, params map[string]string) string {
-	if s := stdFormatMediaType(typ, params); s != "" {
-		return s
-	}
-	ok := make(map[string]string, len(params))
-	for k, v := range params {
-		if isToken(k) {
-			ok[k] = v
-		}
-	}
-	if s := stdFormatMediaType(typ, ok); s != "" {
-		return s
-	}
-	return typ
-}
-
-// isToken reports whether s is an RFC 2045 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTokenChar(c byte) bool {
-	switch c {
-	case '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=':
-		return false
-	}
-	return c > ' ' && c < 0x7f
-}
-
-// cleanText replaces control characters with spaces: values taken from the
-// input end up in other headers and must not be able to break lines there.
-func cleanText(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool { return r < ' ' || r == 0x7f }

@@ -1,4 +1,4 @@
-package mm4
+package mimebody
 
 import "bytes"
 
@@ -19,20 +19,20 @@ func splitMultipart(body []byte, boundary, label string, budget int) ([][]byte, 
 	dash := []byte("--" + boundary)
 	first, ok := findDelimiter(body, 0, dash)
 	if !ok {
-		return nil, malformed(nil, "%sdeclared boundary %s never found", prefix(label), quote(boundary))
+		return nil, malformedf(nil, "%sdeclared boundary %s never found", prefix(label), Quote(boundary))
 	}
 	if first.close {
-		return nil, malformed(nil, "%smultipart has no body parts", prefix(label))
+		return nil, malformedf(nil, "%smultipart has no body parts", prefix(label))
 	}
 	var parts [][]byte
 	for pos := first.next; ; {
 		if len(parts) >= budget {
-			return nil, malformed(nil, "more than %d MIME parts", maxParts)
+			return nil, malformedf(nil, "more than %d MIME parts", MaxParts)
 		}
 		d, ok := findDelimiter(body, pos, dash)
 		if !ok {
-			return nil, malformed(nil, "%s: closing boundary %s missing (truncated part)",
-				childLabel(label, len(parts)+1), quote(boundary))
+			return nil, malformedf(nil, "%s: closing boundary %s missing (truncated part)",
+				childLabel(label, len(parts)+1), Quote(boundary))
 		}
 		parts = append(parts, body[pos:max(d.end, pos)])
 		if d.close {

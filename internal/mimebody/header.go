@@ -1,12 +1,12 @@
-package mm4
+package mimebody
 
 import (
 	"fmt"
 	"strings"
 )
 
-// header is one parsed header block: its fields in the order written.
-type header struct {
+// Header is one parsed header block: its fields in the order written.
+type Header struct {
 	fields []headerField
 }
 
@@ -19,7 +19,7 @@ type headerField struct {
 // none. k must be a field name token, as the constants callers pass are:
 // for such names, comparing without ASCII case matches exactly when the
 // canonical MIME keys go-message compares would.
-func (h header) Get(k string) string {
+func (h Header) Get(k string) string {
 	for _, f := range h.fields {
 		if sameKey(f.key, k) {
 			return f.value
@@ -30,7 +30,7 @@ func (h header) Get(k string) string {
 
 // Values returns the values of every field named k, in order, or nil
 // when there is none. k is a token, as for Get.
-func (h header) Values(k string) []string {
+func (h Header) Values(k string) []string {
 	var vs []string
 	for _, f := range h.fields {
 		if sameKey(f.key, k) {
@@ -40,28 +40,28 @@ func (h header) Values(k string) []string {
 	return vs
 }
 
-// sameKey compares field names without case; keys are ASCII, as readHeader
+// sameKey compares field names without case; keys are ASCII, as ReadHeader
 // checks, so EqualFold folds only ASCII.
 func sameKey(key, k string) bool {
 	return len(key) == len(k) && strings.EqualFold(key, k)
 }
 
-// readHeader parses a header block as go-message's textproto.ReadHeader
+// ReadHeader parses a header block as go-message's textproto.ReadHeader
 // reads it from a bufio.Reader, which it used to do: same fields, same
 // values, same errors (FuzzReadHeader holds it to that). It parses by
-// itself because ReadHeader allocates several times per field, which was a
-// large share of the cost of a message; here keys and most values are
+// itself because go-message's allocates several times per field, which was
+// a large share of the cost of a message; here keys and most values are
 // pieces of one string copy of the block.
 //
 // Lines end at LF, a CR before it dropped, as bufio.Reader.ReadLine ends
 // them. The block ends at the first empty line or at the end of b.
-func readHeader(b []byte) (header, error) {
+func ReadHeader(b []byte) (Header, error) {
 	s := string(b) // one copy: fields must not alias the input
 	if s != "" && isWSP(s[0]) {
 		line, _ := cutLine(s)
-		return header{}, fmt.Errorf("message: malformed MIME header initial line: %v", line)
+		return Header{}, fmt.Errorf("message: malformed MIME header initial line: %v", line)
 	}
-	h := header{fields: make([]headerField, 0, strings.Count(s, "\n")+1)}
+	h := Header{fields: make([]headerField, 0, strings.Count(s, "\n")+1)}
 	for s != "" {
 		line, rest := cutLine(s)
 		if line == "" {
@@ -72,9 +72,9 @@ func readHeader(b []byte) (header, error) {
 		}
 		f, err := parseField(s[:len(s)-len(rest)])
 		if err != nil {
-			return header{}, err
+			return Header{}, err
 		}
-		if f.key != "" { // ReadHeader skips a field without a name
+		if f.key != "" { // textproto.ReadHeader skips a field without a name
 			h.fields = append(h.fields, f)
 		}
 		s = rest
@@ -97,9 +97,9 @@ func parseField(raw string) (headerField, error) {
 }
 
 // parseJoinedField reads a field whose first line has no colon the way
-// ReadHeader reads every field: from kv, its lines joined with CRLF, so
-// that the error quotes what ReadHeader's does. The colon, if any, is in a
-// continuation line, so the name spans a line end and is refused.
+// textproto.ReadHeader reads every field: from kv, its lines joined with
+// CRLF, so that the error quotes what its error does. The colon, if any, is
+// in a continuation line, so the name spans a line end and is refused.
 func parseJoinedField(kv string) (headerField, error) {
 	colon := strings.IndexByte(kv, ':')
 	if colon < 0 {
@@ -113,8 +113,8 @@ func parseJoinedField(kv string) (headerField, error) {
 	return headerField{key: key, value: unfold(v, more)}, nil
 }
 
-// checkKey refuses a field name ReadHeader refuses: any byte outside
-// printable ASCII (RFC 5322 §2.2).
+// checkKey refuses a field name textproto.ReadHeader refuses: any byte
+// outside printable ASCII (RFC 5322 §2.2).
 func checkKey(key string) error {
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; c < 33 || c > 126 {
@@ -144,8 +144,8 @@ func unfold(first, more string) string {
 	return v
 }
 
-// joinLines rewrites raw's line ends as CRLF, as ReadHeader assembles a
-// field before it reads it.
+// joinLines rewrites raw's line ends as CRLF, as textproto.ReadHeader
+// assembles a field before it reads it.
 func joinLines(raw string) string {
 	var b strings.Builder
 	for raw != "" {
@@ -168,7 +168,8 @@ func cutLine(s string) (line, rest string) {
 	return strings.TrimSuffix(s[:i], "\r"), s[i+1:]
 }
 
-// isWSP is ReadHeader's white space, which starts a continuation line.
+// isWSP is textproto.ReadHeader's white space, which starts a continuation
+// line.
 func isWSP(c byte) bool { return c == ' ' || c == '\t' }
 
 func trimWSP(s string) string { return strings.Trim(s, " \t") }

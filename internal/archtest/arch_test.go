@@ -80,8 +80,8 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 }
 
 // The edges talk to the outside world; the core decides and stores; the
-// rest are vocabularies (mms, vasp, route) and codecs (mm4, mmsenc) that any
-// of them may use.
+// rest are vocabularies (mms, vasp, route) and codecs (mm4, mimebody, mmsenc)
+// that any of them may use.
 // Ingress edges turn a wire form into mms words and call the accept path;
 // transports carry delivery work out. Neither knows the other, nor the
 // core: each declares the small interface it needs and cmd/mmsc wires it.

@@ -16,6 +16,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
+	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/routecheck"
@@ -135,7 +136,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Retain:           retain,
 		Wake:             engine.Wake,
 		Routes:           st,
-		SystemAddress:    system,
+		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
 		Log:              log,
 		Callback:         routingCallback(cfg),
 		ForceCallback:    cfg.MM4.RoutingForce,

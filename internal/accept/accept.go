@@ -38,10 +38,10 @@ type Config struct {
 	// Routes, if set, routes recipients that are not local (package
 	// route); without it they fail with "no route".
 	Routes route.Source
-	// SystemAddress is our MM4 system address (system-user@mms_domain):
-	// the sender of the responses owed to originators; "" =
-	// system-user@localhost.
-	SystemAddress string
+	// Responders write what the ingress of an interface owes the
+	// originator once the recipients are routed (MM4's forward response,
+	// mm4.ForwardResponder), stored with the message in the same step.
+	Responders map[mms.Interface]Responder
 	// Log takes what the accept path notices but does not refuse; nil discards.
 	Log *slog.Logger
 	// Callback, if set, is asked how to route recipients (NowSMS's
@@ -52,6 +52,12 @@ type Config struct {
 	// answer: "table" routes as if there were no callback, "reject"
 	// fails the recipient.
 	CallbackFallback string
+}
+
+// Responder writes what an interface's ingress owes the originator of m
+// once its recipients are routed; nothing when it owes nothing.
+type Responder interface {
+	Owed(m *mms.Message) ([]mms.Mail, error)
 }
 
 // Callback answers how to route one recipient: a route's name, "Direct" or
@@ -84,9 +90,6 @@ func New(store Store, cfg Config) *Path {
 	if cfg.Retain <= 0 {
 		cfg.Retain = DefaultRetain
 	}
-	if cfg.SystemAddress == "" {
-		cfg.SystemAddress = "system-user@localhost"
-	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -118,14 +121,15 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 	for i := range m.Recipients {
 		r.route(ctx, m, &m.Recipients[i], table)
 	}
-	if m.AckRequest {
+	if resp, ok := r.cfg.Responders[m.Origin.Interface]; ok {
 		// A response we cannot address (the originator gave no usable
 		// address) is not a reason to refuse the message itself.
-		if res, err := r.forwardResponse(m); err != nil {
-			r.cfg.Log.Warn("accept: no MM4_forward.RES for this message", "message", m.ID, "err", err)
-		} else {
-			m.Outbox = append(m.Outbox, res)
+		owed, err := resp.Owed(m)
+		if err != nil {
+			r.cfg.Log.Warn("accept: no response for the originator of this message", "message", m.ID,
+				"interface", m.Origin.Interface, "err", err)
 		}
+		m.Outbox = append(m.Outbox, owed...)
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("accept: %s: %w", m.ID, err)

@@ -14,8 +14,9 @@
 // MM4, to MM1, to a web link, or nowhere, in which case the recipient fails
 // at once and the others go on.
 //
-// It departs from TS 23.140 in one place on purpose: a forward request with
-// X-Mms-Ack-Request gets its MM4_forward.RES built here, stored in the same
+// What an ingress owes the originator once the recipients are routed (MM4's
+// MM4_forward.RES, whose status says whether any recipient could be routed)
+// is written by that interface's Responder and stored in the same durable
 // step as the message, because the response must not be lost when the
 // message is not.
 package accept

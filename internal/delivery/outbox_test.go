@@ -42,7 +42,8 @@ func TestForwardResponseOwed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), SystemAddress: "system-user@mms.example.net"})
+	r := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+4477*"), Responders: map[mms.Interface]accept.Responder{
+		mms.InterfaceMM4: mm4.ForwardResponder{System: "system-user@mms.example.net"}}})
 	tests := []struct {
 		vasp, rcpt, status string
 		state              mms.OutboxState
@@ -111,13 +112,15 @@ func TestForwardResponseOwed(t *testing.T) {
 func TestOutboxAnswersByOrigin(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.SQLite(t)
-	r := accept.New(st, accept.Config{SystemAddress: "system-user@mms.example.net"})
-	mm4 := &endpoint{}
+	// The MM4 responder stands in for whatever an MM7 ingress would owe.
+	res := mm4.ForwardResponder{System: "system-user@mms.example.net"}
+	r := accept.New(st, accept.Config{Responders: map[mms.Interface]accept.Responder{mms.InterfaceMM4: res, mms.InterfaceMM7: res}})
+	ep := &endpoint{}
 	if err := st.AddAccount(ctx, vasp.Account{Name: "acme", ReportTo: "reports.example:25"}); err != nil {
 		t.Fatal(err)
 	}
 	out := delivery.NewOutbox(st, map[mms.Interface]delivery.Reporter{
-		mms.InterfaceMM4: mm4out.NewReporter(mm4, st, mm4out.ReporterConfig{MMSDomain: "mms.example.net"}),
+		mms.InterfaceMM4: mm4out.NewReporter(ep, st, mm4out.ReporterConfig{MMSDomain: "mms.example.net"}),
 	}, slog.New(slog.DiscardHandler), nil)
 	tests := []struct {
 		iface mms.Interface
@@ -142,7 +145,7 @@ func TestOutboxAnswersByOrigin(t *testing.T) {
 		}
 		st.Outbox().Release(ctx, l[0].ID, "q", o, time.Now())
 	}
-	if len(mm4.got) != 1 {
-		t.Errorf("MM4 endpoint got %v, want the MM4 message's RES alone", mm4.got)
+	if len(ep.got) != 1 {
+		t.Errorf("MM4 endpoint got %v, want the MM4 message's RES alone", ep.got)
 	}
 }

@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
-		Answers:         delivery.NewAnswers(st, system, log, nil),
+		Answers:         engine.Answers(),
 	}, accounts{st}, accept.New(st, accept.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
@@ -160,8 +160,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		listening("SMTPS (MM4, implicit TLS)", tlsLn.Addr().String())
 	}
 
-	handsets := mm1.New(st, delivery.NewHandsets(st), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
-	pageViews := web.New(st, delivery.NewHandsets(st), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
+	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
+	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
 	hs := &http.Server{Handler: httpHandler(st, handsets, pageViews, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

@@ -19,6 +19,8 @@ type Store interface {
 	Heads
 	Deliverables
 	route.Source
+	HandsetStore
+	AnswerStore
 	SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error)
 	Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error)
 	// OnWork and OnOutbox say what to call when another node (or a
@@ -54,10 +56,12 @@ type Config struct {
 // originator what it is owed.
 type Engine struct {
 	st       Store
-	handsets *queue.Queue[mms.Delivery, mms.Outcome]
+	mm1      *queue.Queue[mms.Delivery, mms.Outcome]
 	pages    *queue.Queue[mms.Delivery, mms.Outcome]
 	peers    *queue.Queue[mms.Delivery, mms.Outcome]
 	outbox   *queue.Queue[mms.OutboxMail, mms.OutboxOutcome]
+	handsets *Handsets
+	answers  *Answers
 	receipts receipts
 	retain   time.Duration
 	log      *slog.Logger
@@ -72,17 +76,19 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 		return queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor, Routes: routes, Ready: t.Ready}
 	}
 	pagePolicy := MM1Policy{MaxNotifications: 1}
-	mm1 := cfg.MM1
-	mm1.WebLink = t.Pages
+	mm1Policy := cfg.MM1
+	mm1Policy.WebLink = t.Pages
 	peers := q(mms.AllPeers)
 	peers.Ready = nil // MM4 needs no SMS link
 	e := &Engine{
-		st:       st,
-		handsets: queue.New(st, NewMM1(st, t.Notify, mm1, nil), q(mms.RouteMM1), log),
-		pages:    queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
-		peers:    queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
+		st:    st,
+		mm1:   queue.New(st, NewMM1(st, t.Notify, mm1Policy, nil), q(mms.RouteMM1), log),
+		pages: queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
+		peers: queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
 		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
 			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
+		handsets: NewHandsets(st),
+		answers:  NewAnswers(st, cfg.MM4.SystemAddress, log, nil),
 		receipts: make(receipts, receiptBuffer),
 		retain:   cfg.Retain,
 		log:      log,
@@ -97,7 +103,7 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, run := range []func(context.Context){
-		func(ctx context.Context) { e.handsets.Run(ctx) },
+		func(ctx context.Context) { e.mm1.Run(ctx) },
 		func(ctx context.Context) { e.pages.Run(ctx) },
 		func(ctx context.Context) { e.peers.Run(ctx) },
 		func(ctx context.Context) { e.outbox.Run(ctx) },
@@ -109,6 +115,14 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 	wg.Wait()
 }
+
+// Handsets records what handsets say about their recipients (for the mm1
+// and web edges).
+func (e *Engine) Handsets() *Handsets { return e.handsets }
+
+// Answers records what peer MMSCs answer about our forwards (for the MM4
+// ingress).
+func (e *Engine) Answers() *Answers { return e.answers }
 
 // Wake starts the delivery of a message just accepted: it wakes the
 // queues that have work in it (a needless wake costs a lease, a write).
@@ -126,11 +140,11 @@ func (e *Engine) Wake(m *mms.Message) {
 func (e *Engine) wakeRoute(r mms.Route) {
 	switch {
 	case r == mms.AllRoutes:
-		e.handsets.Wake()
+		e.mm1.Wake()
 		e.pages.Wake()
 		e.peers.Wake()
 	case r == mms.RouteMM1:
-		e.handsets.Wake()
+		e.mm1.Wake()
 	case r == mms.RouteWAPPush || r == mms.RouteWebLink:
 		e.pages.Wake()
 	case r.IsPeer():

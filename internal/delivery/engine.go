@@ -88,7 +88,7 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
 			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
 		handsets: NewHandsets(st),
-		answers:  NewAnswers(st, cfg.MM4.SystemAddress, log, nil),
+		answers:  NewAnswers(st, log, nil),
 		receipts: make(receipts, receiptBuffer),
 		retain:   cfg.Retain,
 		log:      log,

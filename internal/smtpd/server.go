@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/mmsc-project/mmsc/internal/mm4"
+
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
@@ -55,16 +55,9 @@ type Config struct {
 	// our domains for the responses and reports peers send back; "" =
 	// "system-user".
 	SystemUser string
-	// Answers takes MM4 responses and reports; nil refuses them as
-	// unsupported.
-	Answers Answerer
-}
-
-// Answerer takes the MM4 PDUs that are not forward requests: responses and
-// reports from peers (TS 23.140 §8.4.2–§8.4.6), from account vasp. It
-// returns once what they say is recorded.
-type Answerer interface {
-	Answer(ctx context.Context, vasp string, p *mm4.PDU) error
+	// Answers records the MM4 responses and reports peers send back
+	// (TS 23.140 §8.4.2–§8.4.6); nil refuses them as unsupported.
+	Answers Answers
 }
 
 func (c *Config) setDefaults() {
@@ -104,6 +97,7 @@ type Server struct {
 	domains  domains
 	accounts Accounts
 	accept   Acceptor
+	answers  *answerer // nil: responses and reports are not taken
 	log      *slog.Logger
 	throttle *authThrottle
 	limits   *connLimiter
@@ -140,6 +134,9 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 		log:      log,
 		throttle: newAuthThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now),
 		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),
+	}
+	if cfg.Answers != nil {
+		s.answers = &answerer{rec: cfg.Answers, system: cfg.SystemUser + "@" + cfg.MMSDomain, now: cfg.Now, log: log}
 	}
 	ss := smtp.NewServer(backend{s})
 	ss.Domain = cfg.LocalHost

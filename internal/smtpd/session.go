@@ -236,12 +236,12 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 	return id, nil
 }
 
-// answer hands a response or report to the Answerer.
+// answer records a response or report.
 func (ss *session) answer(ctx context.Context, pdu *mm4.PDU) error {
-	if ss.srv.cfg.Answers == nil {
+	if ss.srv.answers == nil {
 		return mms.Permanent(fmt.Errorf("%w: %s is not taken here", mm4.ErrUnsupportedType, pdu.Type))
 	}
-	if err := ss.srv.cfg.Answers.Answer(ctx, ss.account.Name, pdu); err != nil {
+	if err := ss.srv.answers.take(ctx, ss.account.Name, pdu); err != nil {
 		ss.srv.log.Error("answer failed", "vasp", ss.accountName(), "remote", ss.remote, "type", pdu.Type, "err", err)
 		return err
 	}

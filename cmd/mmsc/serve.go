@@ -78,7 +78,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	// the SMS link, then the engine that uses it.
 	mm4Client := mm4out.New(mm4out.Config{}, log)
 	defer mm4Client.Close() // after the engine below has stopped using it
-	peers := mm4out.NewTransport(mm4Client, cfg.LocalHost)
+	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
+	peers := mm4out.NewTransport(mm4Client, mm4out.TransportConfig{HELO: cfg.LocalHost, MMSDomain: cfg.MMSDomain, SystemAddress: system})
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
@@ -93,7 +94,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}, log, func(r smpp.Receipt) {
 		engine.Receipt(delivery.Receipt{SMSCID: r.MessageID, Stat: r.Stat, Err: r.Err, To: r.From})
 	})
-	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
 		Notify: wappush.NewNotifier(sms, publicURL),
@@ -111,7 +111,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 			MaxNotifications: cfg.MM1.MaxNotifications,
 			ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
 		},
-		MM4:    delivery.MM4Policy{MMSDomain: cfg.MMSDomain, SystemAddress: system, MaxForwards: cfg.MM4.MaxForwards},
+		MM4:    delivery.MM4Policy{MaxForwards: cfg.MM4.MaxForwards},
 		Retain: retain,
 	}, log)
 	background.Add(2)

@@ -116,6 +116,8 @@ func TestImportsPointInward(t *testing.T) {
 				t.Errorf("internal/store imports %s: the store keeps the vocabulary's words and nothing else", imp)
 			case vocabulary[p.dir] && imp != "internal/mms":
 				t.Errorf("%s imports %s: a vocabulary builds on mms alone", p.dir, imp)
+			case core[p.dir] && !vocabulary[imp] && !core[imp]:
+				t.Errorf("%s imports %s: the core speaks only the vocabulary; an interface's wire form belongs to its edge", p.dir, imp)
 			case core[p.dir] && isEdge(imp):
 				t.Errorf("%s imports the edge %s: the core never imports an edge", p.dir, imp)
 			case isEdge(p.dir) && (isEdge(imp) || core[imp]):

@@ -1,10 +1,14 @@
 // Package archtest holds no code: its tests keep the layout of the README's
-// flow (and DESIGN.md) honest. Imports point inward: the vocabulary (mms)
-// imports nothing of ours, the queue only the vocabulary, and the
-// account and routing words (vasp, route) only mms; the store is a leaf
-// that imports only those words and that only cmd/mmsc imports; the core (accept, delivery, queue,
-// store) never imports an edge; an ingress or transport imports neither
-// another edge nor the core; accepting and delivering meet only in the
-// store. Every package says in a doc comment what it is and which spec it
-// follows.
+// flow (and DESIGN.md) honest. Imports point inward:
+//
+//   - the vocabulary (mms) imports nothing of ours, and the account and
+//     routing words (vasp, route) only mms;
+//   - the core (accept, delivery, queue, store) imports nothing but the
+//     vocabulary and itself: no edge, no codec of an interface's wire form;
+//     the queue imports only mms;
+//   - the store is a leaf that only cmd/mmsc imports;
+//   - an ingress or transport imports neither another edge nor the core;
+//   - accepting and delivering meet only in the store.
+//
+// Every package says in a doc comment what it is and which spec it follows.
 package archtest

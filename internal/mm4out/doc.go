@@ -12,7 +12,8 @@
 //
 // Connections are pooled per peer and reused across Sends; see pool.go.
 // Transport is the client as the delivery engine uses it: a route or an
-// account's report endpoint names the peer (transport.go). Reporter answers
+// account's report endpoint names the peer (transport.go), and Forward
+// writes a recipient's MM4_forward.REQ (forward.go). Reporter answers
 // the originators of messages that came over MM4, writing their delivery
 // and read reports (reporter.go).
 //

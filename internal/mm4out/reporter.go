@@ -41,9 +41,7 @@ type Reporter struct {
 
 // NewReporter returns the MM4 reporter that sends through send.
 func NewReporter(send reportSender, accounts Accounts, cfg ReporterConfig) *Reporter {
-	if cfg.SystemAddress == "" {
-		cfg.SystemAddress = "system-user@" + cmp.Or(cfg.MMSDomain, "localhost")
-	}
+	cfg.SystemAddress = systemAddress(cfg.SystemAddress, cfg.MMSDomain)
 	return &Reporter{send: send, accounts: accounts, cfg: cfg}
 }
 

@@ -1,10 +1,10 @@
 package mm4out
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/route"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
@@ -12,24 +12,34 @@ import (
 // account's report endpoint names the peer, and a refusal the peer means
 // for good comes back marked mms.Permanent.
 type Transport struct {
-	c    *Client
-	helo string
+	c   *Client
+	cfg TransportConfig
 }
 
-// NewTransport sends through c, introducing itself as helo.
-func NewTransport(c *Client, helo string) *Transport { return &Transport{c: c, helo: helo} }
+// TransportConfig names us towards peers.
+type TransportConfig struct {
+	HELO          string // our host name in EHLO
+	MMSDomain     string // ours: senders and message IDs are written at it
+	SystemAddress string // our X-Mms-Originator-System unless a route names another; "" = system-user@MMSDomain
+}
 
-// Send sends an MM4 mail to the peer MMSC of route r.
-func (t *Transport) Send(ctx context.Context, r route.Route, from string, to []string, data []byte) error {
-	return t.send(ctx, Peer{Addr: r.Host, TLS: TLSMode(r.TLS), User: r.User, Password: r.Password, HELO: t.helo},
-		Mail{From: from, To: to, Data: data})
+// NewTransport sends through c.
+func NewTransport(c *Client, cfg TransportConfig) *Transport {
+	cfg.SystemAddress = systemAddress(cfg.SystemAddress, cfg.MMSDomain)
+	return &Transport{c: c, cfg: cfg}
+}
+
+// systemAddress is our MM4 system address: as configured, else
+// system-user at our domain.
+func systemAddress(configured, domain string) string {
+	return cmp.Or(configured, "system-user@"+cmp.Or(domain, "localhost"))
 }
 
 // SendReport sends an MM4 response or report to an account's report
 // endpoint, with STARTTLS when offered.
 func (t *Transport) SendReport(ctx context.Context, to vasp.Account, from string, rcpt []string, data []byte) error {
 	return t.send(ctx, Peer{Addr: to.ReportTo, TLS: TLSOpportunistic, User: to.ReportUser, Password: to.ReportPassword,
-		HELO: t.helo}, Mail{From: from, To: rcpt, Data: data})
+		HELO: t.cfg.HELO}, Mail{From: from, To: rcpt, Data: data})
 }
 
 func (t *Transport) send(ctx context.Context, p Peer, m Mail) error {

@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,8 +59,7 @@ func (o *Outbox) Attempt(ctx context.Context, mail mms.OutboxMail) mms.OutboxOut
 	err = rep.Report(ctx, m, mail, now)
 	switch {
 	case err == nil:
-		o.log.Info("outbox: sent to the originator", "message", mail.MessageID, "interface", m.Origin.Interface,
-			"account", mail.VASP, "kind", cmp.Or(mail.Kind, string(mail.Report.Kind)+" report"))
+		o.log.Info("outbox: sent to the originator", "interface", m.Origin.Interface, slog.Any("", mail))
 		return mms.OutboxOutcome{State: mms.OutboxSent, Next: now}
 	case errors.Is(err, mms.ErrNoEndpoint):
 		return mms.OutboxOutcome{State: mms.OutboxHeld, Next: now, LastError: err.Error()}

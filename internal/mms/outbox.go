@@ -47,11 +47,20 @@ func (m OutboxMail) JobID() int64 { return m.ID }
 // LogValue is what a log line says of the mail: not its content.
 func (m OutboxMail) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int64("outbox", m.ID), slog.String("message", string(m.MessageID)),
-		slog.String("vasp", m.VASP), slog.String("kind", string(m.Report.Kind)+m.Mail.Kind))
+		slog.String("vasp", m.VASP), slog.String("kind", m.kind()))
 }
 
 // LogValue is what a log line says of an attempt's outcome.
 func (o OutboxOutcome) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("state", string(o.State)), slog.Time("next", o.Next),
 		slog.String("error", o.LastError))
+}
+
+// kind names the mail in a log line: its message type, or the report it
+// stands for.
+func (m OutboxMail) kind() string {
+	if m.Report.Kind != "" {
+		return string(m.Report.Kind) + " report"
+	}
+	return m.Mail.Kind
 }

@@ -29,6 +29,19 @@ func newListFlags(e env, verb, each string) listFlags {
 	}
 }
 
+// parse reads the flags of a list verb, which takes no arguments: flag
+// stops at the first one, so "list foo -config x" would otherwise ignore
+// -config and quietly open the default store.
+func (lf listFlags) parse(args []string) error {
+	if err := lf.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if rest := lf.Args(); len(rest) > 0 {
+		return usageError{fmt.Sprintf("unexpected arguments %q", rest)}
+	}
+	return nil
+}
+
 // listing is what a list verb shows: a table for the operator, or with
 // -json one JSON object a line for scripts, whose field names are
 // interface and so never follow the table's columns.

@@ -85,8 +85,8 @@ func toJSON(s store.Summary) messageJSON {
 func cmdMessages(ctx context.Context, e env, args []string) error {
 	lf := newListFlags(e, "messages", "message")
 	limit := lf.Int("limit", 20, "how many messages, newest first")
-	if err := lf.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := lf.parse(args); err != nil {
+		return err
 	}
 	if *limit <= 0 {
 		return usageError{"-limit must be positive"}

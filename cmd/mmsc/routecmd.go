@@ -104,8 +104,8 @@ type routeJSON struct {
 
 func routeList(ctx context.Context, e env, args []string) error {
 	lf := newListFlags(e, "route list", "route")
-	if err := lf.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := lf.parse(args); err != nil {
+		return err
 	}
 	return list(ctx, e, lf, listing[route.Route]{
 		find: func(ctx context.Context, st *store.Store) ([]route.Route, error) {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -57,5 +59,26 @@ func TestRouteVerbs(t *testing.T) {
 	}
 	if out, _ := mmsc(t, "", "route", "list", "-config", path); strings.Contains(out, "premium") || !strings.Contains(out, "plus") {
 		t.Errorf("after remove:\n%s", out)
+	}
+}
+
+// TestListVerbsTakeNoArguments: a stray argument is a usage error, not a
+// reason to stop reading flags and list the default store instead.
+func TestListVerbsTakeNoArguments(t *testing.T) {
+	t.Chdir(t.TempDir()) // where the default store would be made
+	path, dataDir := writeConfig(t, "")
+	for _, verb := range [][]string{{"route", "list"}, {"vasp", "list"}, {"messages"}} {
+		args := append(append([]string{}, verb...), "stray", "-config", path)
+		_, err := mmsc(t, "", args...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), `unexpected arguments ["stray" "-config"`) {
+			t.Errorf("mmsc %v: %v, want a usage error naming the stray argument", args, err)
+		}
+	}
+	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+		t.Errorf("a refused list opened a store at %s: %v", dataDir, err)
+	}
+	if _, err := os.Stat("mmsc-data"); !os.IsNotExist(err) {
+		t.Errorf("a refused list created ./mmsc-data: %v", err)
 	}
 }

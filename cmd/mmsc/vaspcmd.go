@@ -109,8 +109,8 @@ type vaspJSON struct {
 
 func vaspList(ctx context.Context, e env, args []string) error {
 	lf := newListFlags(e, "vasp list", "account")
-	if err := lf.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := lf.parse(args); err != nil {
+		return err
 	}
 	return list(ctx, e, lf, listing[vasp.Account]{
 		find: func(ctx context.Context, st *store.Store) ([]vasp.Account, error) {

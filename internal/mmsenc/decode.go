@@ -24,7 +24,15 @@ import (
 // Decode does not check the mandatory headers of §6: a PDU that Encode would
 // refuse may still decode, so that a caller can answer a broken request with
 // a precise status instead of nothing.
-func Decode(b []byte) (*PDU, error) {
+func Decode(b []byte) (*PDU, error) { return decode(b, true) }
+
+// DecodeHead reads the headers of a PDU and stops at Content-Type, leaving
+// the body unread: what an MMSC can still learn (the type, the
+// Transaction-ID to answer with) from a PDU it will not take whole, such
+// as one cut off at a size limit.
+func DecodeHead(b []byte) (*PDU, error) { return decode(b, false) }
+
+func decode(b []byte, body bool) (*PDU, error) {
 	r := newReader(b)
 	p := &PDU{}
 	typed := false
@@ -40,6 +48,9 @@ func Decode(b []byte) (*PDU, error) {
 			continue
 		}
 		if c == hContentType {
+			if !body {
+				break
+			}
 			if err := p.decodeBody(r); err != nil {
 				return nil, err
 			}

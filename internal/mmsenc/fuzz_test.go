@@ -77,6 +77,30 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// FuzzDecodeHead: no input makes DecodeHead panic; a failure is
+// ErrMalformed inside the input; and a PDU that decodes whole has the same
+// headers when only its head is read.
+func FuzzDecodeHead(f *testing.F) {
+	pdus, _ := goldenPDUs(f)
+	for _, b := range pdus {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		b := bytes.Clone(input)[:len(input):len(input)]
+		head, err := DecodeHead(b)
+		if err != nil {
+			checkDecodeError(t, err, len(b))
+			return
+		}
+		whole, err := Decode(b)
+		if err != nil {
+			return // the body is what is broken
+		}
+		whole.ContentType, whole.Parts = "", nil
+		samePDU(t, head, whole)
+	})
+}
+
 // FuzzParsePush: never a panic; a failure is ErrMalformed; a success
 // re-pushes to a PDU that parses to the same values.
 func FuzzParsePush(f *testing.F) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,11 @@ type Config struct {
 	// Routes, if set, routes recipients that are not local (package
 	// route); without it they fail with "no route".
 	Routes route.Source
+	// RefuseUnroutable are the interfaces whose senders are told at once
+	// when no recipient can be reached (MM1: the m-send-conf says so), so
+	// that nothing is stored; the others store the message, failed for
+	// every recipient, and answer later (MM4's forward response).
+	RefuseUnroutable []mms.Interface
 	// Responders write what the ingress of an interface owes the
 	// originator once the recipients are routed (MM4's forward response,
 	// mm4.ForwardResponder), stored with the message in the same step.
@@ -53,6 +59,10 @@ type Config struct {
 	// fails the recipient.
 	CallbackFallback string
 }
+
+// ErrUnroutable: no recipient of the message can be reached, and its
+// interface refuses such a message rather than store it.
+var ErrUnroutable = errors.New("no recipient can be reached")
 
 // Responder writes what an interface's ingress owes the originator of m
 // once its recipients are routed; nothing when it owes nothing.
@@ -121,6 +131,10 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 	for i := range m.Recipients {
 		r.route(ctx, m, &m.Recipients[i], table)
 	}
+	if slices.Contains(r.cfg.RefuseUnroutable, m.Origin.Interface) &&
+		!slices.ContainsFunc(m.Recipients, func(rc mms.Recipient) bool { return rc.State != mms.StateFailed }) {
+		return "", mms.Permanent(ErrUnroutable)
+	}
 	if resp, ok := r.cfg.Responders[m.Origin.Interface]; ok {
 		// A response we cannot address (the originator gave no usable
 		// address) is not a reason to refuse the message itself.
@@ -160,6 +174,11 @@ func expiry(asked, received time.Time, retain time.Duration) time.Time {
 // Recipients that will fetch content get a token; MM1 recipients, and MM4
 // ones whose forward a peer will answer, a transaction ID.
 func (r *Path) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, table route.Table) {
+	if !mms.IsPhoneNumber(rc.Address) {
+		// An e-mail address: it goes by MM3, which is not here yet.
+		rc.Route, rc.State, rc.LastError = mms.RouteNone, mms.StateFailed, "no route"
+		return
+	}
 	local := len(r.cfg.LocalNumbers) == 0 || r.cfg.LocalNumbers.Match(rc.Address)
 	switch {
 	case rc.Route != "":

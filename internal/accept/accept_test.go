@@ -204,3 +204,48 @@ func TestRoutingCallback(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreachableRecipients: an e-mail address has no route until MM3
+// arrives, and the other recipients go on. An interface that refuses
+// unroutable messages (MM1) gets ErrUnroutable when no recipient can be
+// reached, and nothing is stored; MM4 stores the message all the same.
+func TestUnreachableRecipients(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	r := accept.New(st, accept.Config{RefuseUnroutable: []mms.Interface{mms.InterfaceMM1}})
+	tests := []struct {
+		iface   mms.Interface
+		to      []string
+		refused bool
+		want    []mms.State
+	}{
+		{mms.InterfaceMM1, []string{"bob@example.com", "+447700900001"}, false, []mms.State{mms.StateFailed, mms.StateQueued}},
+		{mms.InterfaceMM1, []string{"bob@example.com"}, true, nil},
+		{mms.InterfaceMM4, []string{"bob@example.com"}, false, []mms.State{mms.StateFailed}},
+	}
+	for _, tt := range tests {
+		m := &mms.Message{Origin: mms.Origin{Interface: tt.iface}, Raw: []byte("x")}
+		for _, a := range tt.to {
+			m.Recipients = append(m.Recipients, mms.Recipient{Address: a})
+		}
+		before, _ := st.Messages(ctx, 100)
+		id, err := r.Accept(ctx, m)
+		after, _ := st.Messages(ctx, 100)
+		if tt.refused {
+			if !errors.Is(err, accept.ErrUnroutable) || !mms.IsPermanent(err) || len(after) != len(before) {
+				t.Errorf("%s %v: %v, %d messages stored; want a permanent ErrUnroutable and none", tt.iface, tt.to, err, len(after)-len(before))
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s %v: %v", tt.iface, tt.to, err)
+		}
+		got, _ := st.Head(ctx, id)
+		for i, w := range tt.want {
+			rc := got.Recipients[i]
+			if rc.State != w || (w == mms.StateFailed && rc.LastError != "no route") {
+				t.Errorf("%s %s: %s %q, want %s", tt.iface, rc.Address, rc.State, rc.LastError, w)
+			}
+		}
+	}
+}

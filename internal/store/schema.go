@@ -220,6 +220,12 @@ CREATE UNIQUE INDEX routes_one_default ON routes (is_default) WHERE is_default =
 	{sql: `
 ALTER TABLE messages ADD COLUMN origin_interface TEXT NOT NULL DEFAULT 'mm4';
 `},
+
+	// 14: a handset that timed out sends its m-send-req again with the
+	// same Transaction-ID; its first submission is found by these.
+	{sql: `
+CREATE INDEX messages_submission ON messages (envelope_from, transaction_id) WHERE origin_interface = 'mm1';
+`},
 }
 
 // migration is one schema version.

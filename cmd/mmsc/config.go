@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/mmsc-project/mmsc/internal/queue"
+	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
 // Config is the TOML configuration. Key names are part of the product's
@@ -90,8 +92,10 @@ type SMPPConfig struct {
 
 // MM1Config is delivery to handsets.
 type MM1Config struct {
-	LocalNumbers     []string `toml:"local_numbers"`  // NowSMS masks; empty = every number is local
-	MSISDNHeaders    []string `toml:"msisdn_headers"` // set by the WAP gateway; checked against the recipient
+	LocalNumbers     []string `toml:"local_numbers"`    // NowSMS masks; empty = every number is local
+	MSISDNHeaders    []string `toml:"msisdn_headers"`   // set by the WAP gateway; checked against the recipient
+	TrustedProxies   []string `toml:"trusted_proxies"`  // peers whose MSISDN header is believed: addresses, CIDRs
+	MaxMessageSize   int64    `toml:"max_message_size"` // the largest m-send-req taken from a handset, octets
 	RetainDays       int      `toml:"retain_days"`
 	RenotifyAfter    duration `toml:"renotify_after"`
 	MaxNotifications int      `toml:"max_notifications"`
@@ -119,6 +123,8 @@ func defaultConfig() Config {
 		MM1: MM1Config{
 			LocalNumbers:     []string{},
 			MSISDNHeaders:    []string{"X-MSISDN", "X-WAP-Network-Client-MSISDN", "X-Nokia-msisdn"},
+			TrustedProxies:   []string{"127.0.0.1", "::1"},
+			MaxMessageSize:   1 << 20,
 			RetainDays:       15,
 			RenotifyAfter:    duration(time.Hour),
 			MaxNotifications: 3,
@@ -273,6 +279,10 @@ func (c Config) problems() []error {
 			add("mm1.msisdn_headers: %q is not a header name", h)
 		}
 	}
+	if _, err := c.trustedProxies(); err != nil {
+		add("mm1.trusted_proxies: %v", err)
+	}
+	positive("mm1.max_message_size", c.MM1.MaxMessageSize)
 	positive("mm1.retain_days", int64(c.MM1.RetainDays))
 	positive("mm1.renotify_after", int64(c.MM1.RenotifyAfter))
 	positive("mm1.max_notifications", int64(c.MM1.MaxNotifications))
@@ -323,4 +333,20 @@ func isHostName(s string) bool {
 		}
 	}
 	return true
+}
+
+// trustedProxies reads [mm1] trusted_proxies as the addresses and CIDR
+// prefixes (or NowSMS's "10.1.2.*") whose MSISDN header is believed; an
+// empty list trusts nobody.
+func (c Config) trustedProxies() ([]netip.Prefix, error) {
+	for _, p := range c.MM1.TrustedProxies {
+		if strings.Contains(p, ",") || strings.TrimSpace(p) == "" {
+			return nil, fmt.Errorf("%q: give one address or prefix per list item", p)
+		}
+	}
+	l, err := vasp.ParseAllowList(strings.Join(c.MM1.TrustedProxies, ","))
+	if err != nil {
+		return nil, err
+	}
+	return append([]netip.Prefix{}, l...), nil
 }

@@ -56,6 +56,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
 	}
 
+	trusted, err := cfg.trustedProxies()
+	if err != nil {
+		return fmt.Errorf("mm1.trusted_proxies: %w", err)
+	}
 	var tlsConfig *tls.Config
 	if cfg.SMTP.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.SMTP.CertFile, cfg.SMTP.KeyFile)
@@ -118,6 +122,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	go func() { defer background.Done(); sms.Run(bg) }()
 	go func() { defer background.Done(); engine.Run(bg) }()
 
+	accepted := accept.New(st, accept.Config{
+		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
+		Retain:           retain,
+		Wake:             engine.Wake,
+		Routes:           st,
+		RefuseUnroutable: []mms.Interface{mms.InterfaceMM1},
+		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
+		Log:              log,
+		Callback:         routingCallback(cfg),
+		ForceCallback:    cfg.MM4.RoutingForce,
+		CallbackFallback: cfg.MM4.RoutingFallback,
+	})
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,
 		MMSDomain:       cfg.MMSDomain,
@@ -131,17 +147,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
 		Answers:         engine.Answers(),
-	}, accounts{st}, accept.New(st, accept.Config{
-		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
-		Retain:           retain,
-		Wake:             engine.Wake,
-		Routes:           st,
-		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
-		Log:              log,
-		Callback:         routingCallback(cfg),
-		ForceCallback:    cfg.MM4.RoutingForce,
-		CallbackFallback: cfg.MM4.RoutingFallback,
-	}), log)
+	}, accounts{st}, accepted, log)
 
 	errc := make(chan error, 3)
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
@@ -160,7 +166,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		listening("SMTPS (MM4, implicit TLS)", tlsLn.Addr().String())
 	}
 
-	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders}, log)
+	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
+		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
 	hs := &http.Server{Handler: httpHandler(st, handsets, pageViews, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()

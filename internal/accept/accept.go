@@ -40,6 +40,7 @@ type Config struct {
 	// route); without it they fail with "no route".
 	Routes route.Source
 	// RefuseUnroutable are the interfaces whose senders are told at once
+	// (mms.ErrUnroutable)
 	// when no recipient can be reached (MM1: the m-send-conf says so), so
 	// that nothing is stored; the others store the message, failed for
 	// every recipient, and answer later (MM4's forward response).
@@ -59,10 +60,6 @@ type Config struct {
 	// fails the recipient.
 	CallbackFallback string
 }
-
-// ErrUnroutable: no recipient of the message can be reached, and its
-// interface refuses such a message rather than store it.
-var ErrUnroutable = errors.New("no recipient can be reached")
 
 // Responder writes what an interface's ingress owes the originator of m
 // once its recipients are routed; nothing when it owes nothing.
@@ -133,7 +130,7 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 	}
 	if slices.Contains(r.cfg.RefuseUnroutable, m.Origin.Interface) &&
 		!slices.ContainsFunc(m.Recipients, func(rc mms.Recipient) bool { return rc.State != mms.StateFailed }) {
-		return "", mms.Permanent(ErrUnroutable)
+		return "", mms.Permanent(mms.ErrUnroutable)
 	}
 	if resp, ok := r.cfg.Responders[m.Origin.Interface]; ok {
 		// A response we cannot address (the originator gave no usable

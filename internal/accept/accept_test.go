@@ -232,8 +232,8 @@ func TestUnreachableRecipients(t *testing.T) {
 		id, err := r.Accept(ctx, m)
 		after, _ := st.Messages(ctx, 100)
 		if tt.refused {
-			if !errors.Is(err, accept.ErrUnroutable) || !mms.IsPermanent(err) || len(after) != len(before) {
-				t.Errorf("%s %v: %v, %d messages stored; want a permanent ErrUnroutable and none", tt.iface, tt.to, err, len(after)-len(before))
+			if !errors.Is(err, mms.ErrUnroutable) || !mms.IsPermanent(err) || len(after) != len(before) {
+				t.Errorf("%s %v: %v, %d messages stored; want a permanent mms.ErrUnroutable and none", tt.iface, tt.to, err, len(after)-len(before))
 			}
 			continue
 		}

@@ -25,20 +25,39 @@ const (
 	readStatusDeleted = 0x81
 )
 
-// answer takes a PDU a handset POSTs and records what it says.
+// sendMargin is what an m-send-req may carry beyond MaxMessage: its
+// headers and the multipart framing of its parts.
+const sendMargin = 64 << 10
+
+// answer takes a PDU a handset POSTs: a message it sends, or what it says
+// about one it was sent. Only an m-send-req may be larger than MaxPDU, and
+// none is read past the m-send-req's limit.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, h.cfg.MaxPDU+1))
+	limit := max(h.cfg.MaxPDU, h.cfg.MaxMessage+sendMargin)
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return httperr.New(http.StatusBadRequest, "could not read the request body", err)
 	}
+	if int64(len(body)) > limit {
+		if head, err := mmsenc.DecodeHead(body); err == nil && head.Type == mmsenc.SendReq {
+			return h.sendConf(w, head, mmsenc.ResponseErrorPermanentContentNotAccepted, h.tooLarge(r), "")
+		}
+	}
 	if int64(len(body)) > h.cfg.MaxPDU {
-		return httperr.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("a PDU here is at most %d bytes", h.cfg.MaxPDU), nil)
+		if head, err := mmsenc.DecodeHead(body); err != nil || head.Type != mmsenc.SendReq {
+			return httperr.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("a PDU here is at most %d bytes", h.cfg.MaxPDU), nil)
+		}
 	}
 	pdu, err := mmsenc.Decode(body)
 	if err != nil {
+		if head, herr := mmsenc.DecodeHead(body); herr == nil && head.Type == mmsenc.SendReq {
+			return h.sendConf(w, head, mmsenc.ResponseErrorPermanentFormatCorrupt, "malformed MMS PDU: "+err.Error(), "")
+		}
 		return httperr.New(http.StatusBadRequest, "malformed MMS PDU: "+err.Error(), err)
 	}
 	switch pdu.Type {
+	case mmsenc.SendReq:
+		return h.send(w, r, pdu, body)
 	case mmsenc.NotifyRespInd:
 		err = h.notifyResp(r, pdu)
 	case mmsenc.AcknowledgeInd:

@@ -1,8 +1,11 @@
 // Package mm1 is the handset-facing HTTP side of MM1 (OMA-TS-MMS_CTR 1.3
 // §6–§8, PDUs per OMA-TS-MMS_ENC 1.3 through package mmsenc): a handset
-// fetches its m-retrieve-conf with GET on the Content-Location its
-// notification named, and POSTs m-notifyresp-ind, m-acknowledge-ind and
-// m-read-rec-ind to the MMSC's address.
+// sends a message by POSTing an m-send-req to the MMSC's address and is
+// answered with an m-send-conf; it fetches its m-retrieve-conf with GET on
+// the Content-Location its notification named; and it POSTs
+// m-notifyresp-ind, m-acknowledge-ind and m-read-rec-ind to the MMSC's
+// address. A submission becomes an mms.Message from the interface MM1 and
+// goes to the accept path like any other.
 //
 // Where it departs from the letter of the specifications, it does so on
 // purpose:
@@ -18,4 +21,13 @@
 //     response body for these PDUs. Anything that is not a PDU we expect,
 //     or names no recipient we know, is 400 and changes nothing.
 //   - HEAD is answered like GET without a body and changes nothing.
+//   - The sender of an m-send-req is the MSISDN a trusted gateway inserts
+//     (TrustedProxies), never the PDU's From, which is replaced by it; no
+//     such MSISDN is Error-permanent-sending-address-unresolved. The same
+//     rule holds for the MSISDN check of a retrieval.
+//   - An m-send-req is answered Ok when at least one recipient can be
+//     reached; the others are named in X-Mms-Response-Text. A repeat from
+//     the same sender with the same Transaction-ID within ten minutes (a
+//     handset that timed out) gets the first answer's Message-ID and makes
+//     nothing new. X-Mms-Delivery-Time is not acted on yet.
 package mm1

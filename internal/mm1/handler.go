@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -15,6 +16,15 @@ type Store interface {
 	DeliveryByToken(ctx context.Context, token string) (mms.Delivery, error)
 	DeliveryByTransaction(ctx context.Context, tid string) (mms.Delivery, error)
 	Deliverable(ctx context.Context, id mms.MessageID) (*mms.Message, error)
+	// Submitted finds the message sender submitted over iface with
+	// Transaction-ID tid at or after since; mms.ErrNotFound if none.
+	Submitted(ctx context.Context, iface mms.Interface, sender, tid string, since time.Time) (mms.MessageID, error)
+}
+
+// Acceptor is the accept path: it takes a message and returns once it is
+// durable. An error marked mms.Permanent is the message's fault.
+type Acceptor interface {
+	Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error)
 }
 
 // Recorder records what handsets say (the delivery engine's Handsets):
@@ -30,10 +40,26 @@ type Config struct {
 	// MSISDNHeaders name the headers a WAP gateway puts the subscriber's
 	// number in; the first one present is checked.
 	MSISDNHeaders []string
-	// MaxPDU bounds a POSTed PDU; 0 means DefaultMaxPDU.
+	// TrustedProxies are the peers (the WAP gateway, the GGSN's proxy)
+	// whose MSISDN header is believed; a header from any other peer is
+	// ignored. nil means DefaultTrustedProxies; empty trusts nobody.
+	TrustedProxies []netip.Prefix
+	// MaxPDU bounds a POSTed answer (notify-response, acknowledgement, read
+	// report); 0 means DefaultMaxPDU.
 	MaxPDU int64
+	// MaxMessage bounds an m-send-req; 0 means DefaultMaxMessage.
+	MaxMessage int64
+	// Accept takes what handsets send; nil refuses m-send-req.
+	Accept Acceptor
 	Now    func() time.Time
 }
+
+// DefaultMaxMessage admits a camera photo of 700–800 KB with room to
+// spare (OMA's Megapixel content class is 600 KB).
+const DefaultMaxMessage = 1 << 20
+
+// DefaultTrustedProxies is the loopback: a gateway on the same host.
+var DefaultTrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
 
 // DefaultMaxPDU is far above any notify-response, acknowledgement or read
 // report (tens of bytes) and far below anything that could hurt.
@@ -51,6 +77,12 @@ type Handler struct {
 func New(st Store, rec Recorder, cfg Config, log *slog.Logger) *Handler {
 	if cfg.MaxPDU <= 0 {
 		cfg.MaxPDU = DefaultMaxPDU
+	}
+	if cfg.MaxMessage <= 0 {
+		cfg.MaxMessage = DefaultMaxMessage
+	}
+	if cfg.TrustedProxies == nil {
+		cfg.TrustedProxies = DefaultTrustedProxies
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -76,12 +108,32 @@ func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.
 	}
 }
 
-// msisdn is the subscriber number the gateway vouches for, or "".
+// msisdn is the subscriber number the gateway vouches for, or "": a
+// handset proves nothing about itself, so the header counts only from a
+// trusted proxy.
 func (h *Handler) msisdn(r *http.Request) string {
+	if !h.trusted(r) {
+		return ""
+	}
 	for _, name := range h.cfg.MSISDNHeaders {
 		if v := strings.TrimSpace(r.Header.Get(name)); v != "" {
 			return v
 		}
 	}
 	return ""
+}
+
+// trusted reports whether the request's TCP peer is a trusted proxy.
+func (h *Handler) trusted(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range h.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

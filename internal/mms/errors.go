@@ -32,3 +32,7 @@ var ErrNotFound = errors.New("not found")
 // is owed (an account without a report endpoint). What is owed is recorded
 // and held, not sent.
 var ErrNoEndpoint = errors.New("no endpoint for the originator")
+
+// ErrUnroutable: no recipient of a message can be reached, and the
+// interface it came by refuses such a message rather than store it.
+var ErrUnroutable = errors.New("no recipient can be reached")

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -111,7 +110,7 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 				return nil, err
 			}
 			for _, m := range mails {
-				j.Outbox = append(j.Outbox, outboxJSON{mm4out.Kind(m), m.To, string(m.State), m.Attempts, m.LastError, m.Updated.UTC()})
+				j.Outbox = append(j.Outbox, outboxJSON{m.What(), m.To, string(m.State), m.Attempts, m.LastError, m.Updated.UTC()})
 			}
 			return j, nil
 		},

@@ -99,12 +99,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		engine.Receipt(delivery.Receipt{SMSCID: r.MessageID, Stat: r.Stat, Err: r.Err, To: r.From})
 	})
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
+	handsetPush := wappush.NewNotifier(sms, publicURL)
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
-		Notify: wappush.NewNotifier(sms, publicURL),
+		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
 		Peers:  peers,
 		Reports: map[mms.Interface]delivery.Reporter{
 			mms.InterfaceMM4: mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}),
+			mms.InterfaceMM1: handsetPush,
 		},
 		Ready: sms.Connected,
 	}, delivery.Config{

@@ -103,11 +103,3 @@ func (r *Reporter) report(m *mms.Message, mail mms.OutboxMail, now time.Time) (m
 	}
 	return mail, nil
 }
-
-// reportTypes are the MM4 message types of the reports the Reporter writes.
-var reportTypes = map[mms.ReportKind]string{
-	mms.ReportDelivery: mm4.TypeDeliveryReportReq, mms.ReportRead: mm4.TypeReadReplyReportReq,
-}
-
-// Kind is the message type outbox mail m is, or will be, sent as.
-func Kind(m mms.OutboxMail) string { return cmp.Or(m.Kind, reportTypes[m.Report.Kind]) }

@@ -47,7 +47,7 @@ func (m OutboxMail) JobID() int64 { return m.ID }
 // LogValue is what a log line says of the mail: not its content.
 func (m OutboxMail) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int64("outbox", m.ID), slog.String("message", string(m.MessageID)),
-		slog.String("vasp", m.VASP), slog.String("kind", m.kind()))
+		slog.String("vasp", m.VASP), slog.String("kind", m.What()))
 }
 
 // LogValue is what a log line says of an attempt's outcome.
@@ -56,9 +56,10 @@ func (o OutboxOutcome) LogValue() slog.Value {
 		slog.String("error", o.LastError))
 }
 
-// kind names the mail in a log line: its message type, or the report it
-// stands for.
-func (m OutboxMail) kind() string {
+// What names the mail for people: its message type, or the report it
+// stands for ("delivery report", "read report") until it is written in
+// the form of the originator's interface.
+func (m OutboxMail) What() string {
 	if m.Report.Kind != "" {
 		return string(m.Report.Kind) + " report"
 	}

@@ -23,7 +23,9 @@ const (
 	dataCoding8bit = 0x04
 )
 
-// Notifier sends m-notification-inds.
+// Notifier pushes MMS PDUs to handsets: the m-notification-ind that tells
+// a recipient a message waits, and the m-delivery-ind and m-read-orig-ind
+// that report back to a handset that sent one.
 type Notifier struct {
 	sms       SMS
 	publicURL string        // base of Content-Location, without a trailing slash
@@ -66,9 +68,14 @@ func Notification(m *mms.Message, d mms.Delivery, publicURL string) *mmsenc.PDU 
 // receipt says whether the phone has the whole push. A refusal the SMSC
 // says is final is returned marked mms.Permanent.
 func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (string, error) {
-	body, err := mmsenc.Encode(Notification(m, d, n.publicURL))
+	return n.push(ctx, d.Address, Notification(m, d, n.publicURL), true)
+}
+
+// push sends pdu to the handset at number in a WSP Push over SMS.
+func (n *Notifier) push(ctx context.Context, number string, pdu *mmsenc.PDU, receipt bool) (string, error) {
+	body, err := mmsenc.Encode(pdu)
 	if err != nil {
-		return "", mms.Permanent(fmt.Errorf("wappush: encode notification: %w", err))
+		return "", mms.Permanent(fmt.Errorf("wappush: encode %v: %w", pdu.Type, err))
 	}
 	ref := n.ref.Add(1)
 	push, err := mmsenc.Push(byte(ref), mmsContentType, mmsAppID, body)
@@ -76,10 +83,10 @@ func (n *Notifier) Notify(ctx context.Context, m *mms.Message, d mms.Delivery) (
 		return "", mms.Permanent(fmt.Errorf("wappush: push: %w", err))
 	}
 	ids, err := n.sms.Submit(ctx, smpp.Message{
-		To:                 d.Address,
+		To:                 number,
 		Segments:           mmsenc.SMSSegments(push, byte(ref)),
 		DataCoding:         dataCoding8bit,
-		RegisteredDelivery: true,
+		RegisteredDelivery: receipt,
 	})
 	if err != nil {
 		if !smpp.Temporary(err) {

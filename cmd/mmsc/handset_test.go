@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +162,49 @@ func TestHandsetToHandset(t *testing.T) {
 		if rows[i]["mmse.message_type"] != fmt.Sprintf("0x%02x", byte(r.Type)) || rows[i]["mmse.message_id"] != conf.MessageID {
 			t.Errorf("tshark reads push %d to A as %v, want %v about %s", i+1, rows[i], r.Type, conf.MessageID)
 		}
+	}
+}
+
+// TestHandsetVerbs: "mmsc handset send" and "mmsc handset fetch" do what a
+// phone does, so the README's try works without one: the photo sent
+// arrives at B's fetch byte for byte.
+func TestHandsetVerbs(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	addrs := serveInProcess(t, path)
+	dir := t.TempDir()
+	photo := make([]byte, 50<<10)
+	rand.Read(photo)
+	file := filepath.Join(dir, "saturn.jpg")
+	if err := os.WriteFile(file, photo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := mmsc(t, "", "handset", "send", "-url", "http://"+addrs["HTTP"]+"/mms", "-msisdn", "447700900123",
+		"-to", "+447700900456", "-subject", "Saturn", "-text", "Rings!", "-delivery-report", file)
+	if err != nil || !strings.Contains(out, "Response-Status: Ok") || !strings.Contains(out, "Message-ID:") {
+		t.Fatalf("handset send: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	subs, err := smsc.WaitSubmits(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := notification(t, subs, "447700900456")
+	saved := filepath.Join(dir, "fetched")
+	out, err = mmsc(t, "", "handset", "fetch", fetchURL(t, addrs["HTTP"], n.ContentLocation), "-msisdn", "447700900456", "-out", saved)
+	if err != nil || !strings.Contains(out, "Subject:         Saturn") {
+		t.Fatalf("handset fetch: %v\n%s", err, out)
+	}
+	got, err := os.ReadFile(filepath.Join(saved, "saturn.jpg"))
+	if err != nil || !bytes.Equal(got, photo) {
+		t.Errorf("saved photo: %d octets, %v; want the %d sent", len(got), err, len(photo))
+	}
+	// A refusal is an error, with the status spelled out.
+	out, err = mmsc(t, "", "handset", "send", "-url", "http://"+addrs["HTTP"]+"/mms", "-msisdn", "447700900123",
+		"-to", "bob@example.com", "-text", "hi")
+	if err == nil || !strings.Contains(out, "Error-permanent-sending-address-unresolved") {
+		t.Errorf("handset send to an unroutable address: %v\n%s", err, out)
 	}
 }

@@ -46,6 +46,8 @@ Usage:
   mmsc route remove NAME [-config F]
   mmsc messages [-json] [-limit N] [-config F] list stored messages, newest first
   mmsc send -server HOST:PORT -user U -password P -from ADDR -to ADDR[,ADDR] [-subject S] [-text T] FILE...
+  mmsc handset send -msisdn N -to N2[,N3] [-url URL] [-subject S] [-text T] [-delivery-report] [-read-report] FILE...
+  mmsc handset fetch URL -msisdn N [-out DIR]   stand in for a phone: send an m-send-req, fetch a message
   mmsc check-config -config F                  print every problem in a configuration file; reach the database
   mmsc migrate [-config F]                     bring the database's schema up to this program's
 
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMessages(ctx, e, rest)
 	case "send":
 		return cmdSend(ctx, e, rest)
+	case "handset":
+		return cmdHandset(ctx, e, rest)
 	case "check-config":
 		return cmdCheckConfig(ctx, e, rest)
 	case "migrate":

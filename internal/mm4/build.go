@@ -115,6 +115,27 @@ func Build(r ForwardRequest) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// Compose lays out a message body from text and files as Build does: a
+// generated SMIL presentation first (only with files) whose Content-ID is
+// SMILID, then the text, then the files, each under a unique safe name
+// that is its Content-Location. A handset's MMS client composes the same,
+// which is what "mmsc handset send" writes into an m-send-req.
+func Compose(text string, files []File) ([]mms.Part, error) {
+	parts, err := ForwardRequest{Text: text, Files: files}.parts()
+	if err != nil {
+		return nil, fmt.Errorf("compose: %w", err)
+	}
+	l := make([]mms.Part, len(parts))
+	for i, p := range parts {
+		l[i] = mms.Part{ContentType: p.contentType, ContentID: p.id, ContentLocation: p.location, Name: p.location, Data: p.data}
+	}
+	return l, nil
+}
+
+// SMILID is the Content-ID of the presentation Compose and Build write,
+// which a multipart/related body names as its start.
+const SMILID = "<" + smilID + ">"
+
 // parts lays out the body: the SMIL presentation (only with files), the
 // text, then the files, each under a unique safe name.
 func (r ForwardRequest) parts() ([]outPart, error) {

@@ -29,5 +29,6 @@
 //     reached; the others are named in X-Mms-Response-Text. A repeat from
 //     the same sender with the same Transaction-ID within ten minutes (a
 //     handset that timed out) gets the first answer's Message-ID and makes
-//     nothing new. X-Mms-Delivery-Time is not acted on yet.
+//     nothing new. X-Mms-Delivery-Time holds every recipient's first
+//     notification (or forward) until then.
 package mm1

@@ -64,6 +64,9 @@ func (h *Handler) submit(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.Mes
 	if pdu.ExpiryRelative > 0 {
 		m.Expiry = now.Add(pdu.ExpiryRelative)
 	}
+	if pdu.DeliveryTimeRelative > 0 {
+		m.DeliveryTime = now.Add(pdu.DeliveryTimeRelative)
+	}
 	id, err := h.cfg.Accept.Accept(ctx, m)
 	switch {
 	case errors.Is(err, mms.ErrUnroutable):
@@ -108,6 +111,7 @@ func (h *Handler) message(pdu *mmsenc.PDU, body []byte, sender string) (m *mms.M
 		MessageClass:   pdu.MessageClass,
 		Priority:       pdu.Priority,
 		Expiry:         pdu.Expiry,
+		DeliveryTime:   pdu.DeliveryTime,
 		DeliveryReport: yes(pdu.DeliveryReport),
 		ReadReply:      yes(pdu.ReadReport),
 		SenderHidden:   pdu.SenderVisibility == mmsenc.SenderHide,

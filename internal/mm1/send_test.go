@@ -287,3 +287,35 @@ func TestSendReqGarbage(t *testing.T) {
 		t.Errorf("HTTP %d, want 400", code)
 	}
 }
+
+// TestSendReqDeliveryTime: a handset that asks for a later delivery
+// (X-Mms-Delivery-Time) has its recipients notified no sooner.
+func TestSendReqDeliveryTime(t *testing.T) {
+	// The accept path reads the real clock: so does the test.
+	now := time.Now().Truncate(time.Second)
+	side := newHandsetSide(t, mm1.Config{})
+	for _, tt := range []struct {
+		name string
+		set  func(*mmsenc.PDU)
+	}{
+		{"relative", func(p *mmsenc.PDU) { p.DeliveryTimeRelative = 2 * time.Hour }},
+		{"absolute", func(p *mmsenc.PDU) { p.DeliveryTime = now.Add(2 * time.Hour) }},
+	} {
+		p := photo("D-"+tt.name, 1000)
+		tt.set(p)
+		_, answer := side.post(t, "447700900123", encode(t, p))
+		conf, err := mmsenc.Decode(answer)
+		if err != nil || conf.ResponseStatus != mmsenc.ResponseOk {
+			t.Fatalf("%s: %+v %v", tt.name, conf, err)
+		}
+		sum, err := side.st.Messages(context.Background(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sum {
+			if due := s.Recipients[0].NextAttempt.Sub(now.Add(2 * time.Hour)); string(s.ID) == conf.MessageID && (due < 0 || due > 5*time.Second) {
+				t.Errorf("%s: first attempt due %v, want the delivery time %v", tt.name, s.Recipients[0].NextAttempt, now.Add(2*time.Hour))
+			}
+		}
+	}
+}

@@ -30,6 +30,7 @@ type Message struct {
 	MessageClass     string // Personal, Advertisement, Informational, Auto; "" = absent
 	Priority         string // Low, Normal, High; "" = absent
 	Expiry           time.Time
+	DeliveryTime     time.Time // X-Mms-Delivery-Time: no attempt before it (zero: at once); schedules, is not kept
 	AckRequest       bool
 	DeliveryReport   bool
 	ReadReply        bool

@@ -15,6 +15,7 @@ const (
 	hDate             = 0x85
 	hDeliveryReport   = 0x86
 	hExpiry           = 0x88
+	hDeliveryTime     = 0x87
 	hFrom             = 0x89
 	hMessageClass     = 0x8A
 	hMessageID        = 0x8B

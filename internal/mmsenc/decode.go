@@ -193,7 +193,9 @@ func (p *PDU) decodeField(r *reader, c byte) error {
 		}
 		p.MessageSize = int64(v)
 	case hExpiry:
-		return p.decodeExpiry(r)
+		return r.timeValue(&p.Expiry, &p.ExpiryRelative)
+	case hDeliveryTime:
+		return r.timeValue(&p.DeliveryTime, &p.DeliveryTimeRelative)
 	case hStatus:
 		return r.octetField(&p.Status)
 	case hReadStatus:
@@ -388,7 +390,9 @@ func (p *PDU) decodeClass(r *reader) error {
 	return nil
 }
 
-func (p *PDU) decodeExpiry(r *reader) error {
+// timeValue reads an absolute or relative time (X-Mms-Expiry,
+// X-Mms-Delivery-Time) into abs or rel, clearing the other.
+func (r *reader) timeValue(abs *time.Time, rel *time.Duration) error {
 	v, tok, err := tokenValue(r)
 	if err != nil {
 		return err
@@ -404,13 +408,13 @@ func (p *PDU) decodeExpiry(r *reader) error {
 		if n > math.MaxInt64 {
 			return errNotThisForm
 		}
-		p.Expiry, p.ExpiryRelative = time.Unix(int64(n), 0).UTC(), 0
+		*abs, *rel = time.Unix(int64(n), 0).UTC(), 0
 		return nil
 	}
 	if n > math.MaxInt64/uint64(time.Second) {
 		return errNotThisForm
 	}
-	p.Expiry, p.ExpiryRelative = time.Time{}, time.Duration(n)*time.Second
+	*abs, *rel = time.Time{}, time.Duration(n)*time.Second
 	return nil
 }
 

@@ -46,11 +46,10 @@ func TestDecodeLenient(t *testing.T) {
 		{"texts",
 			"8c 81 93 03 ea 61 00 9a 62 00",
 			&PDU{Type: SendConf, ResponseText: "a", RetrieveText: "b"}},
-		{"1.3 headers, Delivery-Time and application headers are kept raw",
+		{"1.3 headers and application headers are kept raw; Delivery-Time is read like Expiry",
 			"8c 82 b4 80 87 06 81 04 00 01 51 80 ba 81 58 2d 46 6f 6f 00 62 61 72 00 8b 6d 00",
-			&PDU{Type: NotificationInd, MessageID: "m", Unknown: []Header{
+			&PDU{Type: NotificationInd, MessageID: "m", DeliveryTimeRelative: 24 * time.Hour, Unknown: []Header{
 				{Field: 0xB4, Value: []byte{0x80}},
-				{Field: 0x87, Value: mustHex(t, "06 81 04 00 01 51 80")},
 				{Field: 0xBA, Value: []byte{0x81}},
 				{Name: "X-Foo", Value: []byte("bar")},
 			}}},

@@ -154,7 +154,9 @@ func (p *PDU) appendField(b []byte, f field) ([]byte, error) {
 		}
 		return appendLongInt(append(b, hMessageSize), uint64(p.MessageSize)), nil
 	case fExpiry:
-		return appendExpiry(b, p.Expiry, p.ExpiryRelative)
+		return appendTime(b, hExpiry, p.Expiry, p.ExpiryRelative)
+	case fDeliveryTime:
+		return appendTime(b, hDeliveryTime, p.DeliveryTime, p.DeliveryTimeRelative)
 	case fContentLocation:
 		return appendText(append(b, hContentLocation), p.ContentLocation)
 	case fStatus:
@@ -277,13 +279,13 @@ func appendClass(b []byte, class string) ([]byte, error) {
 	return append(b, 0), nil
 }
 
-// appendExpiry writes Value-length, the absolute or relative token and a
-// Long-integer (rule 2: never a Short-integer, even for small values).
-func appendExpiry(b []byte, abs time.Time, rel time.Duration) ([]byte, error) {
+// appendTime writes a time field (X-Mms-Expiry, X-Mms-Delivery-Time):
+// Value-length, the absolute or relative token and a Long-integer (rule 2: never a Short-integer, even for small values).
+func appendTime(b []byte, code byte, abs time.Time, rel time.Duration) ([]byte, error) {
 	token, v := byte(tokAbsolute), uint64(0)
 	if rel != 0 {
 		if rel < 0 || rel%time.Second != 0 {
-			return b, fmt.Errorf("relative expiry %v is not a positive whole number of seconds", rel)
+			return b, fmt.Errorf("relative time %v is not a positive whole number of seconds", rel)
 		}
 		token, v = tokRelative, uint64(rel/time.Second)
 	} else {
@@ -294,7 +296,7 @@ func appendExpiry(b []byte, abs time.Time, rel time.Duration) ([]byte, error) {
 	}
 	var tmp [10]byte
 	val := appendLongInt(append(tmp[:0], token), v)
-	b = appendValueLength(append(b, hExpiry), len(val))
+	b = appendValueLength(append(b, code), len(val))
 	return append(b, val...), nil
 }
 

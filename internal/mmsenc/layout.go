@@ -17,6 +17,7 @@ const (
 	fPriority
 	fMessageSize
 	fExpiry
+	fDeliveryTime
 	fContentLocation
 	fStatus
 	fReadStatus
@@ -45,6 +46,7 @@ var fieldNames = [numFields]string{
 	fPriority:         "X-Mms-Priority",
 	fMessageSize:      "X-Mms-Message-Size",
 	fExpiry:           "X-Mms-Expiry",
+	fDeliveryTime:     "X-Mms-Delivery-Time",
 	fContentLocation:  "X-Mms-Content-Location",
 	fStatus:           "X-Mms-Status",
 	fReadStatus:       "X-Mms-Read-Status",
@@ -76,7 +78,7 @@ var layouts = map[MessageType][]slot{
 	SendReq: {
 		{fTransactionID, true}, {fDate, false}, {fFrom, true},
 		{fTo, false}, {fCc, false}, {fBcc, false}, {fSubject, false},
-		{fMessageClass, false}, {fExpiry, false}, {fPriority, false},
+		{fMessageClass, false}, {fExpiry, false}, {fDeliveryTime, false}, {fPriority, false},
 		{fSenderVisibility, false}, {fDeliveryReport, false}, {fReadReport, false},
 		{fContentType, true},
 	},
@@ -142,6 +144,8 @@ func (p *PDU) has(f field) bool {
 		return p.MessageSize != 0
 	case fExpiry:
 		return p.ExpiryRelative != 0 || !p.Expiry.IsZero()
+	case fDeliveryTime:
+		return p.DeliveryTimeRelative != 0 || !p.DeliveryTime.IsZero()
 	case fContentLocation:
 		return p.ContentLocation != ""
 	case fStatus:

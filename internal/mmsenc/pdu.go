@@ -115,6 +115,11 @@ type PDU struct {
 	Expiry         time.Time
 	ExpiryRelative time.Duration
 
+	// DeliveryTime is when the sender wants the message delivered, in
+	// the form of Expiry (X-Mms-Delivery-Time, m-send-req).
+	DeliveryTime         time.Time
+	DeliveryTimeRelative time.Duration
+
 	ContentLocation string
 
 	Status           byte // X-Mms-Status, e.g. StatusRetrieved

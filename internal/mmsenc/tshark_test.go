@@ -51,7 +51,7 @@ var mmseFields = []string{
 	"mmse.message_type", "mmse.transaction_id", "mmse.mms_version", "mmse.message_id", "mmse.date",
 	"mmse.from", "mmse.to", "mmse.cc", "mmse.bcc", "mmse.subject", "mmse.message_class.id",
 	"mmse.message_class.str", "mmse.priority", "mmse.message_size", "mmse.expiry.abs", "mmse.expiry.rel",
-	"mmse.content_location", "mmse.status", "mmse.read_status", "mmse.response_status",
+	"mmse.delivery_time.abs", "mmse.delivery_time.rel", "mmse.content_location", "mmse.status", "mmse.read_status", "mmse.response_status",
 	"mmse.response_text", "mmse.retrieve_status", "mmse.retrieve_text", "mmse.report_allowed",
 	"mmse.delivery_report", "mmse.read_report", "mmse.sender_visibility",
 	"wsp.TID", "wsp.pdu_type", "wsp.header.content_type", "wsp.header.x_wap_application_id",
@@ -109,6 +109,8 @@ func expectedFields(t *testing.T, p *PDU) map[string]string {
 		"mmse.message_size":               "",
 		"mmse.expiry.abs":                 "",
 		"mmse.expiry.rel":                 "",
+		"mmse.delivery_time.abs":          "",
+		"mmse.delivery_time.rel":          "",
 		"mmse.message_class.id":           "",
 		"mmse.message_class.str":          "",
 		"mmse.priority":                   "",
@@ -130,6 +132,12 @@ func expectedFields(t *testing.T, p *PDU) map[string]string {
 		w["mmse.expiry.rel"] = fmt.Sprintf("%d.000000000", p.ExpiryRelative/time.Second)
 	case !p.Expiry.IsZero():
 		w["mmse.expiry.abs"] = tsharkTime(p.Expiry)
+	}
+	switch {
+	case p.DeliveryTimeRelative != 0:
+		w["mmse.delivery_time.rel"] = fmt.Sprintf("%d.000000000", p.DeliveryTimeRelative/time.Second)
+	case !p.DeliveryTime.IsZero():
+		w["mmse.delivery_time.abs"] = tsharkTime(p.DeliveryTime)
 	}
 	class := p.MessageClass
 	if class == "" && p.Type == NotificationInd {
@@ -227,8 +235,10 @@ func tsharkPDUs(t *testing.T) []*PDU {
 			Parts: []Part{{ContentType: "text/plain; charset=utf-8", Data: []byte("Expired.")}}},
 		exampleSendReq(),
 		{Type: SendReq, TransactionID: "S2", From: sender, Bcc: []string{"b@example.com"}, Priority: "Low",
-			SenderVisibility: SenderHide, ExpiryRelative: 24 * time.Hour, ContentType: MediaMultipartMixed,
+			SenderVisibility: SenderHide, ExpiryRelative: 24 * time.Hour, DeliveryTimeRelative: time.Hour, ContentType: MediaMultipartMixed,
 			Parts: []Part{{ContentType: "text/plain; charset=us-ascii", ContentLocation: "a.txt", Data: []byte("Hi")}}},
+		{Type: SendReq, TransactionID: "S3", FromInsert: true, To: []string{recipient}, DeliveryTime: exampleDate.Add(2 * time.Hour),
+			ContentType: MediaMultipartMixed, Parts: []Part{{ContentType: "text/plain; charset=us-ascii", Data: []byte("Later")}}},
 		{Type: SendConf, TransactionID: "S1", ResponseStatus: ResponseOk, MessageID: "148478240@mmsc.hub"},
 		{Type: SendConf, TransactionID: "S1", ResponseStatus: ResponseErrorPermanentAddressUnresolved, ResponseText: "Unknown recipient"},
 		{Type: NotifyRespInd, TransactionID: "T0001", Status: StatusRetrieved, ReportAllowed: ptr(true)},

@@ -25,7 +25,7 @@ p AS (
 d AS (
 	INSERT INTO deliveries (message_id, address, route, state, attempts, next_attempt_at, lease_owner,
 		lease_expires, last_error, updated, token, transaction_id)
-	SELECT m.id, x.address, x.route, x.state, 0, $3, '', 0, x.last_error, $3, x.token, x.transaction_id
+	SELECT m.id, x.address, x.route, x.state, 0, $49, '', 0, x.last_error, $3, x.token, x.transaction_id
 	FROM m, unnest($39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[])
 		WITH ORDINALITY AS x(address, route, state, last_error, token, transaction_id, n)
 	ORDER BY x.n),
@@ -38,7 +38,8 @@ o AS (
 SELECT COUNT(*) FROM m`
 
 // oneArgs are the arguments of acceptOneSQL: the message row as for
-// insertMessageSQL, then each column of the other rows as an array.
+// insertMessageSQL, then each column of the other rows as an array, then
+// when the recipients' first attempt is due.
 func (r *acceptRows) oneArgs() []any {
 	// Columns as newAcceptRows lays them out.
 	return append(append([]any(nil), r.message...),
@@ -49,6 +50,7 @@ func (r *acceptRows) oneArgs() []any {
 		column[string](r.deliveries, 5), column[string](r.deliveries, 7), column[string](r.deliveries, 8),
 		column[string](r.outbox, 2), column[string](r.outbox, 3), column[string](r.outbox, 4),
 		column[[]byte](r.outbox, 5),
+		r.firstDue,
 	)
 }
 

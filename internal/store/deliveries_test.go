@@ -236,3 +236,27 @@ func TestLeaseConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryTime: recipients of a message with a delivery time are not
+// leased before it (X-Mms-Delivery-Time); the queue learns when to look.
+func TestDeliveryTime(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		ctx := context.Background()
+		later := t0.Add(time.Hour)
+		m := &mms.Message{ID: testID(), Received: t0, DeliveryTime: later,
+			Recipients: []mms.Recipient{{Address: "+447700900001", Route: mms.RouteMM1}}}
+		if err := s.Accept(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := s.Lease(ctx, "node", t0.Add(time.Minute), time.Minute, 10); err != nil || len(l) != 0 {
+			t.Errorf("leased %d rows before the delivery time (%v)", len(l), err)
+		}
+		if due, ok, err := s.NextDue(ctx); err != nil || !ok || !due.Equal(later) {
+			t.Errorf("next due %v %v %v, want the delivery time %v", due, ok, err, later)
+		}
+		if l, err := s.Lease(ctx, "node", later, time.Minute, 10); err != nil || len(l) != 1 {
+			t.Errorf("leased %d rows at the delivery time (%v), want 1", len(l), err)
+		}
+	})
+}

@@ -58,6 +58,7 @@ type acceptRows struct {
 	outbox     [][]any
 	size       int
 	work       []string // routes with a recipient due now, and outboxWork if mail is
+	firstDue   int64    // when the recipients' first attempt is due
 }
 
 func newAcceptRows(m *mms.Message) (*acceptRows, error) {
@@ -89,15 +90,20 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 		r.content = append(r.content, p.Data)
 		r.size += len(p.Data)
 	}
-	// The first attempt is due at once; "now" is when the message arrived.
+	// The first attempt is due at once ("now" is when the message arrived),
+	// or at the delivery time the sender asked for.
 	due := millis(m.Received)
+	r.firstDue = millis(m.Received)
+	if m.DeliveryTime.After(m.Received) {
+		r.firstDue = millis(m.DeliveryTime)
+	}
 	for _, rc := range m.Recipients {
 		state := rc.State
 		if state == "" {
 			state = mms.StateQueued
 		}
 		r.deliveries = append(r.deliveries, []any{
-			string(m.ID), rc.Address, string(rc.Route), string(state), due, rc.LastError, due,
+			string(m.ID), rc.Address, string(rc.Route), string(state), r.firstDue, rc.LastError, due,
 			rc.Token, rc.TransactionID,
 		})
 		if !state.Final() && !slices.Contains(r.work, string(rc.Route)) {

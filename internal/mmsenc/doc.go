@@ -48,8 +48,9 @@
 // mime.ParseMediaType accepts, parameters in wire order; on the way in, the
 // unquoted start=<smil> of MMS practice is accepted as well.
 //
-// What the package does not do: MMS 1.2 mailbox and 1.3 forward, delete and
-// cancel PDUs (Decode reads their headers generically; Encode refuses them),
+// What the package does not do: MMS 1.2 mailbox and 1.3 delete and cancel
+// PDUs (Decode reads their headers generically; Encode refuses them; the
+// 1.1 m-forward-req and m-forward-conf it does write),
 // header code pages other than the default one, and RFC 2231 parameter
 // continuations.
 package mmsenc

@@ -53,11 +53,11 @@ func (p *PDU) check(layout []slot) error {
 		return fmt.Errorf("From %q and FromInsert are both set", p.From)
 	}
 	switch p.Type {
-	case SendReq:
+	case SendReq, ForwardReq:
 		if !p.has(fTo) && !p.has(fCc) && !p.has(fBcc) {
 			return fmt.Errorf("at least one of To, Cc and Bcc is mandatory")
 		}
-	case SendConf:
+	case SendConf, ForwardConf:
 		if p.ResponseStatus == ResponseOk && p.MessageID == "" {
 			return fmt.Errorf("Message-ID is mandatory when X-Mms-Response-Status is Ok")
 		}

@@ -23,7 +23,7 @@ func TestEncodeRefuses(t *testing.T) {
 		err  string
 	}{
 		{"nil", nil, "nil PDU"},
-		{"unsupported type", &PDU{Type: 0x89}, "cannot encode m-forward-req"},
+		{"unsupported type", &PDU{Type: 0x8B}, "cannot encode m-mbox-store-req"},
 		{"unknown type", &PDU{Type: 0x42}, "cannot encode MessageType(0x42)"},
 		{"notification without location", with(notif, func(p *PDU) { p.ContentLocation = "" }), "m-notification-ind: X-Mms-Content-Location is mandatory"},
 		{"notification without size", with(notif, func(p *PDU) { p.MessageSize = 0 }), "X-Mms-Message-Size is mandatory"},

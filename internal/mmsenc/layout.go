@@ -115,6 +115,16 @@ var layouts = map[MessageType][]slot{
 		{fMessageID, true}, {fTo, true}, {fFrom, true}, {fDate, true},
 		{fReadStatus, true},
 	},
+	// OMA-TS-MMS_ENC 1.3 §6.6.1 and §6.6.2.
+	ForwardReq: {
+		{fTransactionID, true}, {fDate, false}, {fFrom, true},
+		{fTo, false}, {fCc, false}, {fBcc, false}, {fExpiry, false}, {fDeliveryTime, false},
+		{fReportAllowed, false}, {fDeliveryReport, false}, {fReadReport, false},
+		{fContentLocation, true},
+	},
+	ForwardConf: {
+		{fTransactionID, true}, {fResponseStatus, true}, {fResponseText, false}, {fMessageID, false},
+	},
 }
 
 // has reports whether p sets f.

@@ -19,6 +19,8 @@ const (
 	DeliveryInd     MessageType = 0x86
 	ReadRecInd      MessageType = 0x87
 	ReadOrigInd     MessageType = 0x88
+	ForwardReq      MessageType = 0x89 // MMS 1.1: forward a message without fetching it
+	ForwardConf     MessageType = 0x8A
 )
 
 var messageTypeNames = [...]string{

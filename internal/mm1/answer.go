@@ -58,6 +58,8 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) error {
 	switch pdu.Type {
 	case mmsenc.SendReq:
 		return h.send(w, r, pdu, body)
+	case mmsenc.ForwardReq:
+		return h.forward(w, r, pdu, body)
 	case mmsenc.NotifyRespInd:
 		err = h.notifyResp(r, pdu)
 	case mmsenc.AcknowledgeInd:

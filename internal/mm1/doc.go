@@ -1,7 +1,8 @@
 // Package mm1 is the handset-facing HTTP side of MM1 (OMA-TS-MMS_CTR 1.3
 // §6–§8, PDUs per OMA-TS-MMS_ENC 1.3 through package mmsenc): a handset
 // sends a message by POSTing an m-send-req to the MMSC's address and is
-// answered with an m-send-conf; it fetches its m-retrieve-conf with GET on
+// answered with an m-send-conf (or forwards one it was notified of with an
+// m-forward-req, answered with an m-forward-conf); it fetches its m-retrieve-conf with GET on
 // the Content-Location its notification named; and it POSTs
 // m-notifyresp-ind, m-acknowledge-ind and m-read-rec-ind to the MMSC's
 // address. A submission becomes an mms.Message from the interface MM1 and

@@ -33,7 +33,6 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, pdu *mmsenc.PDU, 
 
 // submit decides the m-send-conf: the message ID and Ok, or a refusal.
 func (h *Handler) submit(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.MessageID, byte, string) {
-	ctx := r.Context()
 	if h.cfg.Accept == nil {
 		return "", mmsenc.ResponseErrorPermanentServiceDenied, "this MMSC takes no messages from handsets"
 	}
@@ -42,7 +41,18 @@ func (h *Handler) submit(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.Mes
 		return "", mmsenc.ResponseErrorPermanentAddressUnresolved,
 			"the sender's number is not known: no MSISDN from a trusted gateway"
 	}
+	return h.take(r, pdu, body, sender, nil)
+}
+
+// take turns a request from sender into a message, with fill completing
+// it, and hands it to the accept path: the message ID and Ok, or why not.
+// A repeat of a request the sender made moments ago is answered as it was.
+func (h *Handler) take(r *http.Request, pdu *mmsenc.PDU, body []byte, sender string, fill func(*mms.Message)) (mms.MessageID, byte, string) {
+	ctx := r.Context()
 	m, refused := h.message(pdu, body, sender)
+	if fill != nil {
+		fill(m)
+	}
 	if len(m.Recipients) == 0 {
 		if len(refused) == 0 {
 			return "", mmsenc.ResponseErrorPermanentFormatCorrupt, "no recipient"
@@ -186,7 +196,12 @@ func yes(b *bool) bool { return b != nil && *b }
 
 // sendConf writes the m-send-conf for req.
 func (h *Handler) sendConf(w http.ResponseWriter, req *mmsenc.PDU, status byte, text string, id mms.MessageID) error {
-	conf := &mmsenc.PDU{Type: mmsenc.SendConf, TransactionID: req.TransactionID, ResponseStatus: status, ResponseText: text}
+	return h.conf(w, mmsenc.SendConf, req, status, text, id)
+}
+
+// conf writes the answer of type typ (m-send-conf, m-forward-conf) to req.
+func (h *Handler) conf(w http.ResponseWriter, typ mmsenc.MessageType, req *mmsenc.PDU, status byte, text string, id mms.MessageID) error {
+	conf := &mmsenc.PDU{Type: typ, TransactionID: req.TransactionID, ResponseStatus: status, ResponseText: text}
 	if req.Version >= mmsenc.Version10 && req.Version <= mmsenc.Version13 {
 		conf.Version = req.Version
 	}
@@ -195,7 +210,7 @@ func (h *Handler) sendConf(w http.ResponseWriter, req *mmsenc.PDU, status byte, 
 	}
 	b, err := mmsenc.Encode(conf)
 	if err != nil {
-		return fmt.Errorf("mm1: m-send-conf: %w", err)
+		return fmt.Errorf("mm1: %v: %w", typ, err)
 	}
 	w.Header().Set("Content-Type", mmsenc.MediaMMS)
 	w.WriteHeader(http.StatusOK)

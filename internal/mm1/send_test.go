@@ -223,7 +223,8 @@ func TestSendReq(t *testing.T) {
 	tsharkChecksConfs(t, confs, want)
 }
 
-// tsharkChecksConfs has tshark decode every m-send-conf we answered.
+// tsharkChecksConfs has tshark decode every m-send-conf (or
+// m-forward-conf) we answered.
 func tsharkChecksConfs(t *testing.T, confs [][]byte, want []*mmsenc.PDU) {
 	tshark := tsharktest.Require(t)
 	frames := make([][]byte, len(confs))
@@ -236,7 +237,7 @@ func tsharkChecksConfs(t *testing.T, confs [][]byte, want []*mmsenc.PDU) {
 	rows := tsharktest.Fields(t, tshark, "wsp-cl", time.Now(), frames, []string{"mmse.message_type", "mmse.transaction_id",
 		"mmse.response_status", "mmse.response_text", "mmse.message_id"})
 	for i, p := range want {
-		w := map[string]string{"mmse.message_type": "0x81", "mmse.transaction_id": p.TransactionID,
+		w := map[string]string{"mmse.message_type": fmt.Sprintf("0x%02x", byte(p.Type)), "mmse.transaction_id": p.TransactionID,
 			"mmse.response_status": fmt.Sprintf("0x%02x", p.ResponseStatus), "mmse.response_text": p.ResponseText,
 			"mmse.message_id": p.MessageID}
 		for f, v := range w {

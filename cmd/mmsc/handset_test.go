@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/mmsenc/tsharktest"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
@@ -206,5 +207,36 @@ func TestHandsetVerbs(t *testing.T) {
 		"-to", "bob@example.com", "-text", "hi")
 	if err == nil || !strings.Contains(out, "Error-permanent-sending-address-unresolved") {
 		t.Errorf("handset send to an unroutable address: %v\n%s", err, out)
+	}
+}
+
+// TestHandsetToPeer: a handset's message for a number behind a peer MMSC
+// goes out as an MM4_forward.REQ from the handset's number at our domain,
+// carrying its delivery- and read-report requests, with every part as sent.
+func TestHandsetToPeer(t *testing.T) {
+	peer := startPeer(t)
+	path, _ := writeConfig(t, "[mm1]\nlocal_numbers = [\"+4477*\"]\n")
+	if out, err := mmsc(t, "", "route", "add", "pl", "-match", "+48*", "-host", peer.addr, "-domain", "mms.mnc001.mcc260.gprs",
+		"-tls", "none", "-config", path); err != nil {
+		t.Fatalf("route add: %v\n%s", err, out)
+	}
+	addrs := serveInProcess(t, path)
+	yes := true
+	sent := &mmsenc.PDU{Type: mmsenc.SendReq, TransactionID: "P-1", FromInsert: true, To: []string{"+48600100200/TYPE=PLMN"},
+		Subject: "Cześć", DeliveryReport: &yes, ReadReport: &yes, ContentType: mmsenc.MediaMultipartMixed,
+		Parts: []mmsenc.Part{{ContentType: "text/plain; charset=utf-8", ContentLocation: "text.txt", Data: []byte("Dzień dobry")}}}
+	if conf := handsetPost(t, addrs["HTTP"], "447700900123", sent); conf.ResponseStatus != mmsenc.ResponseOk {
+		t.Fatalf("m-send-conf %+v", conf)
+	}
+	got := peer.wait(t, 1)
+	pdu, err := mm4.ParseAny(got.data, time.Now())
+	if err != nil || pdu.Forward == nil {
+		t.Fatalf("the peer got no MM4_forward.REQ: %v", err)
+	}
+	fwd := pdu.Forward
+	if got.from != "447700900123/TYPE=PLMN@mms.example.net" || !fwd.DeliveryReport || !fwd.ReadReply || fwd.Subject != "Cześć" ||
+		len(fwd.Parts) != 1 || !bytes.Equal(fwd.Parts[0].Data, sent.Parts[0].Data) {
+		t.Errorf("forward from %q, delivery report %v, read reply %v, subject %q, %d parts", got.from, fwd.DeliveryReport,
+			fwd.ReadReply, fwd.Subject, len(fwd.Parts))
 	}
 }

@@ -3,14 +3,19 @@ package mm1_test
 import (
 	"bytes"
 	"flag"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
+	"github.com/mmsc-project/mmsc/internal/store/storetest"
 )
 
 var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/sendreq from corpusPDUs")
@@ -124,4 +129,47 @@ func TestSendReqCorpus(t *testing.T) {
 				name, m.From, m.Subject, len(m.Recipients), len(m.Parts), w.subject, w.recipients)
 		}
 	}
+}
+
+// FuzzSubmission: whatever a handset POSTs, the MMSC answers without
+// panicking: an m-send-conf or m-forward-conf with HTTP 200, or a 4xx
+// for what is no PDU at all; never a 5xx.
+func FuzzSubmission(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "sendreq", "*.mms"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, p := range []*mmsenc.PDU{photo("F1", 100),
+		{Type: mmsenc.ForwardReq, TransactionID: "F2", FromInsert: true, To: []string{"+447700900789/TYPE=PLMN"}, ContentLocation: "http://x/mms/t"}} {
+		b, err := mmsenc.Encode(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	st := storetest.SQLite(f)
+	mux := http.NewServeMux()
+	mm1.New(st, delivery.NewHandsets(st), mm1.Config{MSISDNHeaders: []string{"X-MSISDN"}, MaxMessage: 64 << 10,
+		Accept: accept.New(st, accept.Config{RefuseUnroutable: []mms.Interface{mms.InterfaceMM1}})},
+		slog.New(slog.DiscardHandler)).Register(mux, "")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest(http.MethodPost, "/mms", bytes.NewReader(body))
+		req.RemoteAddr = "127.0.0.1:2948" // the gateway
+		req.Header.Set("X-MSISDN", "447700900123")
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		switch {
+		case rec.Code >= 500:
+			t.Fatalf("HTTP %d %q for % x", rec.Code, rec.Body.Bytes(), body)
+		case rec.Code == http.StatusOK:
+			conf, err := mmsenc.Decode(rec.Body.Bytes())
+			if err != nil || (conf.Type != mmsenc.SendConf && conf.Type != mmsenc.ForwardConf) {
+				t.Fatalf("200 with %v, %v", conf, err)
+			}
+		}
+	})
 }

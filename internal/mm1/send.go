@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mimebody"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
@@ -201,6 +202,13 @@ func (h *Handler) sendConf(w http.ResponseWriter, req *mmsenc.PDU, status byte, 
 
 // conf writes the answer of type typ (m-send-conf, m-forward-conf) to req.
 func (h *Handler) conf(w http.ResponseWriter, typ mmsenc.MessageType, req *mmsenc.PDU, status byte, text string, id mms.MessageID) error {
+	if req.TransactionID == "" {
+		// The answer must quote it; without one there is nothing to say
+		// in MMS terms.
+		return httperr.New(http.StatusBadRequest, fmt.Sprintf("%v without X-Mms-Transaction-ID", req.Type), nil)
+	}
+	// The text quotes what the handset sent, which may be any bytes.
+	text = mimebody.Clean(strings.ToValidUTF8(text, "\uFFFD"))
 	conf := &mmsenc.PDU{Type: typ, TransactionID: req.TransactionID, ResponseStatus: status, ResponseText: text}
 	if req.Version >= mmsenc.Version10 && req.Version <= mmsenc.Version13 {
 		conf.Version = req.Version
@@ -210,7 +218,8 @@ func (h *Handler) conf(w http.ResponseWriter, typ mmsenc.MessageType, req *mmsen
 	}
 	b, err := mmsenc.Encode(conf)
 	if err != nil {
-		return fmt.Errorf("mm1: %v: %w", typ, err)
+		// What the answer must quote (the Transaction-ID) cannot be written.
+		return httperr.New(http.StatusBadRequest, fmt.Sprintf("cannot answer with an %v: %v", typ, err), err)
 	}
 	w.Header().Set("Content-Type", mmsenc.MediaMMS)
 	w.WriteHeader(http.StatusOK)

@@ -21,6 +21,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mmsenc/tsharktest"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/store/storetest"
+	"github.com/mmsc-project/mmsc/internal/wappush"
 )
 
 // handsetSide serves MM1 with submission over a real store and accept path.
@@ -318,5 +319,39 @@ func TestSendReqDeliveryTime(t *testing.T) {
 				t.Errorf("%s: first attempt due %v, want the delivery time %v", tt.name, s.Recipients[0].NextAttempt, now.Add(2*time.Hour))
 			}
 		}
+	}
+}
+
+// TestSendReqHiddenSender: Sender-Visibility Hide keeps the sender out of
+// what the recipients get, the notification and the retrieve-conf.
+func TestSendReqHiddenSender(t *testing.T) {
+	side := newHandsetSide(t, mm1.Config{})
+	p := photo("H1", 1000)
+	p.SenderVisibility = mmsenc.SenderHide
+	_, answer := side.post(t, "447700900123", encode(t, p))
+	conf, err := mmsenc.Decode(answer)
+	if err != nil || conf.ResponseStatus != mmsenc.ResponseOk {
+		t.Fatalf("%+v %v", conf, err)
+	}
+	m, err := side.st.Deliverable(context.Background(), mms.MessageID(conf.MessageID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := wappush.Notification(m, mms.Delivery{Token: m.Recipients[0].Token}, "http://mmsc.example.net")
+	if !m.SenderHidden || n.From != "" || mm1.RetrieveConf(m, "t").From != "" {
+		t.Errorf("hidden %v; notification From %q, retrieve-conf From %q; want both empty", m.SenderHidden, n.From,
+			mm1.RetrieveConf(m, "t").From)
+	}
+}
+
+// TestSendReqStoreTrouble: when the message cannot be stored the phone is
+// told to try again (Error-transient-failure), with HTTP 200.
+func TestSendReqStoreTrouble(t *testing.T) {
+	side := newHandsetSide(t, mm1.Config{})
+	side.st.Close()
+	code, answer := side.post(t, "447700900123", encode(t, photo("X1", 1000)))
+	conf, err := mmsenc.Decode(answer)
+	if code != http.StatusOK || err != nil || conf.ResponseStatus != mmsenc.ResponseErrorTransientFailure {
+		t.Errorf("HTTP %d, %+v, %v; want an m-send-conf saying Error-transient-failure", code, conf, err)
 	}
 }

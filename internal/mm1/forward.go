@@ -23,13 +23,9 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, pdu *mmsenc.PD
 
 func (h *Handler) forwardOne(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.MessageID, byte, string) {
 	ctx := r.Context()
-	if h.cfg.Accept == nil {
-		return "", mmsenc.ResponseErrorPermanentServiceDenied, "this MMSC takes no messages from handsets"
-	}
-	sender := h.msisdn(r)
-	if sender == "" {
-		return "", mmsenc.ResponseErrorPermanentAddressUnresolved,
-			"the sender's number is not known: no MSISDN from a trusted gateway"
+	sender, status, text := h.sender(r)
+	if status != mmsenc.ResponseOk {
+		return "", status, text
 	}
 	notFound := "no message of yours at X-Mms-Content-Location " + pdu.ContentLocation
 	token := path.Base(strings.TrimRight(pdu.ContentLocation, "/"))

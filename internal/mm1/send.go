@@ -34,6 +34,15 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, pdu *mmsenc.PDU, 
 
 // submit decides the m-send-conf: the message ID and Ok, or a refusal.
 func (h *Handler) submit(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.MessageID, byte, string) {
+	sender, status, text := h.sender(r)
+	if status != mmsenc.ResponseOk {
+		return "", status, text
+	}
+	return h.take(r, pdu, body, sender, nil)
+}
+
+// sender is the handset a message comes from, or why it cannot be taken.
+func (h *Handler) sender(r *http.Request) (string, byte, string) {
 	if h.cfg.Accept == nil {
 		return "", mmsenc.ResponseErrorPermanentServiceDenied, "this MMSC takes no messages from handsets"
 	}
@@ -42,7 +51,7 @@ func (h *Handler) submit(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms.Mes
 		return "", mmsenc.ResponseErrorPermanentAddressUnresolved,
 			"the sender's number is not known: no MSISDN from a trusted gateway"
 	}
-	return h.take(r, pdu, body, sender, nil)
+	return sender, mmsenc.ResponseOk, ""
 }
 
 // take turns a request from sender into a message, with fill completing

@@ -3,10 +3,8 @@ package smtpd
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/mmsc-project/mmsc/internal/mm4"
@@ -87,24 +85,5 @@ func TestLoginServer(t *testing.T) {
 	s = newLoginServer(check)
 	if c, _, _ := s.Next([]byte{}); string(c) != "Password:" {
 		t.Errorf("empty initial response: %q", c)
-	}
-}
-
-func TestAuthThrottleWindow(t *testing.T) {
-	now := time.Unix(0, 0)
-	th := newAuthThrottle(3, time.Minute, func() time.Time { return now })
-	ip, other := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
-	if th.fail(ip) || th.fail(ip) {
-		t.Fatal("blocked before the limit")
-	}
-	if !th.fail(ip) || !th.blocked(ip) {
-		t.Fatal("not blocked at the limit")
-	}
-	if th.blocked(other) {
-		t.Fatal("another address is blocked")
-	}
-	now = now.Add(61 * time.Second)
-	if th.blocked(ip) {
-		t.Fatal("still blocked after the window")
 	}
 }

@@ -55,6 +55,10 @@ type Config struct {
 	// our domains for the responses and reports peers send back; "" =
 	// "system-user".
 	SystemUser string
+	// Throttle counts failed logins, shared with the other interfaces
+	// VASPs log in by; nil: one of the server's own, of AuthFailures in
+	// AuthWindow.
+	Throttle *vasp.Throttle
 	// Answers records the MM4 responses and reports peers send back
 	// (TS 23.140 §8.4.2–§8.4.6); nil refuses them as unsupported.
 	Answers Answers
@@ -99,7 +103,7 @@ type Server struct {
 	accept   Acceptor
 	answers  *answerer // nil: responses and reports are not taken
 	log      *slog.Logger
-	throttle *authThrottle
+	throttle *vasp.Throttle
 	limits   *connLimiter
 	smtp     *smtp.Server
 	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
@@ -132,8 +136,11 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 		accounts: accounts,
 		accept:   accept,
 		log:      log,
-		throttle: newAuthThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now),
+		throttle: cfg.Throttle,
 		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),
+	}
+	if s.throttle == nil {
+		s.throttle = vasp.NewThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now)
 	}
 	if cfg.Answers != nil {
 		s.answers = &answerer{rec: cfg.Answers, system: cfg.SystemUser + "@" + cfg.MMSDomain, now: cfg.Now, log: log}

@@ -84,7 +84,7 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 
 // login checks credentials; its error is the AUTH reply.
 func (ss *session) login(user, pass, how string) error {
-	if ss.srv.throttle.blocked(ss.ip) {
+	if ss.srv.throttle.Blocked(ss.ip) {
 		closeAfterReply(ss.conn.Conn())
 		ss.srv.log.Warn("login refused: throttled", "remote", ss.remote, "account", user)
 		return authReply(errAuthThrottled)
@@ -98,10 +98,9 @@ func (ss *session) login(user, pass, how string) error {
 	case err != nil:
 		ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
 		return authReply(err)
-	case a.CheckPassword(pass) != nil:
-		return ss.failLogin(user, "wrong password")
-	case !a.MayConnectFrom(ss.ip):
-		return ss.failLogin(user, "address not in the account's IP restrictions")
+	}
+	if err := a.Admit(pass, ss.ip); err != nil {
+		return ss.failLogin(user, err.Error())
 	}
 	ss.account, ss.how = &a, how
 	return nil
@@ -111,7 +110,7 @@ func (ss *session) login(user, pass, how string) error {
 // peer learns no more than "invalid".
 func (ss *session) failLogin(user, reason string) error {
 	ss.srv.log.Warn("login failed", "remote", ss.remote, "account", user, "reason", reason)
-	if ss.srv.throttle.fail(ss.ip) {
+	if ss.srv.throttle.Fail(ss.ip) {
 		closeAfterReply(ss.conn.Conn())
 		return authReply(errAuthThrottled)
 	}

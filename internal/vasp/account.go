@@ -58,6 +58,18 @@ func (a Account) CheckPassword(password string) error {
 	return nil
 }
 
+// Admit decides a login as a with password from ip. Its error says why
+// not, for the log only: the peer learns no more than "invalid".
+func (a Account) Admit(password string, ip netip.Addr) error {
+	if a.CheckPassword(password) != nil {
+		return errors.New("wrong password")
+	}
+	if !a.MayConnectFrom(ip) {
+		return errors.New("address not in the account's IP restrictions")
+	}
+	return nil
+}
+
 // IsIPAccount reports whether the account name is an IP address, which makes
 // every connection from that address this account without AUTH.
 func (a Account) IsIPAccount() bool { return IsIPName(a.Name) }

@@ -27,6 +27,7 @@ type Config struct {
 	HTTP      HTTPConfig    `toml:"http"`
 	SMPP      SMPPConfig    `toml:"smpp"`
 	MM1       MM1Config     `toml:"mm1"`
+	MM7       MM7Config     `toml:"mm7"`
 	MM4       MM4Config     `toml:"mm4"`
 	WAPPush   WAPPushConfig `toml:"wappush"`
 }
@@ -90,6 +91,11 @@ type SMPPConfig struct {
 	SubmitsPerSecond int    `toml:"max_submits_per_second"`
 }
 
+// MM7Config is VASPs' SOAP interface, on the HTTP listener at /mm7.
+type MM7Config struct {
+	MaxMessageSize int64 `toml:"max_message_size"` // the largest request a VASP may send, octets
+}
+
 // MM1Config is delivery to handsets.
 type MM1Config struct {
 	LocalNumbers     []string `toml:"local_numbers"`    // NowSMS masks; empty = every number is local
@@ -129,6 +135,7 @@ func defaultConfig() Config {
 			RenotifyAfter:    duration(time.Hour),
 			MaxNotifications: 3,
 		},
+		MM7:     MM7Config{MaxMessageSize: 2097152},
 		MM4:     MM4Config{SystemUser: "system-user", MaxForwards: 5, RoutingTimeout: duration(2 * time.Second), RoutingFallback: "table"},
 		WAPPush: WAPPushConfig{Mode: "both", Text: "You have a multimedia message"},
 	}
@@ -283,6 +290,7 @@ func (c Config) problems() []error {
 		add("mm1.trusted_proxies: %v", err)
 	}
 	positive("mm1.max_message_size", c.MM1.MaxMessageSize)
+	positive("mm7.max_message_size", c.MM7.MaxMessageSize)
 	positive("mm1.retain_days", int64(c.MM1.RetainDays))
 	positive("mm1.renotify_after", int64(c.MM1.RenotifyAfter))
 	positive("mm1.max_notifications", int64(c.MM1.MaxNotifications))

@@ -18,6 +18,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
+	"github.com/mmsc-project/mmsc/internal/mm7"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/routecheck"
 	"github.com/mmsc-project/mmsc/internal/smpp"
@@ -124,12 +125,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	go func() { defer background.Done(); sms.Run(bg) }()
 	go func() { defer background.Done(); engine.Run(bg) }()
 
+	// Failed logins count together over MM4 and MM7.
+	logins := vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil)
 	accepted := accept.New(st, accept.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
 		Wake:             engine.Wake,
 		Routes:           st,
-		RefuseUnroutable: []mms.Interface{mms.InterfaceMM1},
+		RefuseUnroutable: []mms.Interface{mms.InterfaceMM1, mms.InterfaceMM7},
 		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
 		Log:              log,
 		Callback:         routingCallback(cfg),
@@ -148,6 +151,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
+		Throttle:        logins,
 		Answers:         engine.Answers(),
 	}, accounts{st}, accepted, log)
 
@@ -171,7 +175,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
 		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
-	hs := &http.Server{Handler: httpHandler(st, handsets, pageViews, urlPath(publicURL)), ReadHeaderTimeout: 10 * time.Second}
+	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Throttle: logins}, log)
+	hs := &http.Server{Handler: httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())
 
@@ -215,8 +220,14 @@ func urlPath(u string) string {
 	return p.Path
 }
 
-// httpHandler serves handsets (MM1) under prefix, and health.
-func httpHandler(st *store.Store, handsets *mm1.Handler, pages *web.Handler, prefix string) http.Handler {
+// registrar is an HTTP edge: it mounts its routes under a prefix.
+type registrar interface {
+	Register(mux *http.ServeMux, prefix string)
+}
+
+// httpHandler serves the HTTP edges under prefix (handsets' MM1, pages,
+// VASPs' MM7), and health.
+func httpHandler(st *store.Store, prefix string, edges ...registrar) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := st.Messages(r.Context(), 1); err != nil {
@@ -225,8 +236,9 @@ func httpHandler(st *store.Store, handsets *mm1.Handler, pages *web.Handler, pre
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	handsets.Register(mux, prefix)
-	pages.Register(mux, prefix)
+	for _, e := range edges {
+		e.Register(mux, prefix)
+	}
 	return mux
 }
 

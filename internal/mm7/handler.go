@@ -1,0 +1,178 @@
+package mm7
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mm7soap"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/vasp"
+)
+
+// Accounts finds VASP accounts; mms.ErrNotFound when there is none.
+type Accounts interface {
+	Account(ctx context.Context, name string) (vasp.Account, error)
+}
+
+// Acceptor is the accept path: it takes a message and returns once it is
+// durable. An error marked mms.Permanent is the message's fault.
+type Acceptor interface {
+	Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error)
+}
+
+// Config is the [mm7] policy.
+type Config struct {
+	// MaxMessage bounds a request's body; 0 means DefaultMaxMessage.
+	MaxMessage int64
+	// Throttle counts failed logins, shared with MM4; nil: none.
+	Throttle *vasp.Throttle
+	Now      func() time.Time
+}
+
+// DefaultMaxMessage is MM4's default limit, so that a VASP may send the
+// same messages by either interface.
+const DefaultMaxMessage = 2 << 20
+
+// Handler serves MM7 for VASPs.
+type Handler struct {
+	accounts Accounts
+	accept   Acceptor
+	cfg      Config
+	log      *slog.Logger
+}
+
+// New returns the MM7 handler.
+func New(accounts Accounts, accept Acceptor, cfg Config, log *slog.Logger) *Handler {
+	if cfg.MaxMessage <= 0 {
+		cfg.MaxMessage = DefaultMaxMessage
+	}
+	if cfg.Throttle == nil {
+		cfg.Throttle = vasp.NewThrottle(0, 0, nil)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Handler{accounts: accounts, accept: accept, cfg: cfg, log: log}
+}
+
+// Register mounts the handler at prefix/mm7.
+func (h *Handler) Register(mux *http.ServeMux, prefix string) {
+	mux.HandleFunc("POST "+strings.TrimRight(prefix, "/")+"/mm7", h.serve)
+}
+
+// xmlMargin is what a request may carry beyond MaxMessage: its envelope
+// and MIME framing.
+const xmlMargin = 64 << 10
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	ip := remoteIP(r)
+	acct, ok, err := h.login(r, ip)
+	if err != nil {
+		h.log.Error("mm7: account lookup failed", "remote", ip, "err", err)
+		h.fault(w, "", "", mm7soap.Status{Code: mm7soap.ServiceUnavailable, Details: "accounts cannot be read now; try again"})
+		return
+	}
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Basic realm="mmsc"`)
+		http.Error(w, "MM7 needs the credentials of a VASP account (HTTP Basic)", http.StatusUnauthorized)
+		return
+	}
+	limit := h.cfg.MaxMessage + xmlMargin
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		h.fault(w, "", "", mm7soap.Status{Code: mm7soap.ValidationError, Details: "the request body could not be read"})
+		return
+	}
+	if int64(len(body)) > limit {
+		h.fault(w, "", "", mm7soap.Status{Code: mm7soap.ContentRefused,
+			Details: fmt.Sprintf("the request is over the %d octets this MMSC takes", h.cfg.MaxMessage)})
+		return
+	}
+	req, err := mm7soap.Read(r.Header.Get("Content-Type"), body)
+	status := mm7soap.StatusOf(err)
+	switch {
+	case err != nil && (req == nil || status.Code >= 4000):
+		ns, version := "", ""
+		if req != nil {
+			ns, version = req.Namespace, req.Version
+		}
+		h.log.Warn("mm7: request refused", "vasp", acct.Name, "remote", ip, "code", status.Code, "details", status.Details)
+		h.fault(w, ns, version, status)
+		return
+	case err != nil:
+		h.answer(w, mm7soap.ResponseTo(req, status))
+		return
+	}
+	switch req.Op {
+	case "SubmitReq":
+		h.answer(w, h.submit(r.Context(), acct, req, body))
+	default:
+		h.fault(w, req.Namespace, req.Version, mm7soap.Status{Code: mm7soap.UnsupportedOperation,
+			Details: req.Op + " is not taken by this MMSC yet"})
+	}
+}
+
+// login is the account the request is from: by HTTP Basic credentials,
+// else the account named by the peer's address (an IP account). An error
+// is trouble reading the accounts, not a refusal.
+func (h *Handler) login(r *http.Request, ip netip.Addr) (vasp.Account, bool, error) {
+	user, pass, basic := r.BasicAuth()
+	if !basic {
+		if !ip.IsValid() {
+			return vasp.Account{}, false, nil
+		}
+		a, err := h.accounts.Account(r.Context(), ip.String())
+		if errors.Is(err, mms.ErrNotFound) {
+			return vasp.Account{}, false, nil
+		}
+		return a, err == nil, err
+	}
+	if h.cfg.Throttle.Blocked(ip) {
+		h.log.Warn("mm7: login refused: throttled", "remote", ip, "account", user)
+		return vasp.Account{}, false, nil
+	}
+	a, err := h.accounts.Account(r.Context(), user)
+	switch {
+	case errors.Is(err, mms.ErrNotFound):
+		err = errors.New("no such account")
+	case err != nil:
+		return vasp.Account{}, false, err
+	default:
+		err = a.Admit(pass, ip)
+	}
+	if err != nil {
+		h.log.Warn("mm7: login failed", "remote", ip, "account", user, "reason", err.Error())
+		h.cfg.Throttle.Fail(ip)
+		return vasp.Account{}, false, nil
+	}
+	return a, true, nil
+}
+
+func remoteIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// answer writes a response with HTTP 200, whatever its status.
+func (h *Handler) answer(w http.ResponseWriter, rsp mm7soap.Response) {
+	w.Header().Set("Content-Type", mm7soap.ContentType)
+	w.WriteHeader(http.StatusOK)
+	w.Write(rsp.XML())
+}
+
+// fault writes a SOAP Fault with HTTP 500 (SOAP 1.1).
+func (h *Handler) fault(w http.ResponseWriter, namespace, version string, status mm7soap.Status) {
+	w.Header().Set("Content-Type", mm7soap.ContentType)
+	w.WriteHeader(http.StatusInternalServerError)
+	w.Write(mm7soap.Fault(namespace, version, status))
+}

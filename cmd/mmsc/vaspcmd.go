@@ -62,12 +62,17 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 	reportTo := fs.String("report-to", "", "its SMTP server for MM4 responses and reports, host:port")
 	reportUser := fs.String("report-user", "", "AUTH user at -report-to")
 	reportPassword := fs.String("report-password", "", "AUTH password at -report-to")
+	mm7URL := fs.String("mm7-url", "", "its MM7 URL, for delivery and read reports over MM7")
+	mm7User := fs.String("mm7-user", "", "HTTP Basic user at -mm7-url")
+	mm7Password := fs.String("mm7-password", "", "HTTP Basic password at -mm7-url")
+	mm7Version := fs.String("mm7-version", "", "the MM7Version it speaks (default 6.8.0; 5.x.y for a REL-5 VASP)")
 	name, err := parseWithName(fs, args)
 	if err != nil {
 		return err
 	}
 	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC(),
-		ReportTo: *reportTo, ReportUser: *reportUser, ReportPassword: *reportPassword}
+		ReportTo: *reportTo, ReportUser: *reportUser, ReportPassword: *reportPassword,
+		MM7URL: *mm7URL, MM7User: *mm7User, MM7Password: *mm7Password, MM7Version: *mm7Version}
 	pw, err := readPassword(e, *password)
 	if err != nil {
 		return err
@@ -104,6 +109,8 @@ type vaspJSON struct {
 	AllowIP     string    `json:"allow_ip"`
 	Sender      string    `json:"sender"`
 	ReportTo    string    `json:"report_to,omitempty"`
+	MM7URL      string    `json:"mm7_url,omitempty"`
+	MM7Version  string    `json:"mm7_version,omitempty"`
 	Created     time.Time `json:"created"`
 }
 
@@ -125,7 +132,7 @@ func vaspList(ctx context.Context, e env, args []string) error {
 			return []string{a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339)}
 		},
 		json: func(_ context.Context, _ *store.Store, a vasp.Account) (any, error) {
-			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.Created}, nil
+			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.MM7URL, a.MM7Version, a.Created}, nil
 		},
 	})
 }

@@ -226,6 +226,15 @@ ALTER TABLE messages ADD COLUMN origin_interface TEXT NOT NULL DEFAULT 'mm4';
 	{sql: `
 CREATE INDEX messages_submission ON messages (envelope_from, transaction_id) WHERE origin_interface = 'mm1';
 `},
+
+	// 15: where a VASP takes MM7 (its delivery and read reports, and the
+	// messages sent to its short codes), and in which MM7Version.
+	{sql: `
+ALTER TABLE vasps ADD COLUMN mm7_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE vasps ADD COLUMN mm7_user TEXT NOT NULL DEFAULT '';
+ALTER TABLE vasps ADD COLUMN mm7_password TEXT NOT NULL DEFAULT '';
+ALTER TABLE vasps ADD COLUMN mm7_version TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // migration is one schema version.

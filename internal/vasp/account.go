@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -24,6 +26,11 @@ type Account struct {
 	// they are recorded, not sent.
 	ReportTo                   string
 	ReportUser, ReportPassword string
+
+	// Where the VASP takes MM7 (DeliveryReportReq, ReadReplyReq): its URL,
+	// the HTTP Basic credentials there, and the MM7Version it speaks (""
+	// = 6.8.0). Empty MM7URL: it has no MM7 endpoint.
+	MM7URL, MM7User, MM7Password, MM7Version string
 }
 
 // ErrBadPassword is returned by CheckPassword for a wrong password.
@@ -129,6 +136,17 @@ func (a Account) Validate() error {
 	}
 	if (a.ReportUser == "") != (a.ReportPassword == "") {
 		return fmt.Errorf("account %q: the report endpoint's user and password go together", a.Name)
+	}
+	if a.MM7URL != "" {
+		if u, err := url.Parse(a.MM7URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("account %q: MM7 URL %q is not an http:// or https:// URL", a.Name, a.MM7URL)
+		}
+	}
+	if (a.MM7User == "") != (a.MM7Password == "") {
+		return fmt.Errorf("account %q: the MM7 user and password go together", a.Name)
+	}
+	if v := a.MM7Version; v != "" && !strings.HasPrefix(v, "5.") && !strings.HasPrefix(v, "6.") {
+		return fmt.Errorf("account %q: MM7 version %q: want 5.x.y or 6.x.y", a.Name, v)
 	}
 	if !a.IsIPAccount() && a.PasswordHash == "" {
 		return fmt.Errorf("account %q needs a password (only an account named by an IP address may go without)", a.Name)

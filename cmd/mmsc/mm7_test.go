@@ -6,12 +6,16 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/mm7soap"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
@@ -77,4 +81,109 @@ func TestVASPOverMM7(t *testing.T) {
 			t.Errorf("part %d: %q, want %q as attached", i, rconf.Parts[i].Data, w)
 		}
 	}
+}
+
+// vaspServer is a VASP's MM7 server for the tests: it records each request
+// and answers 1000 in its own version (REL-5, 5.3.0).
+type vaspServer struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (v *vaspServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	v.mu.Lock()
+	v.got = append(v.got, string(b))
+	v.mu.Unlock()
+	w.Header().Set("Content-Type", mm7soap.ContentType)
+	w.Write(mm7soap.Response{Namespace: mm7soap.NamespaceFor("5.3.0"), Version: "5.3.0", TransactionID: "x",
+		Op: "DeliveryReportRsp", Status: mm7soap.Status{Code: mm7soap.Success}}.XML())
+}
+
+func (v *vaspServer) requests() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]string(nil), v.got...)
+}
+
+// TestMM7DeliveryReport: a VASP that submitted over MM7 asking for a
+// delivery report gets a DeliveryReportReq at its MM7 URL, in its own
+// version, once the handset has the message.
+func TestMM7DeliveryReport(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	vs := &vaspServer{}
+	vsrv := httptest.NewServer(vs)
+	defer vsrv.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	if out, err := mmsc(t, "", "vasp", "add", "news", "-password", "secret", "-mm7-url", vsrv.URL+"/mm7",
+		"-mm7-version", "5.3.0", "-config", path); err != nil {
+		t.Fatalf("vasp add: %v\n%s", err, out)
+	}
+	addrs := serveInProcess(t, path)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "rel5-5.3.0-prefixed.mm7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addrs["HTTP"]+"/mm7", bytes.NewReader(body))
+	req.Header.Set("Content-Type", strings.TrimPrefix(string(head), "Content-Type: "))
+	req.SetBasicAuth("news", "secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
+	if id == nil {
+		t.Fatalf("SubmitRsp without a MessageID:\n%s", answer)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	n := waitNotification(t, ctx, smsc, "447778889999")
+	get, _ := http.NewRequest(http.MethodGet, fetchURL(t, addrs["HTTP"], n.ContentLocation), nil)
+	if resp, err := http.DefaultClient.Do(get); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("fetch: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	var got []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if got = vs.requests(); len(got) > 0 {
+			break
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("the VASP got %d requests, want one DeliveryReportReq", len(got))
+	}
+	for _, want := range []string{"DeliveryReportReq", "REL-5-MM7-1-3", "<MM7Version>5.3.0</MM7Version>",
+		"<MessageID>" + string(id[1]) + "</MessageID>", "<Recipient><Number>+447778889999</Number></Recipient>",
+		"<Sender><Number>+447700900001</Number></Sender>", "<MMStatus>Retrieved</MMStatus>"} {
+		if !strings.Contains(got[0], want) {
+			t.Errorf("the DeliveryReportReq lacks %q:\n%s", want, got[0])
+		}
+	}
+}
+
+// waitNotification waits until every segment of the notification to dest
+// has reached the SMSC, and decodes it.
+func waitNotification(t *testing.T, ctx context.Context, smsc *smsctest.Server, dest string) *mmsenc.PDU {
+	t.Helper()
+	err := smsc.Wait(ctx, func() bool {
+		var segs [][]byte
+		for _, s := range smsc.Submits() {
+			if s.DestAddr == dest {
+				segs = append(segs, s.ShortMessage)
+			}
+		}
+		_, err := mmsenc.ReassembleSMS(segs)
+		return len(segs) > 0 && err == nil
+	})
+	if err != nil {
+		t.Fatalf("no whole notification to %s: %v", dest, err)
+	}
+	n, _ := notification(t, smsc.Submits(), dest)
+	return n
 }

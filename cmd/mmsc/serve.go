@@ -19,6 +19,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/mm7"
+	"github.com/mmsc-project/mmsc/internal/mm7out"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/routecheck"
 	"github.com/mmsc-project/mmsc/internal/smpp"
@@ -108,6 +109,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Reports: map[mms.Interface]delivery.Reporter{
 			mms.InterfaceMM4: mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}),
 			mms.InterfaceMM1: handsetPush,
+			mms.InterfaceMM7: mm7out.NewReporter(st, cfg.MMSDomain),
 		},
 		Ready: sms.Connected,
 	}, delivery.Config{

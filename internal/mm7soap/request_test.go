@@ -208,3 +208,52 @@ func FuzzRead(f *testing.F) {
 		ResponseTo(r, Status{Code: Success}).XML()
 	})
 }
+
+// TestOutgoing: the requests we send are in the VASP's own namespace and
+// version, well-formed, and read back; their answers' status is read from
+// a …Rsp or from a Fault.
+func TestOutgoing(t *testing.T) {
+	at := time.Date(2026, 12, 5, 10, 1, 2, 0, time.UTC)
+	docs := map[string][]byte{
+		"rel5": DeliveryReport{Version: "5.3.0", TransactionID: "mmsc-1", MessageID: "m1", Recipient: Address{Kind: Number, Value: "+447778889999"},
+			Sender: Address{Kind: ShortCode, Value: "12345"}, Date: at, MMStatus: "Retrieved", StatusText: "retrieved <by the handset>"}.XML(),
+		"rel6": ReadReply{TransactionID: "mmsc-2", MessageID: "m1", Recipient: Address{Kind: Number, Value: "+447778889999"},
+			Sender: Address{Kind: ShortCode, Value: "12345"}, TimeStamp: at, MMStatus: "Read"}.XML(),
+	}
+	for name, doc := range docs {
+		n, err := parseXML(doc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		op := n.child("Body").first()
+		wantNS := map[string]string{"rel5": ns5, "rel6": ns6}[name]
+		if op.space != wantNS || n.child("Header").child("TransactionID").space != wantNS ||
+			op.child("Recipient").value("Number") != "+447778889999" || op.value("MessageID") != "m1" {
+			t.Errorf("%s: %s", name, doc)
+		}
+	}
+	if !bytes.Contains(docs["rel5"], []byte("<Date>2026-12-05T10:01:02Z</Date>")) || !bytes.Contains(docs["rel5"], []byte("&lt;by the handset&gt;")) {
+		t.Errorf("rel5: %s", docs["rel5"])
+	}
+	rsp := Response{Namespace: ns5, Version: "5.3.0", TransactionID: "x", Op: "DeliveryReportRsp", Status: Status{Code: Success}}.XML()
+	if st, err := ReadStatus(rsp); err != nil || st.Code != Success {
+		t.Errorf("a …Rsp: %+v %v", st, err)
+	}
+	if st, err := ReadStatus(Fault(ns6, "6.8.0", Status{Code: ServiceUnavailable, Details: "busy"})); err != nil || st.Code != ServiceUnavailable || st.Details != "busy" {
+		t.Errorf("a fault: %+v %v", st, err)
+	}
+	if _, err := ReadStatus([]byte("<html>busy</html>")); err == nil {
+		t.Error("an answer without a status was read")
+	}
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint not installed (Debian libxml2-utils; .ci/run installs it)")
+	}
+	for name, doc := range docs {
+		f := filepath.Join(t.TempDir(), name+".xml")
+		os.WriteFile(f, doc, 0o600)
+		if out, err := exec.Command(xmllint, "--noout", f).CombinedOutput(); err != nil {
+			t.Errorf("xmllint %s: %v\n%s", name, err, out)
+		}
+	}
+}

@@ -36,12 +36,17 @@ type Config struct {
 	Now      func() time.Time
 }
 
+// checkedTTL is how long a password bcrypt accepted is taken on trust:
+// HTTP Basic sends it with every request.
+const checkedTTL = 5 * time.Minute
+
 // DefaultMaxMessage is MM4's default limit, so that a VASP may send the
 // same messages by either interface.
 const DefaultMaxMessage = 2 << 20
 
 // Handler serves MM7 for VASPs.
 type Handler struct {
+	checked  *vasp.CheckedPasswords
 	accounts Accounts
 	accept   Acceptor
 	cfg      Config
@@ -59,7 +64,8 @@ func New(accounts Accounts, accept Acceptor, cfg Config, log *slog.Logger) *Hand
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{accounts: accounts, accept: accept, cfg: cfg, log: log}
+	return &Handler{accounts: accounts, accept: accept, cfg: cfg, log: log,
+		checked: vasp.NewCheckedPasswords(checkedTTL, cfg.Now)}
 }
 
 // Register mounts the handler at prefix/mm7.
@@ -145,7 +151,7 @@ func (h *Handler) login(r *http.Request, ip netip.Addr) (vasp.Account, bool, err
 	case err != nil:
 		return vasp.Account{}, false, err
 	default:
-		err = a.Admit(pass, ip)
+		err = a.Admit(pass, ip, h.checked)
 	}
 	if err != nil {
 		h.log.Warn("mm7: login failed", "remote", ip, "account", user, "reason", err.Error())

@@ -99,7 +99,7 @@ func (ss *session) login(user, pass, how string) error {
 		ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
 		return authReply(err)
 	}
-	if err := a.Admit(pass, ss.ip); err != nil {
+	if err := a.Admit(pass, ss.ip, nil); err != nil { // one bcrypt per connection
 		return ss.failLogin(user, err.Error())
 	}
 	ss.account, ss.how = &a, how

@@ -65,10 +65,15 @@ func (a Account) CheckPassword(password string) error {
 	return nil
 }
 
-// Admit decides a login as a with password from ip. Its error says why
-// not, for the log only: the peer learns no more than "invalid".
-func (a Account) Admit(password string, ip netip.Addr) error {
-	if a.CheckPassword(password) != nil {
+// Admit decides a login as a with password from ip, with checked
+// remembering passwords already checked (nil: bcrypt every time). Its error
+// says why not, for the log only: the peer learns no more than "invalid".
+func (a Account) Admit(password string, ip netip.Addr, checked *CheckedPasswords) error {
+	check := a.CheckPassword
+	if checked != nil {
+		check = func(p string) error { return checked.Check(a, p) }
+	}
+	if check(password) != nil {
 		return errors.New("wrong password")
 	}
 	if !a.MayConnectFrom(ip) {

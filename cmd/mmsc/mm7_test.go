@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mm7soap"
+	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
@@ -186,4 +187,77 @@ func waitNotification(t *testing.T, ctx context.Context, smsc *smsctest.Server, 
 	}
 	n, _ := notification(t, smsc.Submits(), dest)
 	return n
+}
+
+// postMM7 POSTs an MM7 request as user (password "secret") and returns the
+// answer's body.
+func postMM7(t *testing.T, httpAddr, user, contentType string, body []byte) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+httpAddr+"/mm7", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.SetBasicAuth(user, "secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
+}
+
+func cancelReq(id string) []byte {
+	ns := "http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-6-MM7-1-4"
+	return []byte(`<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Header>` +
+		`<mm7:TransactionID xmlns:mm7="` + ns + `" env:mustUnderstand="1">c1</mm7:TransactionID></env:Header><env:Body>` +
+		`<CancelReq xmlns="` + ns + `"><MM7Version>6.8.0</MM7Version><MessageID>` + id + `</MessageID></CancelReq></env:Body></env:Envelope>`)
+}
+
+// TestMM7Cancel: a VASP cancels a message before its recipient fetched it;
+// the link then answers 404 and no more notifications go. Another VASP
+// cannot cancel it, and learns only that it has no such message.
+func TestMM7Cancel(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	for _, name := range []string{"news", "rival"} {
+		if out, err := mmsc(t, "", "vasp", "add", name, "-password", "secret", "-config", path); err != nil {
+			t.Fatalf("vasp add: %v\n%s", err, out)
+		}
+	}
+	addrs := serveInProcess(t, path)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
+	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
+	if id == nil {
+		t.Fatalf("SubmitRsp: %s", answer)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	n := waitNotification(t, ctx, smsc, "447778889999")
+
+	if a := postMM7(t, addrs["HTTP"], "rival", "text/xml", cancelReq(string(id[1]))); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
+		t.Errorf("another VASP's CancelReq: %s, want 2005", a)
+	}
+	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq(string(id[1]))); !bytes.Contains(a, []byte("<StatusCode>1000</StatusCode>")) ||
+		!bytes.Contains(a, []byte("CancelRsp")) {
+		t.Fatalf("CancelReq: %s, want a CancelRsp with 1000", a)
+	}
+	resp, err := http.Get(fetchURL(t, addrs["HTTP"], n.ContentLocation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("fetch after the cancel: HTTP %d, want 404", resp.StatusCode)
+	}
+	if rc := recipients(t, path, mms.MessageID(id[1])); rc[0].State != "cancelled" || rc[0].LastError != "cancelled by news" {
+		t.Errorf("recipient after the cancel: %+v", rc[0])
+	}
+	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq("no-such-message")); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
+		t.Errorf("CancelReq for nothing: %s, want 2005", a)
+	}
 }

@@ -21,6 +21,7 @@ type Store interface {
 	route.Source
 	HandsetStore
 	AnswerStore
+	CancelStore
 	SMSReceipt(ctx context.Context, smscID, status string, now time.Time) (bool, error)
 	Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error)
 	// OnWork and OnOutbox say what to call when another node (or a

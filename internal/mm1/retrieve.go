@@ -30,7 +30,7 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.cfg.Now()
 	switch d.State {
-	case mms.StateExpired, mms.StateFailed, mms.StateRejected:
+	case mms.StateExpired, mms.StateFailed, mms.StateRejected, mms.StateCancelled:
 		return httperr.New(http.StatusNotFound, "message no longer available", errors.New(string(d.State)))
 	}
 	if n := h.msisdn(r); n != "" && !mms.SameNumber(n, d.Address, mms.WholeNumber) {

@@ -27,8 +27,16 @@ type Acceptor interface {
 	Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error)
 }
 
+// Canceller withdraws a message for the account that submitted it (the
+// delivery engine); mms.ErrNotFound when it has no such message.
+type Canceller interface {
+	Cancel(ctx context.Context, account string, id mms.MessageID) (int, error)
+}
+
 // Config is the [mm7] policy.
 type Config struct {
+	// Cancel takes CancelReqs; nil refuses them as unsupported.
+	Cancel Canceller
 	// MaxMessage bounds a request's body; 0 means DefaultMaxMessage.
 	MaxMessage int64
 	// Throttle counts failed logins, shared with MM4; nil: none.
@@ -119,6 +127,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	switch req.Op {
 	case "SubmitReq":
 		h.answer(w, h.submit(r.Context(), acct, req, body))
+	case "CancelReq":
+		if h.cfg.Cancel == nil {
+			h.fault(w, req.Namespace, req.Version, mm7soap.Status{Code: mm7soap.UnsupportedOperation, Details: "CancelReq is not taken here"})
+			return
+		}
+		h.answer(w, h.cancel(r.Context(), acct, req))
 	default:
 		h.fault(w, req.Namespace, req.Version, mm7soap.Status{Code: mm7soap.UnsupportedOperation,
 			Details: req.Op + " is not taken by this MMSC yet"})

@@ -154,3 +154,19 @@ func kindOf(s string) mm7soap.AddressKind {
 	}
 	return mm7soap.Number
 }
+
+// cancel takes a CancelReq from acct: its recipients that have not had the
+// message yet are cancelled.
+func (h *Handler) cancel(ctx context.Context, acct vasp.Account, req *mm7soap.Request) mm7soap.Response {
+	n, err := h.cfg.Cancel.Cancel(ctx, acct.Name, mms.MessageID(req.Cancel.MessageID))
+	switch {
+	case errors.Is(err, mms.ErrNotFound):
+		return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.MessageIDNotFound,
+			Details: "no message " + req.Cancel.MessageID + " of this account"})
+	case err != nil:
+		h.log.Error("mm7: cancel failed", "vasp", acct.Name, "message", req.Cancel.MessageID, "err", err)
+		return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.ServerError, Details: "try again"})
+	}
+	return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.Success,
+		Details: fmt.Sprintf("%d recipients that had not had it are cancelled", n)})
+}

@@ -26,7 +26,7 @@ func TestHandsetAddress(t *testing.T) {
 func TestFinal(t *testing.T) {
 	for s, final := range map[State]bool{
 		StateQueued: false, StateNotified: false, StateDeferred: false, StateSent: false,
-		StateRetrieved: true, StateRejected: true, StateExpired: true, StateFailed: true, StateForwarded: true,
+		StateRetrieved: true, StateRejected: true, StateExpired: true, StateFailed: true, StateForwarded: true, StateCancelled: true,
 	} {
 		if s.Final() != final {
 			t.Errorf("%s.Final() = %v, want %v", s, s.Final(), final)

@@ -17,6 +17,9 @@ const (
 	StateForwarded State = "forwarded"
 	// StateSent: handed to a peer MMSC, whose MM4_forward.RES is awaited.
 	StateSent State = "sent"
+	// StateCancelled: the sender withdrew the message (MM7 CancelReq)
+	// before this recipient had it.
+	StateCancelled State = "cancelled"
 )
 
 // Final reports whether s ends a recipient's delivery: nothing more will be

@@ -88,7 +88,7 @@ func (h *Handler) open(r *http.Request, now time.Time) (mms.Delivery, *mms.Messa
 		return d, nil, httperr.New(http.StatusNotFound, "No such message", errors.New("route "+string(d.Route)))
 	}
 	switch d.State {
-	case mms.StateExpired, mms.StateFailed, mms.StateRejected:
+	case mms.StateExpired, mms.StateFailed, mms.StateRejected, mms.StateCancelled:
 		return d, nil, httperr.New(http.StatusGone, errExpired, errors.New(string(d.State)))
 	}
 	if h.cfg.ExpireAfterFirstAccess > 0 && d.State == mms.StateRetrieved {

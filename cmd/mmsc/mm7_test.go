@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -87,18 +89,26 @@ func TestVASPOverMM7(t *testing.T) {
 // vaspServer is a VASP's MM7 server for the tests: it records each request
 // and answers 1000 in its own version (REL-5, 5.3.0).
 type vaspServer struct {
-	mu  sync.Mutex
-	got []string
+	mu    sync.Mutex
+	got   []string
+	types []string // the requests' Content-Types
 }
 
 func (v *vaspServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	v.mu.Lock()
 	v.got = append(v.got, string(b))
+	v.types = append(v.types, r.Header.Get("Content-Type"))
 	v.mu.Unlock()
 	w.Header().Set("Content-Type", mm7soap.ContentType)
 	w.Write(mm7soap.Response{Namespace: mm7soap.NamespaceFor("5.3.0"), Version: "5.3.0", TransactionID: "x",
 		Op: "DeliveryReportRsp", Status: mm7soap.Status{Code: mm7soap.Success}}.XML())
+}
+
+func (v *vaspServer) contentTypes() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]string(nil), v.types...)
 }
 
 func (v *vaspServer) requests() []string {
@@ -260,4 +270,76 @@ func TestMM7Cancel(t *testing.T) {
 	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq("no-such-message")); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
 		t.Errorf("CancelReq for nothing: %s, want 2005", a)
 	}
+}
+
+// TestDeliverToVASP: a handset's message to a VASP's short code goes out
+// as a DeliverReq to the VASP's MM7 URL, in its version; its multipart
+// reads back with Go's own MIME parser, every part as the handset sent it.
+func TestDeliverToVASP(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	vs := &vaspServer{}
+	vsrv := httptest.NewServer(vs)
+	defer vsrv.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	for _, args := range [][]string{
+		{"vasp", "add", "news", "-password", "secret", "-mm7-url", vsrv.URL + "/mm7", "-mm7-version", "5.3.0"},
+		{"route", "add", "vote", "-kind", "mm7", "-match", "12345", "-vasp", "news"},
+	} {
+		if out, err := mmsc(t, "", append(args, "-config", path)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	addrs := serveInProcess(t, path)
+	photo := bytes.Repeat([]byte{0xff, 0xd8, '\r', '\n', 0x00, '-', '-'}, 2000)
+	sent := &mmsenc.PDU{Type: mmsenc.SendReq, TransactionID: "V-1", FromInsert: true, To: []string{"12345"}, Subject: "YES",
+		ContentType: mmsenc.MediaMultipartMixed, Parts: []mmsenc.Part{
+			{ContentType: "text/plain; charset=utf-8", ContentLocation: "vote.txt", Data: []byte("YES")},
+			{ContentType: "image/jpeg", ContentLocation: "IMG_2.jpg", Data: photo}}}
+	conf := handsetPost(t, addrs["HTTP"], "447700900123", sent)
+	if conf.ResponseStatus != mmsenc.ResponseOk {
+		t.Fatalf("m-send-conf %+v", conf)
+	}
+	var got []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(got) == 0; time.Sleep(20 * time.Millisecond) {
+		got = vs.requests()
+	}
+	if len(got) != 1 {
+		t.Fatalf("the VASP got %d requests, want one DeliverReq", len(got))
+	}
+	ct := vs.contentTypes()[0]
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		t.Fatalf("Content-Type %q: %v", ct, err)
+	}
+	r := multipart.NewReader(strings.NewReader(got[0]), params["boundary"])
+	soap, err := r.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := io.ReadAll(soap)
+	for _, want := range []string{"DeliverReq", "REL-5-MM7-1-3", "<MM7Version>5.3.0</MM7Version>", "<LinkedID>" + conf.MessageID + "</LinkedID>",
+		"<Sender><Number>447700900123</Number></Sender>", "<ShortCode>12345</ShortCode>", "<Subject>YES</Subject>"} {
+		if !bytes.Contains(env, []byte(want)) {
+			t.Errorf("the DeliverReq lacks %q:\n%s", want, env)
+		}
+	}
+	content, err := r.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cparams, _ := mime.ParseMediaType(content.Header.Get("Content-Type"))
+	inner := multipart.NewReader(content, cparams["boundary"])
+	for i, want := range sent.Parts {
+		p, err := inner.NextPart()
+		if err != nil {
+			t.Fatalf("part %d: %v", i, err)
+		}
+		data, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, p))
+		if !bytes.Equal(data, want.Data) || p.Header.Get("Content-Location") != want.ContentLocation {
+			t.Errorf("part %d: %d octets at %q, sent %d at %q", i, len(data), p.Header.Get("Content-Location"), len(want.Data), want.ContentLocation)
+		}
+	}
+	var m mms.MessageID = mms.MessageID(conf.MessageID)
+	waitRecipient(t, path, m, 0, func(r recipientJSON) bool { return r.State == "retrieved" && r.Route == "mm7:vote" })
 }

@@ -28,7 +28,7 @@ func cmdRoute(ctx context.Context, e env, args []string) error {
 func routeAdd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "route add")
 	config := fs.String("config", "", "configuration file")
-	kind := fs.String("kind", "mm4", "mm4 (a peer MMSC), reject, mm1 (deliver here) or weblink (a text SMS with a link to a web page)")
+	kind := fs.String("kind", "mm4", "mm4 (a peer MMSC), reject, mm1 (deliver here), weblink (a text SMS with a link to a web page) or mm7 (a VASP's short codes)")
 	match := fs.String("match", "", "recipient masks, comma-separated, * as a wildcard: +44*,+234*")
 	def := fs.Bool("default", false, "take every recipient no route's masks match")
 	host := fs.String("host", "", "mm4: the peer's SMTP server, host:port")
@@ -41,6 +41,7 @@ func routeAdd(ctx context.Context, e env, args []string) error {
 	password := fs.String("password", "", "mm4: AUTH password, or - to read it from stdin")
 	strip := fs.String("strip-prefix", "", "mm4: numbers starting with this lose it ...")
 	add := fs.String("add-prefix", "", "mm4: ... and get this in front")
+	vaspName := fs.String("vasp", "", "mm7: the VASP account that takes the short codes of -match")
 	name, err := parseWithName(fs, args)
 	if err != nil {
 		return err
@@ -52,7 +53,7 @@ func routeAdd(ctx context.Context, e env, args []string) error {
 	r := route.Route{
 		Name: name, Kind: route.Kind(*kind), Match: mms.ParseMasks(*match), Default: *def,
 		Host: *host, Domain: *domain, OriginatorSystem: *origin, Sender: *sender, SenderOverride: *override,
-		TLS: *tlsMode, User: *user, Password: pw, StripPrefix: *strip, AddPrefix: *add, Created: time.Now().UTC(),
+		TLS: *tlsMode, User: *user, Password: pw, StripPrefix: *strip, AddPrefix: *add, VASP: *vaspName, Created: time.Now().UTC(),
 	}
 	if err := r.Validate(); err != nil {
 		return usageError{err.Error()}
@@ -99,6 +100,7 @@ type routeJSON struct {
 	User             string    `json:"user,omitempty"`
 	StripPrefix      string    `json:"strip_prefix,omitempty"`
 	AddPrefix        string    `json:"add_prefix,omitempty"`
+	VASP             string    `json:"vasp,omitempty"`
 	Created          time.Time `json:"created"`
 }
 
@@ -121,7 +123,7 @@ func routeList(ctx context.Context, e env, args []string) error {
 		},
 		json: func(_ context.Context, _ *store.Store, r route.Route) (any, error) {
 			return routeJSON{r.Name, string(r.Kind), r.Match.String(), r.Default, r.Host, r.Domain,
-				r.OriginatorSystem, r.Sender, r.SenderOverride, r.TLS, r.User, r.StripPrefix, r.AddPrefix, r.Created}, nil
+				r.OriginatorSystem, r.Sender, r.SenderOverride, r.TLS, r.User, r.StripPrefix, r.AddPrefix, r.VASP, r.Created}, nil
 		},
 	})
 }

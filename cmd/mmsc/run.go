@@ -40,7 +40,7 @@ Usage:
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]
   mmsc vasp passwd NAME -password P|- [-config F]
-  mmsc route add NAME -kind mm4|reject|mm1|weblink -match MASKS [-default] [-host H:P -domain D] [-config F]
+  mmsc route add NAME -kind mm4|reject|mm1|weblink|mm7 -match MASKS [-default] [-host H:P -domain D] [-vasp NAME] [-config F]
          [-originator-system A] [-sender S] [-sender-override] [-tls required|implicit|none]
          [-user U -password P|-] [-strip-prefix P] [-add-prefix P]
   mmsc route list [-json] [-config F]

@@ -106,6 +106,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
 		Peers:  peers,
+		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain),
 		Reports: map[mms.Interface]delivery.Reporter{
 			mms.InterfaceMM4: mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}),
 			mms.InterfaceMM1: handsetPush,

@@ -185,8 +185,8 @@ func (r *Path) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, tab
 		}
 	case local:
 		rc.Route = mms.RouteMM1
-		if webLink(rc.Address, table) {
-			rc.Route = mms.RouteWebLink
+		if rt, ok := named(rc.Address, table); ok {
+			rc.Route = rt.Recipient()
 		}
 	default:
 		if !byTable(rc, table) {
@@ -201,14 +201,17 @@ func (r *Path) route(ctx context.Context, m *mms.Message, rc *mms.Recipient, tab
 	}
 }
 
-// webLink reports whether a weblink route names number by its masks: a
+// named is the weblink or mm7 route that names number by its masks: a
 // number of ours that cannot take MMS (a landline), which the operator
-// routes to web links although it is local. A default weblink route does
-// not count: it is for numbers no mask names, and local numbers are named
-// by local_numbers.
-func webLink(number string, table route.Table) bool {
+// routes to web links, or a VASP's short code, although it is local. A
+// default route does not count: it is for numbers no mask names, and
+// local numbers are named by local_numbers.
+func named(number string, table route.Table) (route.Route, bool) {
 	rt, ok := table.Pick(number)
-	return ok && rt.Kind == route.KindWebLink && rt.Match.Match(number)
+	if !ok || !rt.Match.Match(number) || rt.Kind != route.KindWebLink && rt.Kind != route.KindMM7 {
+		return route.Route{}, false
+	}
+	return rt, true
 }
 
 // byTable routes rc by the table; false if that ended it.

@@ -36,6 +36,7 @@ type Transports struct {
 	Notify Notifier // mm1: an m-notification-ind in a WAP Push
 	Pages  Notifier // wappush and weblink: an SI push or a text SMS with the page's link
 	Peers  Peers    // mm4:NAME: an MM4_forward.REQ to the peer MMSC
+	VASPs  VASPs    // mm7:NAME: a DeliverReq to the VASP's short code
 	// Reports answer originators, one Reporter per interface messages
 	// come by (today MM4: VASPs and peer MMSCs).
 	Reports map[mms.Interface]Reporter
@@ -60,6 +61,7 @@ type Engine struct {
 	mm1      *queue.Queue[mms.Delivery, mms.Outcome]
 	pages    *queue.Queue[mms.Delivery, mms.Outcome]
 	peers    *queue.Queue[mms.Delivery, mms.Outcome]
+	vasps    *queue.Queue[mms.Delivery, mms.Outcome]
 	outbox   *queue.Queue[mms.OutboxMail, mms.OutboxOutcome]
 	handsets *Handsets
 	answers  *Answers
@@ -79,13 +81,14 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 	pagePolicy := MM1Policy{MaxNotifications: 1}
 	mm1Policy := cfg.MM1
 	mm1Policy.WebLink = t.Pages
-	peers := q(mms.AllPeers)
-	peers.Ready = nil // MM4 needs no SMS link
+	peers, vasps := q(mms.AllPeers), q(mms.AllVASPs)
+	peers.Ready, vasps.Ready = nil, nil // MM4 and MM7 need no SMS link
 	e := &Engine{
 		st:    st,
 		mm1:   queue.New(st, NewMM1(st, t.Notify, mm1Policy, nil), q(mms.RouteMM1), log),
 		pages: queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
 		peers: queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
+		vasps: queue.New(st, NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), vasps, log),
 		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
 			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
 		handsets: NewHandsets(st),
@@ -107,6 +110,7 @@ func (e *Engine) Run(ctx context.Context) {
 		func(ctx context.Context) { e.mm1.Run(ctx) },
 		func(ctx context.Context) { e.pages.Run(ctx) },
 		func(ctx context.Context) { e.peers.Run(ctx) },
+		func(ctx context.Context) { e.vasps.Run(ctx) },
 		func(ctx context.Context) { e.outbox.Run(ctx) },
 		func(ctx context.Context) { e.receipts.record(ctx, e.st, e.log) },
 		func(ctx context.Context) { purge(ctx, e.st, e.retain, e.log) },
@@ -144,11 +148,16 @@ func (e *Engine) wakeRoute(r mms.Route) {
 		e.mm1.Wake()
 		e.pages.Wake()
 		e.peers.Wake()
+		e.vasps.Wake()
 	case r == mms.RouteMM1:
 		e.mm1.Wake()
 	case r == mms.RouteWAPPush || r == mms.RouteWebLink:
 		e.pages.Wake()
 	case r.IsPeer():
 		e.peers.Wake()
+	default:
+		if _, ok := r.VASP(); ok {
+			e.vasps.Wake()
+		}
 	}
 }

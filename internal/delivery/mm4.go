@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -76,24 +75,11 @@ func (a *MM4) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 	if d.State == mms.StateSent {
 		return mms.Outcome{State: mms.StateForwarded, Next: now, LastError: "no MM4_forward.RES from the peer; its SMTP 250 stands"}
 	}
-	m, err := a.msgs.Deliverable(ctx, d.MessageID)
-	if errors.Is(err, mms.ErrNotFound) {
-		return mms.Outcome{State: mms.StateFailed, Next: now, LastError: "message no longer stored"}
-	}
-	if err != nil {
-		return a.retry(d, time.Time{}, err)
-	}
-	if !now.Before(m.Expiry) {
-		return mms.Outcome{State: mms.StateExpired, Next: now, LastError: d.LastError}
-	}
 	name, _ := d.Route.Peer()
-	table, err := a.routes.Table(ctx)
-	if err != nil {
-		return a.retry(d, m.Expiry, err)
-	}
-	r, ok := table.Named(name)
-	if !ok || r.Kind != route.KindMM4 {
-		return mms.Outcome{State: mms.StateFailed, Next: now, LastError: "route " + name + " no longer exists"}
+	m, r, done := handover(ctx, a.msgs, a.routes, d, name, route.KindMM4, now,
+		func(expiry time.Time, err error) mms.Outcome { return a.retry(d, expiry, err) })
+	if done != nil {
+		return *done
 	}
 	if m.ForwardCounter+1 > a.policy.MaxForwards {
 		return mms.Outcome{State: mms.StateFailed, Next: now,

@@ -78,7 +78,7 @@ func (r *Reporter) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMa
 	default:
 		return mms.Permanent(fmt.Errorf("mm7out: a VASP over MM7 is sent reports only, not %s", mail.What()))
 	}
-	return r.post(ctx, acct, body)
+	return post(ctx, r.client, acct, mm7soap.ContentType, body)
 }
 
 // address is an address as MM7 writes it.
@@ -94,17 +94,17 @@ func address(s string) mm7soap.Address {
 }
 
 // post sends body to the account's MM7 URL and judges the answer.
-func (r *Reporter) post(ctx context.Context, acct vasp.Account, body []byte) error {
+func post(ctx context.Context, client *http.Client, acct vasp.Account, contentType string, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, acct.MM7URL, bytes.NewReader(body))
 	if err != nil {
 		return mms.Permanent(fmt.Errorf("mm7out: %w", err))
 	}
-	req.Header.Set("Content-Type", mm7soap.ContentType)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("SOAPAction", `""`)
 	if acct.MM7User != "" {
 		req.SetBasicAuth(acct.MM7User, acct.MM7Password)
 	}
-	resp, err := r.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("mm7out: %w", err)
 	}

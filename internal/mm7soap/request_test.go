@@ -2,13 +2,19 @@ package mm7soap
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 // golden reads a request of testdata: its first line is the HTTP
@@ -254,6 +260,57 @@ func TestOutgoing(t *testing.T) {
 		os.WriteFile(f, doc, 0o600)
 		if out, err := exec.Command(xmllint, "--noout", f).CombinedOutput(); err != nil {
 			t.Errorf("xmllint %s: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// TestDeliverRequest: a DeliverReq's multipart reads back with an
+// independent parser (Go's mime/multipart): the SOAP root, and the content
+// with every part byte for byte.
+func TestDeliverRequest(t *testing.T) {
+	img := bytes.Repeat([]byte{0xff, 0xd8, '\r', '\n', 0x00}, 3000)
+	d := Deliver{Version: "6.8.0", TransactionID: "mmsc-9", LinkedID: "06h1c1j1", Sender: Address{Kind: Number, Value: "+447700900123"},
+		Recipients: []Address{{Kind: ShortCode, Value: "12345"}}, Subject: "Vote <B>",
+		ContentType: `multipart/related; start="<smil>"; type="application/smil"`,
+		Parts: []mms.Part{{ContentType: "application/smil", ContentID: "<smil>", Data: []byte("<smil/>")},
+			{ContentType: "image/jpeg", ContentID: "<img>", ContentLocation: "IMG_1.jpg", Data: img}}}
+	ct, body, err := d.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil || params["start"] != "<soap>" {
+		t.Fatalf("Content-Type %q: %v", ct, err)
+	}
+	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	soap, err := r.NextPart()
+	if err != nil || soap.Header.Get("Content-Id") != "<soap>" {
+		t.Fatalf("root part: %v", err)
+	}
+	xml, _ := io.ReadAll(soap)
+	for _, want := range []string{"<DeliverReq", "<LinkedID>06h1c1j1</LinkedID>", "<Sender><Number>+447700900123</Number></Sender>",
+		"<Recipients><To><ShortCode>12345</ShortCode></To></Recipients>", "<Subject>Vote &lt;B&gt;</Subject>", `href="cid:content"`} {
+		if !bytes.Contains(xml, []byte(want)) {
+			t.Errorf("SOAP part lacks %q:\n%s", want, xml)
+		}
+	}
+	content, err := r.NextPart()
+	if err != nil || content.Header.Get("Content-Id") != "<content>" {
+		t.Fatalf("content part: %v", err)
+	}
+	_, cparams, _ := mime.ParseMediaType(content.Header.Get("Content-Type"))
+	if cparams["start"] != "<smil>" {
+		t.Errorf("content type %q lost its start", content.Header.Get("Content-Type"))
+	}
+	inner := multipart.NewReader(content, cparams["boundary"])
+	for i, want := range d.Parts {
+		p, err := inner.NextPart()
+		if err != nil {
+			t.Fatalf("inner part %d: %v", i, err)
+		}
+		data, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, p))
+		if !bytes.Equal(data, want.Data) || p.Header.Get("Content-Id") != want.ContentID {
+			t.Errorf("inner part %d: %d octets %s, want %d %s", i, len(data), p.Header.Get("Content-Id"), len(want.Data), want.ContentID)
 		}
 	}
 }

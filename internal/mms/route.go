@@ -32,7 +32,24 @@ const (
 	AllPeers  Route = peerPrefix + "*"
 )
 
-const peerPrefix = "mm4:"
+const (
+	peerPrefix = "mm4:"
+	vaspPrefix = "mm7:"
+)
+
+// AllVASPs stands for every VASP route (see AllPeers).
+const AllVASPs Route = vaspPrefix + "*"
+
+// VASPRoute is the route of recipients delivered to the VASP that the
+// routing table's route name reaches (its short codes, over MM7).
+func VASPRoute(name string) Route { return Route(vaspPrefix + name) }
+
+// VASP is the routing table's name for the VASP route r; false when r is
+// not one.
+func (r Route) VASP() (string, bool) {
+	name, ok := strings.CutPrefix(string(r), vaspPrefix)
+	return name, ok && name != ""
+}
 
 // PeerRoute is the route of recipients forwarded to the peer MMSC that the
 // routing table's route name reaches.

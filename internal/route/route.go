@@ -19,6 +19,7 @@ const (
 	KindReject  Kind = "reject"  // refuse: the recipient fails at once
 	KindMM1     Kind = "mm1"     // deliver here, to a handset, as if local
 	KindWebLink Kind = "weblink" // a text SMS with a link to the message as a web page
+	KindMM7     Kind = "mm7"     // a VASP's short codes: a DeliverReq to its MM7 URL
 )
 
 // TLS modes towards a peer.
@@ -46,6 +47,9 @@ type Route struct {
 	User, Password   string // AUTH towards the peer; the password is kept as given, to be sent
 	StripPrefix      string // number normalisation: a number starting with it ...
 	AddPrefix        string // ... loses it and gets this in front
+
+	// MM7: the VASP account whose short codes the route takes.
+	VASP string
 
 	Created time.Time
 }
@@ -76,12 +80,15 @@ func (r Route) Validate() error {
 		if (r.User == "") != (r.Password == "") {
 			add("route %s: -user and -password go together", r.Name)
 		}
-	case KindReject, KindMM1, KindWebLink:
+	case KindReject, KindMM1, KindWebLink, KindMM7:
 		if r.Host != "" || r.Domain != "" {
 			add("route %s: -host and -domain are for mm4 routes", r.Name)
 		}
 	default:
-		add("route %s: kind %q: want mm4, reject, mm1 or weblink", r.Name, r.Kind)
+		add("route %s: kind %q: want mm4, reject, mm1, weblink or mm7", r.Name, r.Kind)
+	}
+	if (r.Kind == KindMM7) != (r.VASP != "") {
+		add("route %s: an mm7 route, and only one, names its VASP with -vasp", r.Name)
 	}
 	return errors.Join(errs...)
 }
@@ -94,6 +101,8 @@ func (r Route) Recipient() mms.Route {
 		return mms.RouteMM1
 	case KindWebLink:
 		return mms.RouteWebLink
+	case KindMM7:
+		return mms.VASPRoute(r.Name)
 	}
 	return mms.PeerRoute(r.Name)
 }

@@ -84,6 +84,12 @@ func TestValidate(t *testing.T) {
 		{"unknown kind", func(r *Route) { r.Kind = "smtp" }, "kind"},
 		{"reject with host", func(r *Route) { r.Kind = KindReject }, "for mm4 routes"},
 		{"weblink with host", func(r *Route) { r.Kind = KindWebLink }, "for mm4 routes"},
+		{"mm7 without its VASP", func(r *Route) { r.Kind, r.Host, r.Domain = KindMM7, "", "" }, "-vasp"},
+		{"mm4 with a VASP", func(r *Route) { r.VASP = "news" }, "-vasp"},
+	}
+	vote := Route{Name: "vote", Kind: KindMM7, Match: mms.ParseMasks("12345"), VASP: "news"}
+	if err := vote.Validate(); err != nil {
+		t.Errorf("valid mm7 route: %v", err)
 	}
 	for _, tt := range tests {
 		r := ok
@@ -92,7 +98,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: Validate = %v, want an error about %q", tt.name, err, tt.want)
 		}
 	}
-	for kind, want := range map[Kind]mms.Route{KindMM4: "mm4:peer", KindMM1: mms.RouteMM1, KindWebLink: mms.RouteWebLink} {
+	for kind, want := range map[Kind]mms.Route{KindMM4: "mm4:peer", KindMM1: mms.RouteMM1, KindWebLink: mms.RouteWebLink, KindMM7: "mm7:peer"} {
 		r := ok
 		r.Kind = kind
 		if got := r.Recipient(); got != want {

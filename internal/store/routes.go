@@ -14,10 +14,10 @@ import (
 
 const (
 	routeColumns = `name, kind, match_masks, is_default, host, domain, originator_system, sender, sender_override,
-	tls, auth_user, auth_password, strip_prefix, add_prefix, created`
+	tls, auth_user, auth_password, strip_prefix, add_prefix, created, vasp`
 
 	insertRouteSQL = `INSERT INTO routes (` + routeColumns + `)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT DO NOTHING`
 	selectRoutesSQL = `SELECT ` + routeColumns + ` FROM routes`
 	deleteRouteSQL  = `DELETE FROM routes WHERE name = $1`
@@ -48,7 +48,7 @@ func (s *Store) AddRoute(ctx context.Context, r route.Route) error {
 		}
 		err := b.execOne(insertRouteSQL, r.Name, string(r.Kind), r.Match.String(), flag(r.Default), r.Host, r.Domain,
 			r.OriginatorSystem, r.Sender, flag(r.SenderOverride), r.TLS, r.User, r.Password, r.StripPrefix,
-			r.AddPrefix, millis(r.Created))
+			r.AddPrefix, millis(r.Created), r.VASP)
 		if !errors.Is(err, mms.ErrNotFound) {
 			return err
 		}
@@ -100,7 +100,7 @@ func (s *Store) Routes(ctx context.Context) (route.Table, error) {
 			created             int64
 		)
 		if err := rows.Scan(&r.Name, &kind, &masks, &isDefault, &r.Host, &r.Domain, &r.OriginatorSystem, &r.Sender,
-			&override, &r.TLS, &r.User, &r.Password, &r.StripPrefix, &r.AddPrefix, &created); err != nil {
+			&override, &r.TLS, &r.User, &r.Password, &r.StripPrefix, &r.AddPrefix, &created, &r.VASP); err != nil {
 			return nil, fmt.Errorf("store: routes: %w", err)
 		}
 		r.Kind, r.Match, r.Default, r.SenderOverride = route.Kind(kind), mms.ParseMasks(masks), isDefault != 0, override != 0

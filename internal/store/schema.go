@@ -235,6 +235,11 @@ ALTER TABLE vasps ADD COLUMN mm7_user TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN mm7_password TEXT NOT NULL DEFAULT '';
 ALTER TABLE vasps ADD COLUMN mm7_version TEXT NOT NULL DEFAULT '';
 `},
+
+	// 16: the VASP an mm7 route takes short codes to.
+	{sql: `
+ALTER TABLE routes ADD COLUMN vasp TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // migration is one schema version.

@@ -7,10 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/mm7soap"
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 // benchSubmitReq is a ~30 KB MM7 SubmitReq (REL-6, 6.8.0): a SMIL, a 22 KB
@@ -118,4 +123,57 @@ func BenchmarkMM7Submit(b *testing.B) {
 	b.ReportMetric(float64(b.N)/mm4Time.Seconds(), "mm4-msg/s")
 	b.ReportMetric((ratios[(rounds-1)/2]+ratios[rounds/2])/2, "ratio")
 	b.Logf("SubmitReq %d bytes, MM4 message %d bytes; MM7/MM4 per round %.2f", len(body), len(msg), ratios)
+}
+
+// countingVASP answers every DeliverReq 1000 at once and counts them.
+type countingVASP struct {
+	mu   sync.Mutex
+	n    int
+	done chan struct{}
+	want int
+}
+
+func (v *countingVASP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", mm7soap.ContentType)
+	w.Write(mm7soap.Response{Version: "6.8.0", TransactionID: "x", Op: "DeliverRsp", Status: mm7soap.Status{Code: mm7soap.Success}}.XML())
+	v.mu.Lock()
+	v.n++
+	if v.n == v.want {
+		close(v.done)
+	}
+	v.mu.Unlock()
+}
+
+// BenchmarkDeliverReqs measures how fast stored messages to a VASP's short
+// code go out as DeliverReqs to a VASP on loopback: b.N messages (30 KB,
+// one short-code recipient each) are stored first, then the server starts
+// and the clock runs until the VASP has answered them all. Target ≥ 1,000/s:
+//
+//	go test -run='^$' -bench=DeliverReqs -benchtime=2000x ./cmd/mmsc
+func BenchmarkDeliverReqs(b *testing.B) {
+	v := &countingVASP{done: make(chan struct{}), want: b.N}
+	srv := httptest.NewServer(v)
+	defer srv.Close()
+	path, dataDir := writeConfig(b, "[mm1]\nlocal_numbers = [\"+4477*\"]\n")
+	for _, args := range [][]string{
+		{"vasp", "add", "news", "-password", "secret", "-mm7-url", srv.URL + "/mm7"},
+		{"route", "add", "vote", "-kind", "mm7", "-match", "5*", "-vasp", "news"},
+	} {
+		if out, err := mmsc(b, "", append(args, "-config", path)...); err != nil {
+			b.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	preload(b, dataDir, accept.Config{LocalNumbers: mms.ParseMasks("+4477*")}, func(i int) string { return fmt.Sprintf("5%07d", i) })
+	b.ResetTimer()
+	start := time.Now()
+	benchServe(b, path)
+	select {
+	case <-v.done:
+	case <-time.After(5 * time.Minute):
+		b.Fatalf("the VASP got %d of %d DeliverReqs in 5 minutes", v.n, b.N)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "deliverreqs/s")
 }

@@ -102,15 +102,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	})
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	handsetPush := wappush.NewNotifier(sms, publicURL)
+	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain)
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
 		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
 		Peers:  peers,
 		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain),
 		Reports: map[mms.Interface]delivery.Reporter{
-			mms.InterfaceMM4: mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system}),
+			// A VASP that submits over MM4 but has an MM7 URL wants its
+			// reports over MM7.
+			mms.InterfaceMM4: mm7out.NewPreferMM7(mm7Reports,
+				mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system})),
 			mms.InterfaceMM1: handsetPush,
-			mms.InterfaceMM7: mm7out.NewReporter(st, cfg.MMSDomain),
+			mms.InterfaceMM7: mm7Reports,
 		},
 		Ready: sms.Connected,
 	}, delivery.Config{

@@ -103,3 +103,47 @@ func TestReport(t *testing.T) {
 		t.Errorf("an account without an MM7 URL: %v, want ErrNoEndpoint", err)
 	}
 }
+
+// recorder stands for the MM4 side in TestPreferMM7: it records what it
+// was asked to send.
+type recorder struct{ got []string }
+
+func (r *recorder) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error {
+	r.got = append(r.got, mail.What())
+	return nil
+}
+
+// TestPreferMM7: a VASP that submitted over MM4 and has an MM7 URL gets its
+// reports over MM7; its MM4_forward.RES still goes by MM4, and a VASP
+// without an MM7 URL gets everything by MM4.
+func TestPreferMM7(t *testing.T) {
+	vaspSrv := &fakeVASP{answer: rsp(1000)}
+	srv := httptest.NewServer(vaspSrv)
+	defer srv.Close()
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	for _, a := range []vasp.Account{{Name: "both", MM7URL: srv.URL + "/mm7"}, {Name: "mm4only"}} {
+		if err := st.AddAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mm4 := &recorder{}
+	p := mm7out.NewPreferMM7(mm7out.NewReporter(st, ""), mm4)
+	m := &mms.Message{ID: "m1", EnvelopeFrom: "12345"}
+	report := mms.Report{Kind: mms.ReportDelivery, About: "+447778889999", Status: string(mms.StateRetrieved)}
+	for _, mail := range []mms.OutboxMail{
+		{VASP: "both", Report: report},
+		{VASP: "both", Mail: mms.Mail{Kind: "MM4_forward.RES"}},
+		{VASP: "mm4only", Report: report},
+	} {
+		if err := p.Report(ctx, m, mail, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(vaspSrv.got) != 1 || !strings.Contains(vaspSrv.got[0], "DeliveryReportReq") {
+		t.Errorf("over MM7: %q, want the one delivery report of the account with an MM7 URL", vaspSrv.got)
+	}
+	if strings.Join(mm4.got, ",") != "MM4_forward.RES,delivery report" {
+		t.Errorf("over MM4: %q", mm4.got)
+	}
+}

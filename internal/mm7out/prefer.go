@@ -23,7 +23,9 @@ type PreferMM7 struct {
 }
 
 // NewPreferMM7 returns a reporter that prefers mm7 for reports.
-func NewPreferMM7(mm7 *Reporter, other reporter) *PreferMM7 { return &PreferMM7{mm7: mm7, other: other} }
+func NewPreferMM7(mm7 *Reporter, other reporter) *PreferMM7 {
+	return &PreferMM7{mm7: mm7, other: other}
+}
 
 // Report sends mail, owed to the originator of m.
 func (p *PreferMM7) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error {

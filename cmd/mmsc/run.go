@@ -35,7 +35,7 @@ const usage = `mmsc — a Multimedia Messaging Service Centre
 Usage:
   mmsc serve [-config F]                       run the MMSC
   mmsc vasp add NAME [-password P|-] [-allow-ip LIST] [-sender MASKS] [-config F]
-         [-mm7-url URL [-mm7-user U -mm7-password P] [-mm7-version V]]
+         [-mm7-url URL [-mm7-user U -mm7-password P] [-mm7-version V]] [-max-rate N]
          [-report-to H:P [-report-user U -report-password P]]
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]

@@ -140,6 +140,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Wake:             engine.Wake,
 		Routes:           st,
 		RefuseUnroutable: []mms.Interface{mms.InterfaceMM1, mms.InterfaceMM7},
+		Pace:             vasp.NewPacer(st),
 		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
 		Log:              log,
 		Callback:         routingCallback(cfg),

@@ -66,13 +66,14 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 	mm7User := fs.String("mm7-user", "", "HTTP Basic user at -mm7-url")
 	mm7Password := fs.String("mm7-password", "", "HTTP Basic password at -mm7-url")
 	mm7Version := fs.String("mm7-version", "", "the MM7Version it speaks (default 6.8.0; 5.x.y for a REL-5 VASP)")
+	maxRate := fs.Int("max-rate", 0, "messages a second delivered, over MM4 and MM7; more are queued, not refused (0: no limit)")
 	name, err := parseWithName(fs, args)
 	if err != nil {
 		return err
 	}
 	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC(),
 		ReportTo: *reportTo, ReportUser: *reportUser, ReportPassword: *reportPassword,
-		MM7URL: *mm7URL, MM7User: *mm7User, MM7Password: *mm7Password, MM7Version: *mm7Version}
+		MM7URL: *mm7URL, MM7User: *mm7User, MM7Password: *mm7Password, MM7Version: *mm7Version, MaxRate: *maxRate}
 	pw, err := readPassword(e, *password)
 	if err != nil {
 		return err
@@ -111,6 +112,7 @@ type vaspJSON struct {
 	ReportTo    string    `json:"report_to,omitempty"`
 	MM7URL      string    `json:"mm7_url,omitempty"`
 	MM7Version  string    `json:"mm7_version,omitempty"`
+	MaxRate     int       `json:"max_rate,omitempty"`
 	Created     time.Time `json:"created"`
 }
 
@@ -132,7 +134,7 @@ func vaspList(ctx context.Context, e env, args []string) error {
 			return []string{a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339)}
 		},
 		json: func(_ context.Context, _ *store.Store, a vasp.Account) (any, error) {
-			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.MM7URL, a.MM7Version, a.Created}, nil
+			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.MM7URL, a.MM7Version, a.MaxRate, a.Created}, nil
 		},
 	})
 }

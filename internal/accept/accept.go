@@ -45,6 +45,9 @@ type Config struct {
 	// that nothing is stored; the others store the message, failed for
 	// every recipient, and answer later (MM4's forward response).
 	RefuseUnroutable []mms.Interface
+	// Pace, if set, gives each message of an account the first time it
+	// may be delivered (vasp.Pacer: the account's max rate).
+	Pace Pacer
 	// Responders write what the ingress of an interface owes the
 	// originator once the recipients are routed (MM4's forward response,
 	// mm4.ForwardResponder), stored with the message in the same step.
@@ -59,6 +62,12 @@ type Config struct {
 	// answer: "table" routes as if there were no callback, "reject"
 	// fails the recipient.
 	CallbackFallback string
+}
+
+// Pacer says when a message from account, accepted at now, may first be
+// delivered.
+type Pacer interface {
+	NotBefore(ctx context.Context, account string, now time.Time) (time.Time, error)
 }
 
 // Responder writes what an interface's ingress owes the originator of m
@@ -118,6 +127,15 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 	m.Received = r.cfg.Now()
 	m.ID = mms.NewMessageID(m.Received)
 	m.Expiry = expiry(m.Expiry, m.Received, r.cfg.Retain)
+	if r.cfg.Pace != nil && m.Origin.Account != "" {
+		slot, err := r.cfg.Pace.NotBefore(ctx, m.Origin.Account, m.Received)
+		if err != nil {
+			return "", fmt.Errorf("accept: pace %s: %w", m.Origin.Account, err)
+		}
+		if slot.After(m.DeliveryTime) {
+			m.DeliveryTime = slot
+		}
+	}
 	var table route.Table
 	if r.routes != nil {
 		var err error

@@ -10,6 +10,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/route"
 	"github.com/mmsc-project/mmsc/internal/store/storetest"
+	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
 func TestSubmitRoutesAndStores(t *testing.T) {
@@ -247,5 +248,43 @@ func TestUnreachableRecipients(t *testing.T) {
 				t.Errorf("%s %s: %s %q, want %s", tt.iface, rc.Address, rc.State, rc.LastError, w)
 			}
 		}
+	}
+}
+
+// TestPacedVASP: a VASP with a max rate has every message accepted and
+// stored at once, each one due 1/rate after the one before; another
+// account's are due at once.
+func TestPacedVASP(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	for _, a := range []vasp.Account{{Name: "slow", MaxRate: 2}, {Name: "fast"}} {
+		if err := st.AddAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	r := accept.New(st, accept.Config{Now: func() time.Time { return now }, Pace: vasp.NewPacer(st)})
+	due := func(account string) time.Time {
+		id, err := r.Accept(ctx, &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM4, Account: account}, Raw: []byte("x"),
+			Recipients: []mms.Recipient{{Address: "+447700900001"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, _ := st.Messages(ctx, 100)
+		for _, s := range sum {
+			if s.ID == id {
+				return s.Recipients[0].NextAttempt
+			}
+		}
+		t.Fatalf("message %s not stored", id)
+		return time.Time{}
+	}
+	for i := range 3 {
+		if got, want := due("slow"), now.Add(time.Duration(i)*500*time.Millisecond); !got.Equal(want) {
+			t.Errorf("slow message %d due %v, want %v", i, got, want)
+		}
+	}
+	if got := due("fast"); !got.Equal(now) {
+		t.Errorf("an account without a rate: due %v, want at once", got)
 	}
 }

@@ -240,6 +240,11 @@ ALTER TABLE vasps ADD COLUMN mm7_version TEXT NOT NULL DEFAULT '';
 	{sql: `
 ALTER TABLE routes ADD COLUMN vasp TEXT NOT NULL DEFAULT '';
 `},
+
+	// 17: how many of a VASP's messages a second are delivered.
+	{sql: `
+ALTER TABLE vasps ADD COLUMN max_rate BIGINT NOT NULL DEFAULT 0;
+`},
 }
 
 // migration is one schema version.

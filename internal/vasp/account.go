@@ -31,6 +31,11 @@ type Account struct {
 	// the HTTP Basic credentials there, and the MM7Version it speaks (""
 	// = 6.8.0). Empty MM7URL: it has no MM7 endpoint.
 	MM7URL, MM7User, MM7Password, MM7Version string
+
+	// MaxRate is how many of its messages a second are delivered, over
+	// MM4 and MM7 alike; more are stored and queued, not refused. 0: no
+	// limit.
+	MaxRate int
 }
 
 // ErrBadPassword is returned by CheckPassword for a wrong password.
@@ -149,6 +154,9 @@ func (a Account) Validate() error {
 	}
 	if (a.MM7User == "") != (a.MM7Password == "") {
 		return fmt.Errorf("account %q: the MM7 user and password go together", a.Name)
+	}
+	if a.MaxRate < 0 {
+		return fmt.Errorf("account %q: max rate %d: want messages a second, or 0 for no limit", a.Name, a.MaxRate)
 	}
 	if v := a.MM7Version; v != "" && !strings.HasPrefix(v, "5.") && !strings.HasPrefix(v, "6.") {
 		return fmt.Errorf("account %q: MM7 version %q: want 5.x.y or 6.x.y", a.Name, v)

@@ -343,3 +343,60 @@ func TestDeliverToVASP(t *testing.T) {
 	var m mms.MessageID = mms.MessageID(conf.MessageID)
 	waitRecipient(t, path, m, 0, func(r recipientJSON) bool { return r.State == "retrieved" && r.Route == "mm7:vote" })
 }
+
+func replaceReq(id, text string) (string, []byte) {
+	ns := "http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-6-MM7-1-4"
+	body := "--r\r\nContent-Type: text/xml\r\nContent-ID: <soap>\r\n\r\n" +
+		`<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Header>` +
+		`<mm7:TransactionID xmlns:mm7="` + ns + `" env:mustUnderstand="1">r1</mm7:TransactionID></env:Header><env:Body>` +
+		`<ReplaceReq xmlns="` + ns + `"><MM7Version>6.8.0</MM7Version><MessageID>` + id + `</MessageID>` +
+		`<Content href="cid:new"/></ReplaceReq></env:Body></env:Envelope>` + "\r\n" +
+		"--r\r\nContent-Type: text/plain; charset=utf-8\r\nContent-ID: <new>\r\n\r\n" + text + "\r\n--r--\r\n"
+	return `multipart/related; boundary=r; type="text/xml"; start="<soap>"`, []byte(body)
+}
+
+// TestMM7Replace: a VASP replaces the content of a message its recipient
+// has not fetched yet; the fetch then brings the new content. Another VASP
+// cannot, and learns only that it has no such message.
+func TestMM7Replace(t *testing.T) {
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path := deliveryConfig(t, smsc.Addr())
+	for _, name := range []string{"news", "rival"} {
+		if out, err := mmsc(t, "", "vasp", "add", name, "-password", "secret", "-config", path); err != nil {
+			t.Fatalf("vasp add: %v\n%s", err, out)
+		}
+	}
+	addrs := serveInProcess(t, path)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
+	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
+	if id == nil {
+		t.Fatalf("SubmitRsp: %s", answer)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	n := waitNotification(t, ctx, smsc, "447778889999")
+
+	ct, rbody := replaceReq(string(id[1]), "Corrected: the launch is at noon.")
+	if a := postMM7(t, addrs["HTTP"], "rival", ct, rbody); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
+		t.Errorf("another VASP's ReplaceReq: %s, want 2005", a)
+	}
+	if a := postMM7(t, addrs["HTTP"], "news", ct, rbody); !bytes.Contains(a, []byte("<StatusCode>1000</StatusCode>")) || !bytes.Contains(a, []byte("ReplaceRsp")) {
+		t.Fatalf("ReplaceReq: %s, want a ReplaceRsp with 1000", a)
+	}
+	resp, err := http.Get(fetchURL(t, addrs["HTTP"], n.ContentLocation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	rconf, err := mmsenc.Decode(b)
+	if err != nil || len(rconf.Parts) != 1 || string(rconf.Parts[0].Data) != "Corrected: the launch is at noon." {
+		t.Errorf("the fetch after the replace: %v, parts %q", err, rconf.Parts)
+	}
+}

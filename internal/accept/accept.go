@@ -16,9 +16,11 @@ import (
 
 // Store keeps accepted messages. Accept stores the message, its parts and
 // one delivery row per recipient in one transaction, and returns only once
-// that is synced to disk.
+// that is synced to disk; ReplaceContent gives a stored message new parts.
 type Store interface {
 	Accept(ctx context.Context, m *mms.Message) error
+	Head(ctx context.Context, id mms.MessageID) (*mms.Message, error)
+	ReplaceContent(ctx context.Context, id mms.MessageID, contentType string, parts []mms.Part) error
 }
 
 // Config is the accept path's policy for new messages.

@@ -1,10 +1,10 @@
 // Package mm7 is the MMSC's MM7 edge for VASPs (3GPP TS 23.140 §8.7, SOAP
 // 1.1 over HTTP, codec in package mm7soap): a VASP POSTs a SubmitReq to
 // <public_url>/mm7 and is answered with a SubmitRsp whose StatusCode 1000
-// and MessageID mean the message is durable, and withdraws one with a
-// CancelReq (answered 1000, or 2005 for a message that is not the
-// account's). The message goes to the one
+// and MessageID mean the message is durable. The message goes to the one
 // accept path as a message from the interface MM7 and the VASP's account.
+// A CancelReq withdraws a message, a ReplaceReq gives it new content; both
+// are answered 1000, or 2005 for a message that is not the account's.
 //
 // Authentication is HTTP Basic against the same VASP accounts as MM4, with
 // their IP accounts, allow lists and sender masks, and the same failed-login

@@ -33,8 +33,16 @@ type Canceller interface {
 	Cancel(ctx context.Context, account string, id mms.MessageID) (int, error)
 }
 
+// Replacer gives a message new content for the account that submitted it
+// (the accept path); mms.ErrNotFound when it has no such message.
+type Replacer interface {
+	Replace(ctx context.Context, account string, id mms.MessageID, contentType string, parts []mms.Part) error
+}
+
 // Config is the [mm7] policy.
 type Config struct {
+	// Replace takes ReplaceReqs; nil refuses them as unsupported.
+	Replace Replacer
 	// Cancel takes CancelReqs; nil refuses them as unsupported.
 	Cancel Canceller
 	// MaxMessage bounds a request's body; 0 means DefaultMaxMessage.
@@ -127,6 +135,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	switch req.Op {
 	case "SubmitReq":
 		h.answer(w, h.submit(r.Context(), acct, req, body))
+	case "ReplaceReq":
+		if h.cfg.Replace == nil {
+			h.fault(w, req.Namespace, req.Version, mm7soap.Status{Code: mm7soap.UnsupportedOperation, Details: "ReplaceReq is not taken here"})
+			return
+		}
+		h.answer(w, h.replace(r.Context(), acct, req))
 	case "CancelReq":
 		if h.cfg.Cancel == nil {
 			h.fault(w, req.Namespace, req.Version, mm7soap.Status{Code: mm7soap.UnsupportedOperation, Details: "CancelReq is not taken here"})

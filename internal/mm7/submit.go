@@ -170,3 +170,21 @@ func (h *Handler) cancel(ctx context.Context, acct vasp.Account, req *mm7soap.Re
 	return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.Success,
 		Details: fmt.Sprintf("%d recipients that had not had it are cancelled", n)})
 }
+
+// replace takes a ReplaceReq from acct: the message's recipients that fetch
+// it from now on get the new content.
+func (h *Handler) replace(ctx context.Context, acct vasp.Account, req *mm7soap.Request) mm7soap.Response {
+	err := h.cfg.Replace.Replace(ctx, acct.Name, mms.MessageID(req.Replace.MessageID), req.ContentType, req.Parts)
+	switch {
+	case errors.Is(err, mms.ErrNotFound):
+		return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.MessageIDNotFound,
+			Details: "no message " + req.Replace.MessageID + " of this account"})
+	case mms.IsPermanent(err):
+		return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.ContentRefused, Details: err.Error()})
+	case err != nil:
+		h.log.Error("mm7: replace failed", "vasp", acct.Name, "message", req.Replace.MessageID, "err", err)
+		return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.ServerError, Details: "try again"})
+	}
+	return mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.Success,
+		Details: "recipients that fetch it from now on get the new content"})
+}

@@ -143,8 +143,8 @@ func Read(contentType string, body []byte) (*Request, error) {
 		if r.ContentType, r.Parts, err = readContent(content, href); err != nil {
 			return r, err
 		}
-	} else if op.local == "SubmitReq" {
-		return r, Errorf(ValidationError, "SubmitReq: Content is missing")
+	} else if op.local == "SubmitReq" || op.local == "ReplaceReq" {
+		return r, Errorf(ValidationError, "%s: Content is missing", op.local)
 	}
 	return r, nil
 }

@@ -41,6 +41,8 @@ func TestVASPOverMM7(t *testing.T) {
 	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	// Delivered now, not at the request's EarliestDeliveryTime.
 	body = bytes.Replace(body, []byte("<EarliestDeliveryTime>PT2H</EarliestDeliveryTime>"), nil, 1)
+	// It answers no message of ours: its LinkedID would be refused (2006).
+	body = bytes.Replace(body, []byte("<LinkedID>link-7</LinkedID>"), nil, 1)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addrs["HTTP"]+"/mm7", bytes.NewReader(body))
 	req.Header.Set("Content-Type", strings.TrimPrefix(string(head), "Content-Type: "))
 	req.SetBasicAuth("news", "secret")

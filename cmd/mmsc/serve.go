@@ -183,7 +183,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
 		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
-	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Throttle: logins, Cancel: engine, Replace: accepted}, log)
+	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Throttle: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
 	hs := &http.Server{Handler: httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

@@ -46,6 +46,9 @@ func (h *Handler) forwardOne(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms
 		h.log.Error("mm1: could not load a forwarded message", "from", sender, "message", d.MessageID, "err", err)
 		return "", mmsenc.ResponseErrorTransientFailure, "temporary failure, try again later"
 	}
+	if orig.Service.NoDistribution {
+		return "", mmsenc.ResponseErrorPermanentServiceDenied, "the sender does not allow this message to be sent on"
+	}
 	req := *pdu
 	req.Subject, req.MessageClass, req.Priority, req.ContentType, req.Parts = orig.Subject, orig.MessageClass, orig.Priority, "", nil
 	id, status, text := h.take(r, &req, body, sender, func(m *mms.Message) {

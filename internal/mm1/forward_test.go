@@ -70,4 +70,16 @@ func TestForwardReq(t *testing.T) {
 		}
 	}
 	tsharkChecksConfs(t, confs, want)
+
+	// A VASP's message that may not be sent on (DistributionIndicator false).
+	locked := &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM7, Account: "news"}, Raw: []byte("x"),
+		Service: mms.Service{NoDistribution: true}, Recipients: []mms.Recipient{{Address: "+447700900456"}},
+		Parts: []mms.Part{{ContentType: "text/plain", Data: []byte("exclusive")}}}
+	if _, err := accept.New(side.st, accept.Config{}).Accept(ctx, locked); err != nil {
+		t.Fatal(err)
+	}
+	_, answer := side.post(t, "447700900456", req("F5", "http://mms.example.net/mms/"+locked.Recipients[0].Token))
+	if conf, err := mmsenc.Decode(answer); err != nil || conf.ResponseStatus != mmsenc.ResponseErrorPermanentServiceDenied {
+		t.Errorf("forwarding a message that may not be sent on: %+v %v, want Error-permanent-service-denied", conf, err)
+	}
 }

@@ -25,6 +25,10 @@
 //     (partial success, with a MessageID) when some recipients cannot be
 //     reached, 3000 for trouble storing the message (the VASP retries).
 //   - A recipient marked displayOnly is shown, not delivered to.
-//   - ServiceCode, LinkedID, ChargedParty, DistributionIndicator and
-//     allowAdaptations are read and not yet acted on.
+//   - VASPID, VASID, ServiceCode, LinkedID, ChargedParty,
+//     DistributionIndicator and allowAdaptations are kept with the message
+//     (mms.Service). A LinkedID must name a message of ours (2006); a
+//     DistributionIndicator of false stops handsets forwarding the message
+//     (m-forward-req); charging and content adaptation come with their
+//     issues.
 package mm7

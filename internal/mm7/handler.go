@@ -39,8 +39,16 @@ type Replacer interface {
 	Replace(ctx context.Context, account string, id mms.MessageID, contentType string, parts []mms.Part) error
 }
 
+// Messages finds a stored message; mms.ErrNotFound if there is none.
+type Messages interface {
+	Head(ctx context.Context, id mms.MessageID) (*mms.Message, error)
+}
+
 // Config is the [mm7] policy.
 type Config struct {
+	// Linked, if set, checks that a SubmitReq's LinkedID names a message
+	// of ours (2006 otherwise).
+	Linked Messages
 	// Replace takes ReplaceReqs; nil refuses them as unsupported.
 	Replace Replacer
 	// Cancel takes CancelReqs; nil refuses them as unsupported.

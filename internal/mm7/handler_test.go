@@ -248,3 +248,40 @@ func TestLogin(t *testing.T) {
 		t.Errorf("the right password after three wrong ones: HTTP %d, want 401 while throttled", code)
 	}
 }
+
+// TestServiceKept: what a SubmitReq says of its service is kept with the
+// message; a LinkedID must name a message of ours.
+func TestServiceKept(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	if err := st.AddAccount(ctx, account(t, "news", "secret", "")); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	path := accept.New(st, accept.Config{LocalNumbers: mms.ParseMasks("+44*")})
+	mm7.New(st, path, mm7.Config{Linked: st}, slog.New(slog.DiscardHandler)).Register(mux, "")
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	s := &side{st: st, srv: srv}
+	ct, body := golden(t, "rel6-6.8.0.mm7") // LinkedID link-7, no such message
+	if _, answer, _ := s.post(t, "news", "secret", ct, body); !bytes.Contains(answer, []byte("<StatusCode>2006</StatusCode>")) {
+		t.Errorf("an unknown LinkedID: %s, want 2006", answer)
+	}
+	earlier := &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM1}, Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}}
+	id, err := path.Accept(ctx, earlier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = bytes.Replace(body, []byte("<LinkedID>link-7</LinkedID>"), []byte("<LinkedID>"+string(id)+"</LinkedID>"), 1)
+	_, answer, _ := s.post(t, "news", "secret", ct, body)
+	_, mid, _, _ := status(t, answer)
+	m, err := st.Head(ctx, mms.MessageID(mid))
+	if err != nil {
+		t.Fatalf("%v: %s", err, answer)
+	}
+	want := mms.Service{VASPID: "news", VASID: "daily", ServiceCode: "news-1", LinkedID: string(id), ChargedParty: "Sender",
+		NoDistribution: true}
+	if m.Service != want {
+		t.Errorf("service %+v, want %+v", m.Service, want)
+	}
+}

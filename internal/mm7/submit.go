@@ -21,6 +21,14 @@ func (h *Handler) submit(ctx context.Context, acct vasp.Account, req *mm7soap.Re
 	if !acct.MaySendAs(sender) {
 		return rsp(mm7soap.OperationRestricted, "sender %q is outside the account's sender masks", sender)
 	}
+	if id := s.LinkedID; id != "" && h.cfg.Linked != nil {
+		if _, err := h.cfg.Linked.Head(ctx, mms.MessageID(id)); errors.Is(err, mms.ErrNotFound) {
+			return rsp(mm7soap.LinkedIDNotFound, "LinkedID %q names no message of this MMSC", id)
+		} else if err != nil {
+			h.log.Error("mm7: LinkedID lookup failed", "vasp", acct.Name, "err", err)
+			return rsp(mm7soap.ServerError, "try again")
+		}
+	}
 	m, refused := h.message(acct, req, sender)
 	m.Raw = body // the request exactly as received
 	if len(refused) > 0 {
@@ -94,6 +102,9 @@ func (h *Handler) message(acct vasp.Account, req *mm7soap.Request, sender string
 		ReadReply:      s.ReadReply,
 		ContentType:    req.ContentType,
 		Parts:          req.Parts,
+		Service: mms.Service{VASPID: s.VASPID, VASID: s.VASID, ServiceCode: s.ServiceCode, LinkedID: s.LinkedID,
+			ChargedParty: s.ChargedParty, NoDistribution: s.DistributionIndicator != nil && !*s.DistributionIndicator,
+			NoAdaptation: s.AllowAdaptations != nil && !*s.AllowAdaptations},
 	}
 	var refused []string
 	seen := map[string]bool{}

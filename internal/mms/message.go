@@ -11,6 +11,7 @@ import (
 type Message struct {
 	ID       MessageID
 	Origin   Origin    // the interface and account it came by
+	Service  Service   // what a VASP said of the service it belongs to
 	Received time.Time // when the MMSC accepted it
 
 	EnvelopeFrom string      // MAIL FROM, as given

@@ -12,27 +12,27 @@ const acceptOneSQL = `WITH m AS (
 	INSERT INTO messages (id, vasp, received, envelope_from, message_type, mms_version,
 		transaction_id, mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date,
 		message_class, priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender,
-		sender_hidden, content_type, size, forward_counter, origin_interface, raw, raw_ref, segment)
+		sender_hidden, content_type, size, forward_counter, origin_interface, service, raw, raw_ref, segment)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26, $27, $28, $29, $30)
+		$23, $24, $25, $26, $27, $28, $29, $30, $31)
 	ON CONFLICT (id) DO NOTHING
 	RETURNING id),
 p AS (
 	INSERT INTO parts (message_id, idx, content_type, name, content_location, content_id, size, sha256, data, data_ref)
 	SELECT m.id, x.idx, x.content_type, x.name, x.content_location, x.content_id, x.size, x.sha256, x.data, ''
-	FROM m, unnest($31::bigint[], $32::text[], $33::text[], $34::text[], $35::text[], $36::bigint[], $37::text[],
-		$38::bytea[]) AS x(idx, content_type, name, content_location, content_id, size, sha256, data)),
+	FROM m, unnest($32::bigint[], $33::text[], $34::text[], $35::text[], $36::text[], $37::bigint[], $38::text[],
+		$39::bytea[]) AS x(idx, content_type, name, content_location, content_id, size, sha256, data)),
 d AS (
 	INSERT INTO deliveries (message_id, address, route, state, attempts, next_attempt_at, lease_owner,
 		lease_expires, last_error, updated, token, transaction_id)
-	SELECT m.id, x.address, x.route, x.state, 0, $49, '', 0, x.last_error, $3, x.token, x.transaction_id
-	FROM m, unnest($39::text[], $40::text[], $41::text[], $42::text[], $43::text[], $44::text[])
+	SELECT m.id, x.address, x.route, x.state, 0, $50, '', 0, x.last_error, $3, x.token, x.transaction_id
+	FROM m, unnest($40::text[], $41::text[], $42::text[], $43::text[], $44::text[], $45::text[])
 		WITH ORDINALITY AS x(address, route, state, last_error, token, transaction_id, n)
 	ORDER BY x.n),
 o AS (
 	INSERT INTO outbox (message_id, vasp, kind, mail_from, rcpt_to, data, state, next_attempt_at, updated)
 	SELECT m.id, $2, x.kind, x.mail_from, x.rcpt_to, x.data, '` + string(mms.OutboxQueued) + `', $3, $3
-	FROM m, unnest($45::text[], $46::text[], $47::text[], $48::bytea[]) WITH ORDINALITY
+	FROM m, unnest($46::text[], $47::text[], $48::text[], $49::bytea[]) WITH ORDINALITY
 		AS x(kind, mail_from, rcpt_to, data, n)
 	ORDER BY x.n)
 SELECT COUNT(*) FROM m`

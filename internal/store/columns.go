@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 // millis stores a time as Unix milliseconds, the zero time as 0, so that
@@ -74,4 +76,25 @@ func notNull(b []byte) []byte {
 		return []byte{}
 	}
 	return b
+}
+
+// serviceColumn is a message's service as stored: JSON, or "" for none,
+// which is every message that came by no VASP's service.
+func serviceColumn(s mms.Service) (string, error) {
+	if s == (mms.Service{}) {
+		return "", nil
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+func fromService(s string) (mms.Service, error) {
+	var v mms.Service
+	if s == "" {
+		return v, nil
+	}
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return v, fmt.Errorf("service: %w", err)
+	}
+	return v, nil
 }

@@ -43,6 +43,7 @@ func fullMessage(id mms.MessageID, received time.Time) *mms.Message {
 	return &mms.Message{
 		ID:           id,
 		Origin:       mms.Origin{Interface: mms.InterfaceMM4, Account: "vasp1"},
+		Service:      mms.Service{VASPID: "news", ServiceCode: "daily", LinkedID: "06h1", ChargedParty: "Sender", NoDistribution: true},
 		Received:     received,
 		EnvelopeFrom: "+447700900123/TYPE=PLMN@mms.example.net",
 		Recipients: []mms.Recipient{

@@ -16,9 +16,9 @@ const (
 	insertMessageSQL = `INSERT INTO messages (id, vasp, received, envelope_from, message_type, mms_version,
 	transaction_id, mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date,
 	message_class, priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender,
-	sender_hidden, content_type, size, forward_counter, origin_interface, raw, raw_ref, segment)
+	sender_hidden, content_type, size, forward_counter, origin_interface, service, raw, raw_ref, segment)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-	$23, $24, $25, $26, $27, $28, $29, $30)
+	$23, $24, $25, $26, $27, $28, $29, $30, $31)
 ON CONFLICT (id) DO NOTHING`
 
 	insertPartSQL = `INSERT INTO parts (message_id, idx, content_type, name, content_location, content_id, size,
@@ -32,7 +32,7 @@ VALUES ($1, $2, $3, $4, 0, $5, '', 0, $6, $7, $8, $9)`
 	selectMessageSQL = `SELECT vasp, received, envelope_from, message_type, mms_version, transaction_id,
 	mm4_message_id, smtp_message_id, header_from, header_to, header_cc, subject, header_date, message_class,
 	priority, expiry, ack_request, delivery_report, read_reply, originator_system, sender, sender_hidden,
-	content_type, forward_counter, origin_interface, raw, raw_ref
+	content_type, forward_counter, origin_interface, service, raw, raw_ref
 FROM messages WHERE id = $1`
 
 	selectPartsSQL = `SELECT content_type, name, content_location, content_id, data, data_ref
@@ -70,13 +70,17 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cc: %w", err)
 	}
+	service, err := serviceColumn(m.Service)
+	if err != nil {
+		return nil, fmt.Errorf("service: %w", err)
+	}
 	r := &acceptRows{
 		message: []any{
 			string(m.ID), m.Origin.Account, millis(m.Received), m.EnvelopeFrom, m.MessageType, m.MMSVersion,
 			m.TransactionID, m.MM4MessageID, m.SMTPMessageID, m.From, to, cc, m.Subject, millis(m.Date),
 			m.MessageClass, m.Priority, millis(m.Expiry), flag(m.AckRequest), flag(m.DeliveryReport),
 			flag(m.ReadReply), m.OriginatorSystem, m.Sender, flag(m.SenderHidden), m.ContentType,
-			int64(len(m.Raw)), int64(m.ForwardCounter), string(m.Origin.Interface), []byte{}, "", int64(0),
+			int64(len(m.Raw)), int64(m.ForwardCounter), string(m.Origin.Interface), service, []byte{}, "", int64(0),
 		},
 		content: [][]byte{m.Raw},
 		size:    len(m.Raw),
@@ -263,14 +267,14 @@ func (s *Store) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, w
 		received, date, expiry     int64
 		to, cc                     string
 		ack, report, reply, hidden int64
-		rawRef                     string
+		rawRef, service            string
 		inlineRaw                  []byte
 	)
 	err := tx.QueryRowContext(ctx, selectMessageSQL, string(id)).Scan(
 		&m.Origin.Account, &received, &m.EnvelopeFrom, &m.MessageType, &m.MMSVersion, &m.TransactionID,
 		&m.MM4MessageID, &m.SMTPMessageID, &m.From, &to, &cc, &m.Subject, &date, &m.MessageClass,
 		&m.Priority, &expiry, &ack, &report, &reply, &m.OriginatorSystem, &m.Sender, &hidden,
-		&m.ContentType, &m.ForwardCounter, &m.Origin.Interface, &inlineRaw, &rawRef)
+		&m.ContentType, &m.ForwardCounter, &m.Origin.Interface, &service, &inlineRaw, &rawRef)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, mms.ErrNotFound
 	}
@@ -283,6 +287,9 @@ func (s *Store) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, w
 		return nil, err
 	}
 	if m.Cc, err = fromList(cc); err != nil {
+		return nil, err
+	}
+	if m.Service, err = fromService(service); err != nil {
 		return nil, err
 	}
 	m.Raw = nil

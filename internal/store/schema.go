@@ -245,6 +245,12 @@ ALTER TABLE routes ADD COLUMN vasp TEXT NOT NULL DEFAULT '';
 	{sql: `
 ALTER TABLE vasps ADD COLUMN max_rate BIGINT NOT NULL DEFAULT 0;
 `},
+
+	// 18: what a VASP said of a message's service (mms.Service, as JSON;
+	// '' for none).
+	{sql: `
+ALTER TABLE messages ADD COLUMN service TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // migration is one schema version.

@@ -228,33 +228,12 @@ func cancelReq(id string) []byte {
 // the link then answers 404 and no more notifications go. Another VASP
 // cannot cancel it, and learns only that it has no such message.
 func TestMM7Cancel(t *testing.T) {
-	smsc := smsctest.NewServer("mmsc", "secret")
-	defer smsc.Close()
-	path := deliveryConfig(t, smsc.Addr())
-	for _, name := range []string{"news", "rival"} {
-		if out, err := mmsc(t, "", "vasp", "add", name, "-password", "secret", "-config", path); err != nil {
-			t.Fatalf("vasp add: %v\n%s", err, out)
-		}
-	}
-	addrs := serveInProcess(t, path)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
-	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
-	if id == nil {
-		t.Fatalf("SubmitRsp: %s", answer)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	n := waitNotification(t, ctx, smsc, "447778889999")
+	path, addrs, id, n := vaspMessage(t)
 
-	if a := postMM7(t, addrs["HTTP"], "rival", "text/xml", cancelReq(string(id[1]))); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
+	if a := postMM7(t, addrs["HTTP"], "rival", "text/xml", cancelReq(id)); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
 		t.Errorf("another VASP's CancelReq: %s, want 2005", a)
 	}
-	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq(string(id[1]))); !bytes.Contains(a, []byte("<StatusCode>1000</StatusCode>")) ||
+	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq(id)); !bytes.Contains(a, []byte("<StatusCode>1000</StatusCode>")) ||
 		!bytes.Contains(a, []byte("CancelRsp")) {
 		t.Fatalf("CancelReq: %s, want a CancelRsp with 1000", a)
 	}
@@ -266,7 +245,7 @@ func TestMM7Cancel(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("fetch after the cancel: HTTP %d, want 404", resp.StatusCode)
 	}
-	if rc := recipients(t, path, mms.MessageID(id[1])); rc[0].State != "cancelled" || rc[0].LastError != "cancelled by news" {
+	if rc := recipients(t, path, mms.MessageID(id)); rc[0].State != "cancelled" || rc[0].LastError != "cancelled by news" {
 		t.Errorf("recipient after the cancel: %+v", rc[0])
 	}
 	if a := postMM7(t, addrs["HTTP"], "news", "text/xml", cancelReq("no-such-message")); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
@@ -361,30 +340,9 @@ func replaceReq(id, text string) (string, []byte) {
 // has not fetched yet; the fetch then brings the new content. Another VASP
 // cannot, and learns only that it has no such message.
 func TestMM7Replace(t *testing.T) {
-	smsc := smsctest.NewServer("mmsc", "secret")
-	defer smsc.Close()
-	path := deliveryConfig(t, smsc.Addr())
-	for _, name := range []string{"news", "rival"} {
-		if out, err := mmsc(t, "", "vasp", "add", name, "-password", "secret", "-config", path); err != nil {
-			t.Fatalf("vasp add: %v\n%s", err, out)
-		}
-	}
-	addrs := serveInProcess(t, path)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
-	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
-	if id == nil {
-		t.Fatalf("SubmitRsp: %s", answer)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	n := waitNotification(t, ctx, smsc, "447778889999")
+	_, addrs, id, n := vaspMessage(t)
 
-	ct, rbody := replaceReq(string(id[1]), "Corrected: the launch is at noon.")
+	ct, rbody := replaceReq(id, "Corrected: the launch is at noon.")
 	if a := postMM7(t, addrs["HTTP"], "rival", ct, rbody); !bytes.Contains(a, []byte("<StatusCode>2005</StatusCode>")) {
 		t.Errorf("another VASP's ReplaceReq: %s, want 2005", a)
 	}
@@ -401,4 +359,34 @@ func TestMM7Replace(t *testing.T) {
 	if err != nil || len(rconf.Parts) != 1 || string(rconf.Parts[0].Data) != "Corrected: the launch is at noon." {
 		t.Errorf("the fetch after the replace: %v, parts %q", err, rconf.Parts)
 	}
+}
+
+// vaspMessage serves an MMSC with an SMSC and two VASPs, news and rival;
+// news submits a message over MM7, and its recipient is notified. It
+// returns the configuration, the addresses, the MessageID and the
+// notification.
+func vaspMessage(t *testing.T) (path string, addrs map[string]string, id string, n *mmsenc.PDU) {
+	t.Helper()
+	smsc := smsctest.NewServer("mmsc", "secret")
+	t.Cleanup(smsc.Close)
+	path = deliveryConfig(t, smsc.Addr())
+	for _, name := range []string{"news", "rival"} {
+		if out, err := mmsc(t, "", "vasp", "add", name, "-password", "secret", "-config", path); err != nil {
+			t.Fatalf("vasp add: %v\n%s", err, out)
+		}
+	}
+	addrs = serveInProcess(t, path)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
+	m := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
+	if m == nil {
+		t.Fatalf("SubmitRsp: %s", answer)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return path, addrs, string(m[1]), waitNotification(t, ctx, smsc, "447778889999")
 }

@@ -39,31 +39,36 @@ func load(b *testing.B, addr string, conns, n int, msg []byte) float64 {
 // as a TCP load balancer would spread them.
 func loadAcross(b *testing.B, addrs []string, conns, n int, msg []byte) float64 {
 	b.Helper()
-	var wg sync.WaitGroup
-	work := make(chan struct{}, n)
-	for i := 0; i < n; i++ {
-		work <- struct{}{}
-	}
-	close(work)
-	start := time.Now()
-	for g := 0; g < conns; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := smtp.Dial(addrs[g%len(addrs)])
-			if err != nil {
+	return spread(conns, n, func(g int, next func() bool) {
+		c, err := smtp.Dial(addrs[g%len(addrs)])
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		// QUIT, not a bare close: the servers would log a reset otherwise.
+		defer c.Quit()
+		for next() {
+			if _, err := submitOne(c, msg); err != nil {
 				b.Error(err)
 				return
 			}
-			// QUIT, not a bare close: the servers would log a reset otherwise.
-			defer c.Quit()
-			for range work {
-				if _, err := submitOne(c, msg); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
+		}
+	})
+}
+
+// spread runs n jobs on conns workers at once and returns the jobs done
+// per second. Worker g takes jobs with next until it says there are none.
+func spread(conns, n int, worker func(g int, next func() bool)) float64 {
+	work := make(chan struct{}, n)
+	for range n {
+		work <- struct{}{}
+	}
+	close(work)
+	next := func() bool { _, ok := <-work; return ok }
+	var wg sync.WaitGroup
+	start := time.Now()
+	for g := range conns {
+		wg.Go(func() { worker(g, next) })
 	}
 	wg.Wait()
 	return float64(n) / time.Since(start).Seconds()

@@ -77,24 +77,11 @@ func (h *handsetClient) submit(b testing.TB, body []byte) {
 // loadHandsets sends n submissions from conns phones at once and returns
 // the rate.
 func loadHandsets(b testing.TB, h *handsetClient, conns, n int, body []byte) float64 {
-	var wg sync.WaitGroup
-	work := make(chan struct{}, n)
-	for range n {
-		work <- struct{}{}
-	}
-	close(work)
-	start := time.Now()
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range work {
-				h.submit(b, body)
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(n) / time.Since(start).Seconds()
+	return spread(conns, n, func(_ int, next func() bool) {
+		for next() {
+			h.submit(b, body)
+		}
+	})
 }
 
 // BenchmarkHandsetSubmit measures durable MM1 submissions per second: ~30 KB

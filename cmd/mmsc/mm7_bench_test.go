@@ -46,37 +46,24 @@ func benchSubmitReq(b testing.TB) (contentType string, body []byte) {
 // rate.
 func loadMM7(b testing.TB, url, contentType string, body []byte, conns, n int) float64 {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}}
-	var wg sync.WaitGroup
-	work := make(chan struct{}, n)
-	for range n {
-		work <- struct{}{}
-	}
-	close(work)
-	start := time.Now()
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range work {
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", contentType)
-				req.SetBasicAuth("news", "secret")
-				resp, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				answer, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if !bytes.Contains(answer, []byte("<StatusCode>1000</StatusCode>")) {
-					b.Errorf("SubmitRsp: %s", answer)
-					return
-				}
+	return spread(conns, n, func(_ int, next func() bool) {
+		for next() {
+			req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", contentType)
+			req.SetBasicAuth("news", "secret")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
 			}
-		}()
-	}
-	wg.Wait()
-	return float64(n) / time.Since(start).Seconds()
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !bytes.Contains(answer, []byte("<StatusCode>1000</StatusCode>")) {
+				b.Errorf("SubmitRsp: %s", answer)
+				return
+			}
+		}
+	})
 }
 
 // BenchmarkMM7Submit measures durable MM7 submissions per second: ~30 KB

@@ -34,27 +34,15 @@ func TestVASPOverMM7(t *testing.T) {
 		t.Fatalf("vasp add: %v\n%s", err, out)
 	}
 	addrs := serveInProcess(t, path)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "rel6-6.8.0.mm7"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	ct, body := goldenMM7(t, "rel6-6.8.0.mm7")
 	// Delivered now, not at the request's EarliestDeliveryTime.
 	body = bytes.Replace(body, []byte("<EarliestDeliveryTime>PT2H</EarliestDeliveryTime>"), nil, 1)
 	// It answers no message of ours: its LinkedID would be refused (2006).
 	body = bytes.Replace(body, []byte("<LinkedID>link-7</LinkedID>"), nil, 1)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addrs["HTTP"]+"/mm7", bytes.NewReader(body))
-	req.Header.Set("Content-Type", strings.TrimPrefix(string(head), "Content-Type: "))
-	req.SetBasicAuth("news", "secret")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	code, answer := sendMM7(t, addrs["HTTP"], "news", ct, body)
 	// bob@example.com has no route until MM3: a partial success.
-	if resp.StatusCode != 200 || !bytes.Contains(answer, []byte("<StatusCode>1100</StatusCode>")) || !bytes.Contains(answer, []byte("<MessageID>")) {
-		t.Fatalf("SubmitRsp: HTTP %d\n%s", resp.StatusCode, answer)
+	if code != 200 || !bytes.Contains(answer, []byte("<StatusCode>1100</StatusCode>")) || !bytes.Contains(answer, []byte("<MessageID>")) {
+		t.Fatalf("SubmitRsp: HTTP %d\n%s", code, answer)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -68,7 +56,7 @@ func TestVASPOverMM7(t *testing.T) {
 		t.Errorf("notification subject %q class %q", n.Subject, n.MessageClass)
 	}
 	get, _ := http.NewRequest(http.MethodGet, fetchURL(t, addrs["HTTP"], n.ContentLocation), nil)
-	resp, err = http.DefaultClient.Do(get)
+	resp, err := http.DefaultClient.Do(get)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,20 +122,8 @@ func TestMM7DeliveryReport(t *testing.T) {
 		t.Fatalf("vasp add: %v\n%s", err, out)
 	}
 	addrs := serveInProcess(t, path)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "rel5-5.3.0-prefixed.mm7"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addrs["HTTP"]+"/mm7", bytes.NewReader(body))
-	req.Header.Set("Content-Type", strings.TrimPrefix(string(head), "Content-Type: "))
-	req.SetBasicAuth("news", "secret")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	ct, body := goldenMM7(t, "rel5-5.3.0-prefixed.mm7")
+	answer := postMM7(t, addrs["HTTP"], "news", ct, body)
 	id := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
 	if id == nil {
 		t.Fatalf("SubmitRsp without a MessageID:\n%s", answer)
@@ -201,9 +177,21 @@ func waitNotification(t *testing.T, ctx context.Context, smsc *smsctest.Server, 
 	return n
 }
 
-// postMM7 POSTs an MM7 request as user (password "secret") and returns the
-// answer's body.
-func postMM7(t *testing.T, httpAddr, user, contentType string, body []byte) []byte {
+// goldenMM7 is a request of internal/mm7soap/testdata: its Content-Type
+// and body.
+func goldenMM7(t *testing.T, name string) (string, []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	return strings.TrimPrefix(string(head), "Content-Type: "), body
+}
+
+// sendMM7 POSTs an MM7 request as user (password "secret") and returns the
+// HTTP status and the answer's body.
+func sendMM7(t *testing.T, httpAddr, user, contentType string, body []byte) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, "http://"+httpAddr+"/mm7", bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
@@ -214,6 +202,13 @@ func postMM7(t *testing.T, httpAddr, user, contentType string, body []byte) []by
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// postMM7 is sendMM7's answer body.
+func postMM7(t *testing.T, httpAddr, user, contentType string, body []byte) []byte {
+	t.Helper()
+	_, b := sendMM7(t, httpAddr, user, contentType, body)
 	return b
 }
 
@@ -376,12 +371,8 @@ func vaspMessage(t *testing.T) (path string, addrs map[string]string, id string,
 		}
 	}
 	addrs = serveInProcess(t, path)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "mm7soap", "testdata", "mixed-namespaces-no-start.mm7"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	answer := postMM7(t, addrs["HTTP"], "news", strings.TrimPrefix(string(head), "Content-Type: "), body)
+	ct, body := goldenMM7(t, "mixed-namespaces-no-start.mm7")
+	answer := postMM7(t, addrs["HTTP"], "news", ct, body)
 	m := regexp.MustCompile(`<MessageID>([^<]+)</MessageID>`).FindSubmatch(answer)
 	if m == nil {
 		t.Fatalf("SubmitRsp: %s", answer)

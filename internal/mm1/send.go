@@ -90,7 +90,7 @@ func (h *Handler) take(r *http.Request, pdu *mmsenc.PDU, body []byte, sender str
 	id, err := h.cfg.Accept.Accept(ctx, m)
 	switch {
 	case errors.Is(err, mms.ErrUnroutable):
-		return "", mmsenc.ResponseErrorPermanentAddressUnresolved, strings.Join(append(refused, failed(m)...), "; ")
+		return "", mmsenc.ResponseErrorPermanentAddressUnresolved, strings.Join(append(refused, m.NotSent()...), "; ")
 	case mms.IsPermanent(err):
 		return "", mmsenc.ResponseErrorPermanentFailure, err.Error()
 	case err != nil:
@@ -99,18 +99,7 @@ func (h *Handler) take(r *http.Request, pdu *mmsenc.PDU, body []byte, sender str
 	}
 	h.log.Info("mm1: message submitted", "from", sender, "id", id, "recipients", len(m.Recipients),
 		"refused", len(refused))
-	return id, mmsenc.ResponseOk, strings.Join(append(refused, failed(m)...), "; ")
-}
-
-// failed names the recipients that routing ended at once, with why.
-func failed(m *mms.Message) []string {
-	var l []string
-	for _, rc := range m.Recipients {
-		if rc.State == mms.StateFailed {
-			l = append(l, "not sent to "+rc.Address+": "+rc.LastError)
-		}
-	}
-	return l
+	return id, mmsenc.ResponseOk, strings.Join(append(refused, m.NotSent()...), "; ")
 }
 
 // message turns an m-send-req from sender into the vocabulary's words. A

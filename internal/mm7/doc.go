@@ -25,6 +25,8 @@
 //     (partial success, with a MessageID) when some recipients cannot be
 //     reached, 3000 for trouble storing the message (the VASP retries).
 //   - A recipient marked displayOnly is shown, not delivered to.
+//   - A ReplaceReq replaces the content only; its ServiceCode, ReadReply
+//     and EarliestDeliveryTime are read and not applied.
 //   - VASPID, VASID, ServiceCode, LinkedID, ChargedParty,
 //     DistributionIndicator and allowAdaptations are kept with the message
 //     (mms.Service). A LinkedID must name a message of ours (2006); a

@@ -37,7 +37,7 @@ func (h *Handler) submit(ctx context.Context, acct vasp.Account, req *mm7soap.Re
 	id, err := h.accept.Accept(ctx, m)
 	switch {
 	case errors.Is(err, mms.ErrUnroutable):
-		return rsp(mm7soap.AddressNotFound, "%s", strings.Join(failed(m), "; "))
+		return rsp(mm7soap.AddressNotFound, "%s", strings.Join(m.NotSent(), "; "))
 	case mms.IsPermanent(err):
 		return rsp(mm7soap.ClientError, "%v", err)
 	case err != nil:
@@ -47,22 +47,11 @@ func (h *Handler) submit(ctx context.Context, acct vasp.Account, req *mm7soap.Re
 	h.log.Info("mm7: message submitted", "vasp", acct.Name, "id", id, "recipients", len(m.Recipients),
 		"transaction_id", req.TransactionID)
 	out := mm7soap.ResponseTo(req, mm7soap.Status{Code: mm7soap.Success})
-	if l := failed(m); len(l) > 0 {
+	if l := m.NotSent(); len(l) > 0 {
 		out.Status = mm7soap.Status{Code: mm7soap.PartialSuccess, Details: strings.Join(l, "; ")}
 	}
 	out.MessageID = string(id)
 	return out
-}
-
-// failed names the recipients that routing ended at once, with why.
-func failed(m *mms.Message) []string {
-	var l []string
-	for _, rc := range m.Recipients {
-		if rc.State == mms.StateFailed {
-			l = append(l, "not sent to "+rc.Address+": "+rc.LastError)
-		}
-	}
-	return l
 }
 
 // senderOf is who the message is from: the SenderAddress given, else the

@@ -33,17 +33,7 @@ type DeliveryReport struct {
 // XML is the envelope of the request.
 func (d DeliveryReport) XML() []byte {
 	return outgoing(d.Version, d.TransactionID, "DeliveryReportReq", func(w *writer) {
-		if d.RelayServerID != "" {
-			w.element("MMSRelayServerID", d.RelayServerID)
-		}
-		w.element("MessageID", d.MessageID)
-		w.address("Recipient", d.Recipient)
-		w.address("Sender", d.Sender)
-		w.element("Date", d.Date.UTC().Format(time.RFC3339))
-		w.element("MMStatus", d.MMStatus)
-		if d.StatusText != "" {
-			w.element("StatusText", d.StatusText)
-		}
+		w.report(d.RelayServerID, d.MessageID, d.Recipient, d.Sender, "Date", d.Date, d.MMStatus, d.StatusText)
 	})
 }
 
@@ -64,18 +54,24 @@ type ReadReply struct {
 // XML is the envelope of the request.
 func (r ReadReply) XML() []byte {
 	return outgoing(r.Version, r.TransactionID, "ReadReplyReq", func(w *writer) {
-		if r.RelayServerID != "" {
-			w.element("MMSRelayServerID", r.RelayServerID)
-		}
-		w.element("MessageID", r.MessageID)
-		w.address("Recipient", r.Recipient)
-		w.address("Sender", r.Sender)
-		w.element("TimeStamp", r.TimeStamp.UTC().Format(time.RFC3339))
-		w.element("MMStatus", r.MMStatus)
-		if r.StatusText != "" {
-			w.element("StatusText", r.StatusText)
-		}
+		w.report(r.RelayServerID, r.MessageID, r.Recipient, r.Sender, "TimeStamp", r.TimeStamp, r.MMStatus, r.StatusText)
 	})
+}
+
+// report writes the children the two reports share, in their order; only
+// the name of the time differs (Date, TimeStamp).
+func (w *writer) report(relayID, messageID string, recipient, sender Address, timeName string, at time.Time, status, text string) {
+	if relayID != "" {
+		w.element("MMSRelayServerID", relayID)
+	}
+	w.element("MessageID", messageID)
+	w.address("Recipient", recipient)
+	w.address("Sender", sender)
+	w.element(timeName, at.UTC().Format(time.RFC3339))
+	w.element("MMStatus", status)
+	if text != "" {
+		w.element("StatusText", text)
+	}
 }
 
 // outgoing writes a request of ours in the namespace of version.

@@ -314,3 +314,17 @@ func TestDeliverRequest(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadStatus: a VASP's answer, whatever it is, never makes ReadStatus
+// panic; a status it reads has a code it could parse.
+func FuzzReadStatus(f *testing.F) {
+	f.Add(Response{Namespace: ns5, Version: "5.3.0", TransactionID: "x", Op: "DeliverRsp", Status: Status{Code: Success}}.XML())
+	f.Add(Fault(ns6, "6.8.0", Status{Code: ServiceUnavailable, Details: "busy"}))
+	f.Add([]byte("<html>busy</html>"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := ReadStatus(b)
+		if err == nil && st.Code == 0 && !bytes.Contains(b, []byte("StatusCode")) {
+			t.Fatalf("a status %+v from an answer without one", st)
+		}
+	})
+}

@@ -55,6 +55,19 @@ type Message struct {
 // else the envelope's MAIL FROM.
 func (m *Message) Originator() string { return cmp.Or(m.From, m.EnvelopeFrom) }
 
+// NotSent names the recipients that routing ended at once, with why
+// ("not sent to bob@example.com: no route"): what an ingress tells the
+// sender in its answer.
+func (m *Message) NotSent() []string {
+	var l []string
+	for _, rc := range m.Recipients {
+		if rc.State == StateFailed {
+			l = append(l, "not sent to "+rc.Address+": "+rc.LastError)
+		}
+	}
+	return l
+}
+
 // Mail is an MM4 response or report the MMSC sends to the originator of a
 // message through its report endpoint.
 type Mail struct {

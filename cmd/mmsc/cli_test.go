@@ -174,7 +174,7 @@ read_timeout = "soon"
 [htp]
 listen = "x"
 `), 0o600)
-	out, err := mmsc(t, "", "check-config", "-config", bad)
+	_, err := mmsc(t, "", "check-config", "-config", bad)
 	if err == nil {
 		t.Fatal("bad config passed")
 	}
@@ -188,7 +188,7 @@ cert_file = "/nonexistent.pem"
 [htp]
 listen = "x"
 `), 0o600)
-	out, err = mmsc(t, "", "check-config", "-config", bad)
+	out, err := mmsc(t, "", "check-config", "-config", bad)
 	if err == nil {
 		t.Fatal("bad config passed")
 	}

@@ -61,10 +61,10 @@ func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, sta
 			var did int64
 			var before mms.State
 			for rows.Next() {
-				var addr, st string
+				var addr, st string // st: the state is read again under the lock by stateBefore
 				rows.Scan(&did, &addr, &st)
 				if mms.SameNumber(addr, number, mms.NumberTail) {
-					found, before = true, mms.State(st)
+					found = true
 					break
 				}
 			}

@@ -28,10 +28,8 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time               { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time)              { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-func (c *clock) add(d time.Duration)          { c.set(c.now().Add(d)) }
-func (c *clock) at(d time.Duration) time.Time { return c.now().Add(d) }
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 type fixture struct {
 	st    *store.Store

@@ -36,6 +36,10 @@ func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*Store, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	warnIfShared(log, dir, path, path+"-wal", path+"-shm")
 	s, err := openSQLite(ctx, path, log)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

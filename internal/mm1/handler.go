@@ -102,6 +102,9 @@ func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 
 func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// A browser handed a retrieval URL must not guess the PDU, or an
+		// error's text, to be a page.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if err := fn(w, r); err != nil {
 			reply(w, r, err, h.log)
 		}

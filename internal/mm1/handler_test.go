@@ -196,6 +196,29 @@ func TestRetrieve(t *testing.T) {
 	}
 }
 
+// Every answer under /mms, the PDU and each refusal alike, forbids a
+// browser to sniff it into something it can run.
+func TestAnswersNotSniffed(t *testing.T) {
+	f := setup(t)
+	path := "/mms/" + f.msg.Recipients[0].Token
+	for _, tt := range []struct {
+		name, method, path string
+		status             int
+	}{
+		{"retrieval", http.MethodGet, path, http.StatusOK},
+		{"unknown token", http.MethodGet, "/mms/aaaaaaaaaaaaaaaaaaaaaaaaaa", http.StatusNotFound},
+		{"garbage answer", http.MethodPost, "/mms", http.StatusBadRequest},
+	} {
+		resp, _ := f.do(t, tt.method, tt.path, []byte("<html>"))
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.status)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", tt.name, got)
+		}
+	}
+}
+
 // A SMIL part without a Content-ID still starts the multipart/related: it
 // gets one from its Content-Location, and start names it.
 func TestRetrieveConfSMILWithoutContentID(t *testing.T) {

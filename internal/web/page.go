@@ -15,8 +15,9 @@ import (
 
 // pageCSP allows nothing but our own images and media and the inline
 // stylesheet: the page has no script, and a part that slipped through
-// escaping still could not run any.
-const pageCSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
+// escaping still could not run any. No other site may frame the page, so
+// none can dress it up to make its reader click.
+const pageCSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 // page answers GET and HEAD on a page link with the message as HTML, and
 // marks the recipient retrieved once a GET's body has been handed to the

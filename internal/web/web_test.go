@@ -16,7 +16,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/web"
 )
 
-const pageCSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
+const pageCSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 func checkHeaders(t *testing.T, what string, h http.Header, csp string) {
 	t.Helper()

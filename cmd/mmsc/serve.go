@@ -133,7 +133,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	go func() { defer background.Done(); engine.Run(bg) }()
 
 	// Failed logins count together over MM4 and MM7.
-	logins := vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil)
+	logins := vasp.NewGate(vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil), nil)
 	accepted := accept.New(st, accept.Config{
 		LocalNumbers:     mms.Masks(cfg.MM1.LocalNumbers),
 		Retain:           retain,
@@ -159,7 +159,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
 		TLS:             tlsConfig,
 		SystemUser:      cfg.MM4.SystemUser,
-		Throttle:        logins,
+		Logins:          logins,
 		Answers:         engine.Answers(),
 	}, accounts{st}, accepted, log)
 
@@ -183,7 +183,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
 		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
-	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Throttle: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
+	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
 	hs := &http.Server{Handler: httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

@@ -55,14 +55,11 @@ type Config struct {
 	Cancel Canceller
 	// MaxMessage bounds a request's body; 0 means DefaultMaxMessage.
 	MaxMessage int64
-	// Throttle counts failed logins, shared with MM4; nil: none.
-	Throttle *vasp.Throttle
-	Now      func() time.Time
+	// Logins decides HTTP Basic logins, shared with MM4; nil: a gate
+	// of its own that throttles nothing.
+	Logins *vasp.Gate
+	Now    func() time.Time
 }
-
-// checkedTTL is how long a password bcrypt accepted is taken on trust:
-// HTTP Basic sends it with every request.
-const checkedTTL = 5 * time.Minute
 
 // DefaultMaxMessage is MM4's default limit, so that a VASP may send the
 // same messages by either interface.
@@ -70,7 +67,6 @@ const DefaultMaxMessage = 2 << 20
 
 // Handler serves MM7 for VASPs.
 type Handler struct {
-	checked  *vasp.CheckedPasswords
 	accounts Accounts
 	accept   Acceptor
 	cfg      Config
@@ -82,14 +78,13 @@ func New(accounts Accounts, accept Acceptor, cfg Config, log *slog.Logger) *Hand
 	if cfg.MaxMessage <= 0 {
 		cfg.MaxMessage = DefaultMaxMessage
 	}
-	if cfg.Throttle == nil {
-		cfg.Throttle = vasp.NewThrottle(0, 0, nil)
+	if cfg.Logins == nil {
+		cfg.Logins = vasp.NewGate(nil, cfg.Now)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Handler{accounts: accounts, accept: accept, cfg: cfg, log: log,
-		checked: vasp.NewCheckedPasswords(checkedTTL, cfg.Now)}
+	return &Handler{accounts: accounts, accept: accept, cfg: cfg, log: log}
 }
 
 // Register mounts the handler at prefix/mm7.
@@ -176,23 +171,24 @@ func (h *Handler) login(r *http.Request, ip netip.Addr) (vasp.Account, bool, err
 		}
 		return a, err == nil, err
 	}
-	if h.cfg.Throttle.Blocked(ip) {
-		h.log.Warn("mm7: login refused: throttled", "remote", ip, "account", user)
-		return vasp.Account{}, false, nil
-	}
-	a, err := h.accounts.Account(r.Context(), user)
+	// HTTP Basic sends the password with every request: the gate's memory
+	// of accepted passwords spares a bcrypt per message.
+	a, err := h.cfg.Logins.Login(ip, user, pass, func(name string) (vasp.Account, bool, error) {
+		a, err := h.accounts.Account(r.Context(), name)
+		if errors.Is(err, mms.ErrNotFound) {
+			return a, false, nil
+		}
+		return a, err == nil, err
+	})
 	switch {
-	case errors.Is(err, mms.ErrNotFound):
-		err = errors.New("no such account")
+	case errors.Is(err, vasp.ErrThrottled):
+		h.log.Warn("mm7: login refused: throttled", "remote", ip, "account", user, "err", err)
+		return vasp.Account{}, false, nil
+	case errors.Is(err, vasp.ErrLoginFailed):
+		h.log.Warn("mm7: login failed", "remote", ip, "account", user, "reason", err.Error())
+		return vasp.Account{}, false, nil
 	case err != nil:
 		return vasp.Account{}, false, err
-	default:
-		err = a.Admit(pass, ip, h.checked)
-	}
-	if err != nil {
-		h.log.Warn("mm7: login failed", "remote", ip, "account", user, "reason", err.Error())
-		h.cfg.Throttle.Fail(ip)
-		return vasp.Account{}, false, nil
 	}
 	return a, true, nil
 }

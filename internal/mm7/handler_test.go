@@ -230,13 +230,17 @@ func TestStoreTrouble(t *testing.T) {
 
 // TestLogin: HTTP Basic against the VASP accounts, IP accounts without
 // credentials, 401 with a challenge otherwise, and the failed-login
-// throttle shared with MM4.
+// throttle shared with MM4: a locked account still lets in the password
+// its owner logged in with, and nothing else.
 func TestLogin(t *testing.T) {
-	th := vasp.NewThrottle(3, 60e9, nil)
-	s := newSide(t, mm7.Config{Throttle: th}, account(t, "news", "secret", ""), vasp.Account{Name: "127.0.0.1"})
+	gate := vasp.NewGate(vasp.NewThrottle(3, 60e9, nil), nil)
+	s := newSide(t, mm7.Config{Logins: gate}, account(t, "news", "secret", ""), vasp.Account{Name: "127.0.0.1"})
 	ct, body := golden(t, "rel5-5.3.0-prefixed.mm7")
 	if code, answer, _ := s.post(t, "", "", ct, body); code != 200 || !bytes.Contains(answer, []byte("<StatusCode>1000<")) {
 		t.Errorf("IP account: HTTP %d %s", code, answer)
+	}
+	if code, _, _ := s.post(t, "news", "secret", ct, body); code != 200 {
+		t.Errorf("the owner: HTTP %d, want 200", code)
 	}
 	for i := range 3 {
 		code, _, h := s.post(t, "news", "wrong", ct, body)
@@ -244,8 +248,11 @@ func TestLogin(t *testing.T) {
 			t.Errorf("wrong password %d: HTTP %d, challenge %q", i, code, h.Get("WWW-Authenticate"))
 		}
 	}
-	if code, _, _ := s.post(t, "news", "secret", ct, body); code != http.StatusUnauthorized {
-		t.Errorf("the right password after three wrong ones: HTTP %d, want 401 while throttled", code)
+	if code, _, _ := s.post(t, "news", "guess", ct, body); code != http.StatusUnauthorized {
+		t.Errorf("a guess after three wrong ones: HTTP %d, want 401", code)
+	}
+	if code, _, _ := s.post(t, "news", "secret", ct, body); code != 200 {
+		t.Errorf("the owner after three wrong ones: HTTP %d, want 200", code)
 	}
 }
 

@@ -67,6 +67,40 @@ func TestAuthThrottle(t *testing.T) {
 	}
 }
 
+// The owner is not locked out: after five wrong passwords for its account
+// from its address, the password it logged in with still works. Failures
+// on five accounts from one address are a spray, and then nothing does.
+func TestAuthOwnerNotLockedOut(t *testing.T) {
+	ts := startServer(t)
+	for _, name := range []string{"acme", "news"} {
+		ts.addAccount(t, vasp.Account{Name: name}, "secret")
+	}
+	session := func() *dialog {
+		d := dial(t, ts.addr)
+		d.expect("220 ")
+		d.send("EHLO x")
+		d.reply()
+		return d
+	}
+	session().cmd("AUTH PLAIN "+b64("\x00acme\x00secret"), "235 ")
+	d := session()
+	for i := 1; i <= 4; i++ {
+		d.cmd("AUTH PLAIN "+b64("\x00acme\x00wrong"), "535 5.7.8")
+	}
+	d.cmd("AUTH PLAIN "+b64("\x00acme\x00wrong"), "421 4.7.0")
+	session().cmd("AUTH PLAIN "+b64("\x00acme\x00guess"), "421 4.7.0")
+	session().cmd("AUTH PLAIN "+b64("\x00acme\x00secret"), "235 ")
+	session().cmd("AUTH PLAIN "+b64("\x00news\x00secret"), "235 ")
+
+	d = session()
+	for _, name := range []string{"a", "b", "c"} {
+		d.cmd("AUTH PLAIN "+b64("\x00"+name+"\x00x"), "535 5.7.8")
+	}
+	d.cmd("AUTH PLAIN "+b64("\x00d\x00x"), "421 4.7.0") // acme, a, b, c, d: five accounts
+	session().cmd("AUTH PLAIN "+b64("\x00acme\x00secret"), "421 4.7.0")
+	session().cmd("AUTH PLAIN "+b64("\x00news\x00secret"), "421 4.7.0")
+}
+
 // An account named by IP address is every connection from it, with no AUTH.
 func TestIPAccount(t *testing.T) {
 	ts := startServer(t)

@@ -45,7 +45,7 @@ type Config struct {
 	DataTimeout     time.Duration
 	MaxConnsPerIP   int
 	MaxConns        int
-	AuthFailures    int           // failed logins per address per AuthWindow; 0 = 5
+	AuthFailures    int           // failed logins per address and account, and failed accounts per address, per AuthWindow; 0 = 5
 	AuthWindow      time.Duration // 0 = 1 minute
 	TLS             *tls.Config   // enables STARTTLS and ServeTLS
 	Now             func() time.Time
@@ -55,10 +55,10 @@ type Config struct {
 	// our domains for the responses and reports peers send back; "" =
 	// "system-user".
 	SystemUser string
-	// Throttle counts failed logins, shared with the other interfaces
-	// VASPs log in by; nil: one of the server's own, of AuthFailures in
+	// Logins decides AUTH, shared with the other interfaces VASPs log in
+	// by; nil: one of the server's own, throttling at AuthFailures in
 	// AuthWindow.
-	Throttle *vasp.Throttle
+	Logins *vasp.Gate
 	// Answers records the MM4 responses and reports peers send back
 	// (TS 23.140 §8.4.2–§8.4.6); nil refuses them as unsupported.
 	Answers Answers
@@ -103,7 +103,7 @@ type Server struct {
 	accept   Acceptor
 	answers  *answerer // nil: responses and reports are not taken
 	log      *slog.Logger
-	throttle *vasp.Throttle
+	logins   *vasp.Gate
 	limits   *connLimiter
 	smtp     *smtp.Server
 	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
@@ -136,11 +136,11 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 		accounts: accounts,
 		accept:   accept,
 		log:      log,
-		throttle: cfg.Throttle,
+		logins:   cfg.Logins,
 		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),
 	}
-	if s.throttle == nil {
-		s.throttle = vasp.NewThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now)
+	if s.logins == nil {
+		s.logins = vasp.NewGate(vasp.NewThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now), cfg.Now)
 	}
 	if cfg.Answers != nil {
 		s.answers = &answerer{rec: cfg.Answers, system: cfg.SystemUser + "@" + cfg.MMSDomain, now: cfg.Now, log: log}

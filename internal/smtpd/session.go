@@ -74,7 +74,7 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(identity, user, pass string) error {
 			if identity != "" && identity != user {
-				return ss.failLogin(user, "authorization identity differs")
+				return ss.loginRefused(user, ss.srv.logins.Refuse(ss.ip, user, "authorization identity differs"))
 			}
 			return ss.login(user, pass, "plain")
 		}), nil
@@ -84,37 +84,36 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 
 // login checks credentials; its error is the AUTH reply.
 func (ss *session) login(user, pass, how string) error {
-	if ss.srv.throttle.Blocked(ss.ip) {
-		closeAfterReply(ss.conn.Conn())
-		ss.srv.log.Warn("login refused: throttled", "remote", ss.remote, "account", user)
-		return authReply(errAuthThrottled)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
-	a, err := ss.srv.accounts.Account(ctx, user)
-	switch {
-	case errors.Is(err, ErrNoAccount):
-		return ss.failLogin(user, "no such account")
-	case err != nil:
-		ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
-		return authReply(err)
-	}
-	if err := a.Admit(pass, ss.ip, nil); err != nil { // one bcrypt per connection
-		return ss.failLogin(user, err.Error())
+	a, err := ss.srv.logins.Login(ss.ip, user, pass, func(name string) (vasp.Account, bool, error) {
+		a, err := ss.srv.accounts.Account(ctx, name)
+		if errors.Is(err, ErrNoAccount) {
+			return a, false, nil
+		}
+		return a, err == nil, err
+	})
+	if err != nil {
+		return ss.loginRefused(user, err)
 	}
 	ss.account, ss.how = &a, how
 	return nil
 }
 
-// failLogin records a failed login. The reason goes to the log only: the
-// peer learns no more than "invalid".
-func (ss *session) failLogin(user, reason string) error {
-	ss.srv.log.Warn("login failed", "remote", ss.remote, "account", user, "reason", reason)
-	if ss.srv.throttle.Fail(ss.ip) {
+// loginRefused turns a login's error into the AUTH reply. Why it failed
+// goes to the log only: the peer learns no more than "invalid".
+func (ss *session) loginRefused(user string, err error) error {
+	switch {
+	case errors.Is(err, vasp.ErrThrottled):
+		ss.srv.log.Warn("login refused: throttled", "remote", ss.remote, "account", user, "err", err)
 		closeAfterReply(ss.conn.Conn())
 		return authReply(errAuthThrottled)
+	case errors.Is(err, vasp.ErrLoginFailed):
+		ss.srv.log.Warn("login failed", "remote", ss.remote, "account", user, "reason", err.Error())
+		return authReply(errAuthFailed)
 	}
-	return authReply(errAuthFailed)
+	ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
+	return authReply(err)
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {

@@ -42,17 +42,13 @@ func NewCheckedPasswords(ttl time.Duration, now func() time.Time) *CheckedPasswo
 // Check is a.CheckPassword(password), answered from memory when bcrypt
 // accepted the same password for the same hash within the TTL.
 func (c *CheckedPasswords) Check(a Account, password string) error {
-	key := sha256.Sum256([]byte(a.Name + "\x00" + password))
-	now := c.now()
-	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && e.hash == a.PasswordHash && now.Before(e.until) {
+	if c.Known(a, password) {
 		return nil
 	}
 	if err := c.check(a, password); err != nil {
 		return err
 	}
+	key, now := checkedKey(a, password), c.now()
 	c.mu.Lock()
 	if len(c.m) >= maxChecked {
 		c.m = map[[sha256.Size]byte]checked{}
@@ -60,4 +56,17 @@ func (c *CheckedPasswords) Check(a Account, password string) error {
 	c.m[key] = checked{hash: a.PasswordHash, until: now.Add(c.ttl)}
 	c.mu.Unlock()
 	return nil
+}
+
+// Known reports whether bcrypt accepted password for a, with the hash a
+// has now, within the TTL. It never runs bcrypt.
+func (c *CheckedPasswords) Known(a Account, password string) bool {
+	c.mu.Lock()
+	e, ok := c.m[checkedKey(a, password)]
+	c.mu.Unlock()
+	return ok && e.hash == a.PasswordHash && c.now().Before(e.until)
+}
+
+func checkedKey(a Account, password string) [sha256.Size]byte {
+	return sha256.Sum256([]byte(a.Name + "\x00" + password))
 }

@@ -7,5 +7,7 @@
 // IP address identifies every connection from that address; IP Address
 // Restrictions are comma-separated with "*" as a wildcard octet. It departs by
 // also accepting CIDR prefixes in the restriction list, and by storing
-// passwords only as bcrypt hashes.
+// passwords only as bcrypt hashes. NowSMS says nothing of failed logins;
+// Gate counts them per address and account, so that a guesser cannot lock
+// an owner out, and per address over accounts, to stop a spray.
 package vasp

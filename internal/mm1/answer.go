@@ -100,6 +100,9 @@ func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason st
 	if err != nil {
 		return err
 	}
+	if err := h.forRecipient(r, d); err != nil {
+		return err
+	}
 	now := h.cfg.Now()
 	changed, err := h.rec.Answer(ctx, d.ID, state, reason, now)
 	if err != nil {
@@ -122,7 +125,10 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	default:
 		return httperr.New(http.StatusBadRequest, fmt.Sprintf("X-Mms-Read-Status 0x%02x is not Read or Deleted", pdu.ReadStatus), nil)
 	}
-	reader := h.msisdn(r)
+	reader, err := h.msisdn(r)
+	if err != nil {
+		return httperr.New(http.StatusBadRequest, err.Error(), err)
+	}
 	if reader == "" {
 		reader = pdu.From
 	}
@@ -131,7 +137,7 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	if at.IsZero() {
 		at = now
 	}
-	err := h.rec.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
+	err = h.rec.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
 	if errors.Is(err, mms.ErrNotFound) {
 		return httperr.New(http.StatusBadRequest, "unknown Message-ID", err)
 	}

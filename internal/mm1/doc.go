@@ -15,9 +15,11 @@
 //     lose it otherwise cause re-notification of a message the user already
 //     has (the duplicate-MMS complaint).
 //   - When the WAP gateway identifies the subscriber with an MSISDN header
-//     (configurable names), it must be the recipient's number, else 403. A
-//     request without such a header is served: the token (128 random bits)
-//     is the credential, as in every MMSC that sits behind no gateway.
+//     (configurable names), it must be the recipient's number, else 403;
+//     so too for m-notifyresp-ind and m-acknowledge-ind. A header given
+//     twice, or two that disagree, is 400. A request without such a header
+//     is served: the token (128 random bits) is the credential, as in every
+//     MMSC that sits behind no gateway.
 //   - Answers to POSTs are 204 No Content; the specifications define no
 //     response body for these PDUs. Anything that is not a PDU we expect,
 //     or names no recipient we know, is 400 and changes nothing.

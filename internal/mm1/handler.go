@@ -2,12 +2,14 @@ package mm1
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/httperr"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -113,17 +115,46 @@ func (h *Handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.
 
 // msisdn is the subscriber number the gateway vouches for, or "": a
 // handset proves nothing about itself, so the header counts only from a
-// trusted proxy.
-func (h *Handler) msisdn(r *http.Request) string {
+// trusted proxy. A header given twice, or headers that name different
+// numbers, are refused: something between the handset and us added one,
+// and we cannot tell which to believe. The error says which, to show.
+func (h *Handler) msisdn(r *http.Request) (string, error) {
 	if !h.trusted(r) {
-		return ""
+		return "", nil
 	}
+	number := ""
 	for _, name := range h.cfg.MSISDNHeaders {
-		if v := strings.TrimSpace(r.Header.Get(name)); v != "" {
-			return v
+		vs := r.Header.Values(name)
+		if len(vs) > 1 {
+			return "", errors.New("the " + name + " header is given more than once")
+		}
+		v := ""
+		if len(vs) == 1 {
+			v = strings.TrimSpace(vs[0])
+		}
+		switch {
+		case v == "":
+		case number == "":
+			number = v
+		case !mms.SameNumber(number, v, mms.WholeNumber):
+			return "", errors.New("the MSISDN headers name different numbers")
 		}
 	}
-	return ""
+	return number, nil
+}
+
+// forRecipient refuses a request about d from a subscriber the gateway
+// says is someone else.
+func (h *Handler) forRecipient(r *http.Request, d mms.Delivery) error {
+	n, err := h.msisdn(r)
+	if err != nil {
+		return httperr.New(http.StatusBadRequest, err.Error(), err)
+	}
+	if n != "" && !mms.SameNumber(n, d.Address, mms.WholeNumber) {
+		return httperr.New(http.StatusForbidden, "this message is for another subscriber",
+			errors.New("MSISDN "+n+" is not the recipient "+d.Address))
+	}
+	return nil
 }
 
 // trusted reports whether the request's TCP peer is a trusted proxy.

@@ -88,7 +88,7 @@ func (f *fixture) do(t *testing.T, method, path string, body []byte, header ...s
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		req.Header.Add(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -115,6 +115,7 @@ func TestRetrieve(t *testing.T) {
 	}{
 		{"unknown token", "/mms/aaaaaaaaaaaaaaaaaaaaaaaaaa", nil, http.StatusNotFound},
 		{"another subscriber's MSISDN", path, []string{"X-MSISDN", "+447700900789"}, http.StatusForbidden},
+		{"the MSISDN header twice", path, []string{"X-MSISDN", "+447700900456", "X-MSISDN", "+447700900789"}, http.StatusBadRequest},
 	} {
 		if resp, _ := f.do(t, http.MethodGet, tt.path, nil, tt.header...); resp.StatusCode != tt.status {
 			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.status)
@@ -260,42 +261,54 @@ func encode(t *testing.T, p *mmsenc.PDU) []byte {
 func TestHandsetAnswers(t *testing.T) {
 	f := setup(t)
 	tid0, tid1 := f.msg.Recipients[0].TransactionID, f.msg.Recipients[1].TransactionID
+	const me, other = "+447700900456", "+447700900789" // recipients 0 and 1
 	tests := []struct {
 		name   string
+		msisdn string // "": me
 		body   []byte
 		status int
 		want   [2]mms.State
 	}{
-		{"garbage", []byte("hello"), http.StatusBadRequest, [2]mms.State{mms.StateQueued, mms.StateQueued}},
-		{"unknown transaction",
+		{"an answer from another subscriber", other,
+			encode(t, &mmsenc.PDU{Type: mmsenc.NotifyRespInd, TransactionID: tid0, Status: 0x82}),
+			http.StatusForbidden, [2]mms.State{mms.StateQueued, mms.StateQueued}},
+		{"an acknowledgement from another subscriber", other,
+			encode(t, &mmsenc.PDU{Type: mmsenc.AcknowledgeInd, TransactionID: tid0}),
+			http.StatusForbidden, [2]mms.State{mms.StateQueued, mms.StateQueued}},
+		{"garbage", "", []byte("hello"), http.StatusBadRequest, [2]mms.State{mms.StateQueued, mms.StateQueued}},
+		{"unknown transaction", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.NotifyRespInd, TransactionID: "nope", Status: 0x81}),
 			http.StatusBadRequest, [2]mms.State{mms.StateQueued, mms.StateQueued}},
-		{"a PDU handsets do not post",
+		{"a PDU handsets do not post", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.DeliveryInd, MessageID: string(f.msg.ID), To: []string{"+447700900123/TYPE=PLMN"}, Date: f.now, Status: 0x81}),
 			http.StatusBadRequest, [2]mms.State{mms.StateQueued, mms.StateQueued}},
-		{"deferred",
+		{"deferred", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.NotifyRespInd, TransactionID: tid0, Status: 0x83}),
 			http.StatusNoContent, [2]mms.State{mms.StateDeferred, mms.StateQueued}},
-		{"rejected",
+		{"rejected", other,
 			encode(t, &mmsenc.PDU{Type: mmsenc.NotifyRespInd, TransactionID: tid1, Status: 0x82}),
 			http.StatusNoContent, [2]mms.State{mms.StateDeferred, mms.StateRejected}},
-		{"acknowledged after deferring",
+		{"acknowledged after deferring", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.AcknowledgeInd, TransactionID: tid0}),
 			http.StatusNoContent, [2]mms.State{mms.StateRetrieved, mms.StateRejected}},
-		{"a late answer does not undo a final state",
+		{"a late answer does not undo a final state", other,
 			encode(t, &mmsenc.PDU{Type: mmsenc.NotifyRespInd, TransactionID: tid1, Status: 0x81}),
 			http.StatusNoContent, [2]mms.State{mms.StateRetrieved, mms.StateRejected}},
-		{"read report",
+		{"read report", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.ReadRecInd, MessageID: string(f.msg.ID), To: []string{"+447700900123/TYPE=PLMN"},
 				FromInsert: true, Date: f.now, ReadStatus: 0x80}),
 			http.StatusNoContent, [2]mms.State{mms.StateRetrieved, mms.StateRejected}},
-		{"read report for an unknown message",
+		{"read report for an unknown message", "",
 			encode(t, &mmsenc.PDU{Type: mmsenc.ReadRecInd, MessageID: "unknown", To: []string{"+447700900123/TYPE=PLMN"},
 				FromInsert: true, Date: f.now, ReadStatus: 0x80}),
 			http.StatusBadRequest, [2]mms.State{mms.StateRetrieved, mms.StateRejected}},
 	}
 	for _, tt := range tests {
-		resp, body := f.do(t, http.MethodPost, "/mms", tt.body, "X-MSISDN", "+447700900456")
+		msisdn := tt.msisdn
+		if msisdn == "" {
+			msisdn = me
+		}
+		resp, body := f.do(t, http.MethodPost, "/mms", tt.body, "X-MSISDN", msisdn)
 		if resp.StatusCode != tt.status {
 			t.Errorf("%s: status %d (%s), want %d", tt.name, resp.StatusCode, bytes.TrimSpace(body), tt.status)
 		}
@@ -307,6 +320,38 @@ func TestHandsetAnswers(t *testing.T) {
 	}
 	if d := f.state(t, 0); !d.NextAttempt.Equal(f.now) {
 		t.Errorf("retrieved recipient next attempt %v, want %v", d.NextAttempt, f.now)
+	}
+}
+
+// Two MSISDN headers the gateway is known to set must agree: a request
+// whose headers name different numbers is refused, whatever it asks.
+func TestMSISDNHeadersDisagree(t *testing.T) {
+	f := setup(t)
+	mux := http.NewServeMux()
+	cfg := mm1.Config{MSISDNHeaders: []string{"X-MSISDN", "X-WAP-Network-Client-MSISDN"}, Now: func() time.Time { return f.now }}
+	mm1.New(f.st, delivery.NewHandsets(f.st), cfg, slog.New(slog.DiscardHandler)).Register(mux, "")
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f.srv = srv
+	path := "/mms/" + f.msg.Recipients[0].Token
+	for _, tt := range []struct {
+		name   string
+		header []string
+		status int
+	}{
+		{"agree", []string{"X-MSISDN", "+447700900456", "X-WAP-Network-Client-MSISDN", "447700900456"}, http.StatusOK},
+		{"disagree", []string{"X-MSISDN", "+447700900456", "X-WAP-Network-Client-MSISDN", "+447700900789"}, http.StatusBadRequest},
+	} {
+		if resp, body := f.do(t, http.MethodHead, path, nil, tt.header...); resp.StatusCode != tt.status {
+			t.Errorf("%s: status %d (%s), want %d", tt.name, resp.StatusCode, body, tt.status)
+		}
+	}
+	ack := encode(t, &mmsenc.PDU{Type: mmsenc.AcknowledgeInd, TransactionID: f.msg.Recipients[0].TransactionID})
+	if resp, _ := f.do(t, http.MethodPost, "/mms", ack, "X-MSISDN", "+447700900456", "X-WAP-Network-Client-MSISDN", "+447700900789"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("acknowledgement with disagreeing headers: status %d, want 400", resp.StatusCode)
+	}
+	if d := f.state(t, 0); d.State != mms.StateQueued {
+		t.Errorf("refused requests changed the state to %s", d.State)
 	}
 }
 

@@ -33,9 +33,8 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	case mms.StateExpired, mms.StateFailed, mms.StateRejected, mms.StateCancelled:
 		return httperr.New(http.StatusNotFound, "message no longer available", errors.New(string(d.State)))
 	}
-	if n := h.msisdn(r); n != "" && !mms.SameNumber(n, d.Address, mms.WholeNumber) {
-		return httperr.New(http.StatusForbidden, "this message is for another subscriber",
-			errors.New("MSISDN "+n+" is not the recipient "+d.Address))
+	if err := h.forRecipient(r, d); err != nil {
+		return err
 	}
 	m, err := h.st.Deliverable(ctx, d.MessageID)
 	if errors.Is(err, mms.ErrNotFound) {

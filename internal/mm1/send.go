@@ -46,7 +46,10 @@ func (h *Handler) sender(r *http.Request) (string, byte, string) {
 	if h.cfg.Accept == nil {
 		return "", mmsenc.ResponseErrorPermanentServiceDenied, "this MMSC takes no messages from handsets"
 	}
-	sender := h.msisdn(r)
+	sender, err := h.msisdn(r)
+	if err != nil {
+		return "", mmsenc.ResponseErrorPermanentAddressUnresolved, "the sender's number is not known: " + err.Error()
+	}
 	if sender == "" {
 		return "", mmsenc.ResponseErrorPermanentAddressUnresolved,
 			"the sender's number is not known: no MSISDN from a trusted gateway"

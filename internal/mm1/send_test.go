@@ -44,13 +44,16 @@ func newHandsetSide(t *testing.T, cfg mm1.Config) *handsetSide {
 }
 
 // post sends body as a handset with msisdn ("" for none) and returns the
-// HTTP status and the body of the answer.
-func (h *handsetSide) post(t *testing.T, msisdn string, body []byte) (int, []byte) {
+// HTTP status and the body of the answer. Each of more numbers is one more
+// X-MSISDN header.
+func (h *handsetSide) post(t *testing.T, msisdn string, body []byte, more ...string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/mms", bytes.NewReader(body))
 	req.Header.Set("Content-Type", mmsenc.MediaMMS)
-	if msisdn != "" {
-		req.Header.Set("X-MSISDN", msisdn)
+	for _, n := range append([]string{msisdn}, more...) {
+		if n != "" {
+			req.Header.Add("X-MSISDN", n)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -278,6 +281,21 @@ func TestSendReqUntrustedGateway(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("retrieval with an untrusted MSISDN header: HTTP %d, want 200 (the header ignored)", resp.StatusCode)
+	}
+}
+
+// TestSendReqTwoMSISDNs: a gateway request that names the sender twice,
+// differently, does not say who sent it: refused, nothing stored.
+func TestSendReqTwoMSISDNs(t *testing.T) {
+	side := newHandsetSide(t, mm1.Config{})
+	code, answer := side.post(t, "447700900123", encode(t, photo("M2", 1000)), "447700900999")
+	conf, err := mmsenc.Decode(answer)
+	if code != http.StatusOK || err != nil || conf.ResponseStatus != mmsenc.ResponseErrorPermanentAddressUnresolved ||
+		!strings.Contains(conf.ResponseText, "more than once") {
+		t.Fatalf("HTTP %d, %+v, %v; want an m-send-conf refusing the sender", code, conf, err)
+	}
+	if n := side.count(t); n != 0 {
+		t.Errorf("%d messages stored, want none", n)
 	}
 }
 

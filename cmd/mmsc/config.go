@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mmsc-project/mmsc/internal/httpserver"
 	"github.com/mmsc-project/mmsc/internal/queue"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
@@ -75,10 +76,29 @@ type SMTPConfig struct {
 	DataTimeout      duration `toml:"data_timeout"`
 }
 
-// HTTPConfig is the HTTP listener: handset retrieval (MM1) and health.
+// HTTPConfig is the HTTP listener: handsets (MM1), pages, VASPs (MM7) and
+// health.
 type HTTPConfig struct {
-	Listen    string `toml:"listen"`
-	PublicURL string `toml:"public_url"` // base of Content-Location; "" = http://<local_host>:<port of listen>
+	Listen        string   `toml:"listen"`
+	PublicURL     string   `toml:"public_url"` // base of Content-Location; "" = http://<local_host>:<port of listen>
+	MaxConns      int      `toml:"max_connections"`
+	MaxConnsPerIP int      `toml:"max_connections_per_ip"`
+	HeaderTimeout duration `toml:"header_timeout"`       // for a request line and headers
+	IdleTimeout   duration `toml:"idle_timeout"`         // a kept-alive connection without a request
+	StallTimeout  duration `toml:"stall_timeout"`        // a body's grace, and a reply's wait per window
+	MinRate       int      `toml:"min_bytes_per_second"` // a body's and a reply's pace after the grace
+}
+
+// server is the HTTP listener's bounds.
+func (c HTTPConfig) server() httpserver.Config {
+	return httpserver.Config{
+		MaxConns:      c.MaxConns,
+		MaxConnsPerIP: c.MaxConnsPerIP,
+		HeaderTimeout: time.Duration(c.HeaderTimeout),
+		IdleTimeout:   time.Duration(c.IdleTimeout),
+		StallTimeout:  time.Duration(c.StallTimeout),
+		MinRate:       c.MinRate,
+	}
 }
 
 // SMPPConfig is the SMS link that carries WAP Push notifications.
@@ -124,7 +144,15 @@ func defaultConfig() Config {
 			ReadTimeout:      duration(5 * time.Minute),
 			DataTimeout:      duration(10 * time.Minute),
 		},
-		HTTP: HTTPConfig{Listen: "127.0.0.1:8080"},
+		HTTP: HTTPConfig{
+			Listen:        "127.0.0.1:8080",
+			MaxConns:      httpserver.DefaultMaxConns,
+			MaxConnsPerIP: httpserver.DefaultMaxConnsPerIP,
+			HeaderTimeout: duration(httpserver.DefaultHeaderTimeout),
+			IdleTimeout:   duration(httpserver.DefaultIdleTimeout),
+			StallTimeout:  duration(httpserver.DefaultStallTimeout),
+			MinRate:       httpserver.DefaultMinRate,
+		},
 		SMPP: SMPPConfig{SourceAddr: "MMSC", SubmitsPerSecond: 100},
 		MM1: MM1Config{
 			LocalNumbers:     []string{},
@@ -266,6 +294,12 @@ func (c Config) problems() []error {
 	positive("smtp.auth_failures_per_minute", int64(c.SMTP.AuthFailureLimit))
 	positive("smtp.read_timeout", int64(c.SMTP.ReadTimeout))
 	positive("smtp.data_timeout", int64(c.SMTP.DataTimeout))
+	positive("http.max_connections", int64(c.HTTP.MaxConns))
+	positive("http.max_connections_per_ip", int64(c.HTTP.MaxConnsPerIP))
+	positive("http.header_timeout", int64(c.HTTP.HeaderTimeout))
+	positive("http.idle_timeout", int64(c.HTTP.IdleTimeout))
+	positive("http.stall_timeout", int64(c.HTTP.StallTimeout))
+	positive("http.min_bytes_per_second", int64(c.HTTP.MinRate))
 	checkListen("smpp.address", c.SMPP.Address, false)
 	if c.SMPP.SourceAddr == "" {
 		add("smpp.source_addr is empty")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -60,26 +61,50 @@ var listenRE = regexp.MustCompile(`^mmsc: (.+) listening on (\S+)$`)
 
 // process is mmsc serve in a child process.
 type process struct {
-	cmd   *exec.Cmd
-	addrs map[string]string
+	cmd    *exec.Cmd
+	addrs  map[string]string
+	stderr *syncBuffer // its log
+}
+
+// syncBuffer is a log written by the child's copier and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // startProcess runs "mmsc serve -config path" as a child and waits until it
 // prints its listening addresses.
 func startProcess(t testing.TB, path string) *process {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "-config", path)
+	return startServe(t, exec.Command(os.Args[0], "serve", "-config", path))
+}
+
+// startServe runs cmd, which execs "mmsc serve", as startProcess does.
+func startServe(t testing.TB, cmd *exec.Cmd) *process {
+	t.Helper()
 	cmd.Env = append(os.Environ(), "MMSC_TEST_MAIN=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, addrs: map[string]string{}}
+	p := &process{cmd: cmd, addrs: map[string]string{}, stderr: stderr}
 	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
 	lines := make(chan string, 100)
 	go func() {

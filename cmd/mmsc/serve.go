@@ -15,6 +15,7 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
+	"github.com/mmsc-project/mmsc/internal/httpserver"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
@@ -132,6 +133,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	go func() { defer background.Done(); sms.Run(bg) }()
 	go func() { defer background.Done(); engine.Run(bg) }()
 
+	// Connections from outside never take the descriptors the store and
+	// delivery need.
+	limit := descriptorLimit()
+	smtpConns, httpConns, fit := listenerCaps(limit, cfg.SMTP.MaxConns, cfg.HTTP.MaxConns)
+	if !fit {
+		log.Warn("listener connection caps lowered to fit the open-file limit; raise the limit (ulimit -n, systemd LimitNOFILE=) or lower max_connections",
+			"open_file_limit", limit, "smtp.max_connections", smtpConns, "http.max_connections", httpConns)
+	}
+	httpBounds := cfg.HTTP.server()
+	httpBounds.MaxConns = httpConns
+
 	// Failed logins count together over MM4 and MM7.
 	logins := vasp.NewGate(vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil), nil)
 	accepted := accept.New(st, accept.Config{
@@ -153,7 +165,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		MaxMessageBytes: cfg.SMTP.MaxMessageSize,
 		MaxRecipients:   cfg.SMTP.MaxRecipients,
 		MaxConnsPerIP:   cfg.SMTP.MaxConnsPerIP,
-		MaxConns:        cfg.SMTP.MaxConns,
+		MaxConns:        smtpConns,
 		AuthFailures:    cfg.SMTP.AuthFailureLimit,
 		ReadTimeout:     time.Duration(cfg.SMTP.ReadTimeout),
 		DataTimeout:     time.Duration(cfg.SMTP.DataTimeout),
@@ -184,7 +196,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
 	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
-	hs := &http.Server{Handler: httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), ReadHeaderTimeout: 10 * time.Second}
+	hs := httpserver.New(httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), httpBounds, log)
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())
 

@@ -96,6 +96,10 @@ var (
 // alone. The store persists these and imports nothing else of ours.
 var vocabulary = map[string]bool{"internal/mms": true, "internal/vasp": true, "internal/route": true}
 
+// The listeners' plumbing (connection caps, the HTTP server's timeouts)
+// serves every edge and knows none of them, nor any word of the domain.
+var plumbing = map[string]bool{"internal/connlimit": true, "internal/httpserver": true}
+
 func isEdge(dir string) bool { return ingress[dir] || transports[dir] }
 
 // within reports whether dir is pkg or one of its subpackages.
@@ -123,6 +127,8 @@ func TestImportsPointInward(t *testing.T) {
 				t.Errorf("%s imports the edge %s: the core never imports an edge", p.dir, imp)
 			case isEdge(p.dir) && (isEdge(imp) || core[imp]):
 				t.Errorf("%s imports %s: an ingress or transport knows neither its peers nor the core; declare the interface you need", p.dir, imp)
+			case plumbing[p.dir] && !plumbing[imp]:
+				t.Errorf("%s imports %s: listener plumbing knows no edge and no word of the domain", p.dir, imp)
 			case p.dir == "internal/accept" && imp == "internal/delivery", p.dir == "internal/delivery" && imp == "internal/accept":
 				t.Errorf("%s imports %s: accepting and delivering meet only in the store", p.dir, imp)
 			}

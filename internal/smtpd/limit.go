@@ -6,47 +6,15 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mmsc-project/mmsc/internal/connlimit"
 )
 
-// connLimiter caps connections per remote address and in total. Refused
-// connections get a 421 before go-smtp ever sees them, so a flood from one
-// address cannot starve the others.
-type connLimiter struct {
-	perIP, total int
-
-	mu     sync.Mutex
-	count  int
-	byAddr map[netip.Addr]int
-}
-
-func newConnLimiter(perIP, total int) *connLimiter {
-	return &connLimiter{perIP: perIP, total: total, byAddr: make(map[netip.Addr]int)}
-}
-
-func (l *connLimiter) acquire(ip netip.Addr) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if (l.total > 0 && l.count >= l.total) || (l.perIP > 0 && l.byAddr[ip] >= l.perIP) {
-		return false
-	}
-	l.count++
-	l.byAddr[ip]++
-	return true
-}
-
-func (l *connLimiter) release(ip netip.Addr) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.count--
-	if l.byAddr[ip]--; l.byAddr[ip] <= 0 {
-		delete(l.byAddr, ip)
-	}
-}
-
-// limitedListener applies a connLimiter to a listener.
+// limitedListener applies a connlimit.Limiter to a listener. Refused
+// connections get a 421 before go-smtp ever sees them.
 type limitedListener struct {
 	net.Listener
-	limits  *connLimiter
+	limits  *connlimit.Limiter
 	maxLine int // > 0: check line lengths on the socket (lineLimit)
 }
 
@@ -56,8 +24,8 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		ip := remoteIP(c)
-		if !l.limits.acquire(ip) {
+		ip := connlimit.RemoteIP(c)
+		if l.limits.Acquire(ip) != connlimit.NotFull {
 			// Best effort: the peer may already be gone.
 			c.Write([]byte("421 4.7.0 Too many connections, try again later\r\n"))
 			c.Close()
@@ -76,7 +44,7 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 type trackedConn struct {
 	net.Conn
 	ip         netip.Addr
-	limits     *connLimiter
+	limits     *connlimit.Limiter
 	lines      *lineLimit // nil: go-smtp checks line lengths itself
 	closeAfter atomic.Bool
 	once       sync.Once
@@ -106,7 +74,7 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 
 func (c *trackedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.limits.release(c.ip) })
+	c.once.Do(func() { c.limits.Release(c.ip) })
 	return err
 }
 
@@ -119,16 +87,4 @@ func closeAfterReply(conn net.Conn) {
 	if t, ok := conn.(*trackedConn); ok {
 		t.closeAfter.Store(true)
 	}
-}
-
-// remoteIP is the peer address without port; IPv4-mapped IPv6 unmapped so
-// that IP accounts written as 192.0.2.7 match.
-func remoteIP(c net.Conn) netip.Addr {
-	if c == nil {
-		return netip.Addr{}
-	}
-	if ap, err := netip.ParseAddrPort(c.RemoteAddr().String()); err == nil {
-		return ap.Addr().Unmap()
-	}
-	return netip.Addr{}
 }

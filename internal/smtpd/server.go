@@ -13,6 +13,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/mmsc-project/mmsc/internal/connlimit"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
@@ -104,7 +105,7 @@ type Server struct {
 	answers  *answerer // nil: responses and reports are not taken
 	log      *slog.Logger
 	logins   *vasp.Gate
-	limits   *connLimiter
+	limits   *connlimit.Limiter
 	smtp     *smtp.Server
 	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
 	buffers  sync.Pool // *bytes.Buffer for DATA: most messages are alike in size
@@ -137,7 +138,7 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 		accept:   accept,
 		log:      log,
 		logins:   cfg.Logins,
-		limits:   newConnLimiter(cfg.MaxConnsPerIP, cfg.MaxConns),
+		limits:   connlimit.New(cfg.MaxConnsPerIP, cfg.MaxConns),
 	}
 	if s.logins == nil {
 		s.logins = vasp.NewGate(vasp.NewThrottle(cfg.AuthFailures, cfg.AuthWindow, cfg.Now), cfg.Now)

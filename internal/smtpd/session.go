@@ -13,6 +13,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/connlimit"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/vasp"
@@ -45,7 +46,7 @@ func (s *Server) newSession(c *smtp.Conn) *session {
 	ss := &session{
 		srv:    s,
 		conn:   c,
-		ip:     remoteIP(c.Conn()),
+		ip:     connlimit.RemoteIP(c.Conn()),
 		remote: c.Conn().RemoteAddr().String(),
 		start:  s.cfg.Now(),
 	}

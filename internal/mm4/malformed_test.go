@@ -136,6 +136,19 @@ func TestParseMalformed(t *testing.T) {
 		raw:  crlf("Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain", "oops", "", "x", "--b--"),
 		want: `malformed MIME: part 1: bad header line "oops"`,
 	}, {
+		// Every answer and forward quotes it again: it must survive that.
+		name: "X-Mms-Message-ID with a quote inside",
+		raw:  crlf(`X-Mms-Message-ID: "abc"def"`, "", "body"),
+		want: `malformed MIME: X-Mms-Message-ID "abc\"def": want printable ASCII without quotes`,
+	}, {
+		name: "X-Mms-Transaction-ID with a control character",
+		raw:  crlf("X-Mms-Transaction-ID: \"t\x01x\"", "", "body"),
+		want: `malformed MIME: X-Mms-Transaction-ID "t\x01x": want printable ASCII without quotes`,
+	}, {
+		name: "X-Mms-Message-ID that is not ASCII",
+		raw:  crlf("X-Mms-Message-ID: <id-é>", "", "body"),
+		want: `malformed MIME: X-Mms-Message-ID "id-é": want printable ASCII without quotes`,
+	}, {
 		name: "nesting deeper than 20 levels",
 		raw:  nested(21),
 		want: `malformed MIME: multipart nesting deeper than 20 levels`,

@@ -40,6 +40,16 @@ func Parse(raw []byte, now time.Time) (m *mms.Message, err error) {
 // split from raw.
 func parseForward(raw []byte, h mimebody.Header, body []byte, now time.Time) (*mms.Message, error) {
 	m := headerFields(h, now)
+	// Both IDs are echoed quoted in every answer and forward: one that
+	// cannot be written back is refused now, not after a 250.
+	for _, id := range []struct{ name, v string }{{"X-Mms-Transaction-ID", m.TransactionID}, {"X-Mms-Message-ID", m.MM4MessageID}} {
+		if id.v == "" {
+			continue
+		}
+		if err := checkID(id.name, id.v); err != nil {
+			return nil, mimebody.Malformed(nil, err.Error())
+		}
+	}
 	m.Raw = raw
 	var err error
 	if m.ContentType, m.Parts, err = mimebody.Decode(h, body); err != nil {

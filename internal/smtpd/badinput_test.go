@@ -83,6 +83,7 @@ func TestDataRefusals(t *testing.T) {
 		{"boundary never found", crlf("Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"nothere\"\n\nno parts at all\n"), "554 5.6.0", "boundary"},
 		{"truncated part", strings.Replace(seed, "--StoryParts-74526-8432-2002-77645--", "", 1), "554 5.6.0", ""},
 		{"undecodable base64", strings.Replace(seed, "R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAkQBADs=", "R0lGOD!!not*base64$$", 1), "554 5.6.0", "base64"},
+		{"X-Mms-Message-ID that cannot be quoted back", strings.Replace(seed, `"148478240@mmsc.hub"`, `"148478240"@mmsc.hub"`, 1), "554 5.6.0", "X-Mms-Message-ID"},
 		{"over max_message_size", seed[:strings.Index(seed, "\r\n\r\n")] + "\r\n\r\n" + strings.Repeat(strings.Repeat("x", 76)+"\r\n", 1000), "552 5.3.4", ""},
 	}
 	for _, c := range cases {

@@ -16,7 +16,7 @@ type AnswerStore interface {
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
 	PeerReport(ctx context.Context, mm4MessageID, number string, state mms.State, reason string, now time.Time) (mms.MessageID, bool, error)
 	MessageByMM4ID(ctx context.Context, mm4MessageID string) (mms.MessageID, error)
-	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
+	ReadReport(ctx context.Context, r mms.ReadReport, from mms.Readers, now time.Time) (bool, error)
 	QueueMail(ctx context.Context, id mms.MessageID, vasp string, m mms.Mail, now time.Time) error
 }
 
@@ -80,10 +80,16 @@ func (a *Answers) PeerDelivered(ctx context.Context, ref, recipient string, stat
 	return msg, found, nil
 }
 
+// peerReaders: a peer's read report counts when it comes from a recipient
+// we forwarded to a peer, its number's tail enough since peers rewrite
+// prefixes (as for their delivery reports).
+var peerReaders = mms.Readers{Routes: []mms.Route{mms.AllPeers}, Match: mms.NumberTail}
+
 // PeerRead records a peer's read report about our message that it knows as
-// ref: reader read it (mms.ReadStatusRead) or deleted it unread, at at. The
-// originator hears of it when it asked. It returns our message, ""
-// when ref names none.
+// ref: reader read it (mms.ReadStatusRead) or deleted it unread, at at,
+// once per recipient. The originator hears of it when it asked. It
+// returns our message, "" when ref names none; mms.ErrNotRecipient when
+// reader is none of the recipients we forwarded it to.
 func (a *Answers) PeerRead(ctx context.Context, ref, reader, status string, at time.Time) (mms.MessageID, error) {
 	msg, err := a.st.MessageByMM4ID(ctx, ref)
 	if errors.Is(err, mms.ErrNotFound) {
@@ -92,8 +98,9 @@ func (a *Answers) PeerRead(ctx context.Context, ref, reader, status string, at t
 	if err != nil {
 		return "", fmt.Errorf("delivery: read report: %w", err)
 	}
-	if err := a.st.ReadReport(ctx, msg, reader, status, at, a.now()); err != nil {
-		return "", fmt.Errorf("delivery: read report: %w", err)
+	r := mms.ReadReport{Message: msg, Reader: reader, Status: status, At: at}
+	if _, err := a.st.ReadReport(ctx, r, peerReaders, a.now()); err != nil {
+		return msg, fmt.Errorf("delivery: read report: %w", err)
 	}
 	return msg, nil
 }

@@ -10,7 +10,7 @@ import (
 // HandsetStore records what handsets say about their recipients.
 type HandsetStore interface {
 	Answer(ctx context.Context, id int64, state mms.State, next time.Time, reason string, now time.Time) (bool, error)
-	ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error
+	ReadReport(ctx context.Context, r mms.ReadReport, from mms.Readers, now time.Time) (bool, error)
 }
 
 // Handsets records what recipients' handsets (and the page views that
@@ -32,8 +32,15 @@ func (h *Handsets) Answer(ctx context.Context, id int64, state mms.State, reason
 	return h.st.Answer(ctx, id, state, now, reason, now)
 }
 
-// ReadReport records that reader read (or deleted unread) message id at
-// at; the originator hears of it when it asked.
-func (h *Handsets) ReadReport(ctx context.Context, id mms.MessageID, reader, status string, at, now time.Time) error {
-	return h.st.ReadReport(ctx, id, reader, status, at, now)
+// handsetReaders: a handset's read report counts when it comes from a
+// recipient of ours, fetching over MM1 or sent a web link instead, whole
+// number for whole number, as the gateway names subscribers.
+var handsetReaders = mms.Readers{Routes: []mms.Route{mms.RouteMM1, mms.RouteWebLink}, Match: mms.WholeNumber}
+
+// ReadReport records r, heard at now, once per recipient; the originator
+// hears of it when it asked. It says whether r was the recipient's first.
+// mms.ErrNotFound: no such message; mms.ErrNotRecipient: the reader is not
+// one of its handset recipients.
+func (h *Handsets) ReadReport(ctx context.Context, r mms.ReadReport, now time.Time) (bool, error) {
+	return h.st.ReadReport(ctx, r, handsetReaders, now)
 }

@@ -114,14 +114,15 @@ func (h *Handler) settle(r *http.Request, tid string, state mms.State, reason st
 
 // readReport records an m-read-rec-ind. The reader is the subscriber the
 // gateway names, else the PDU's From (which a handset may leave for the
-// MMSC to insert).
+// MMSC to insert); it must be a recipient of the message, and is heard
+// once.
 func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	var status string
 	switch pdu.ReadStatus {
 	case readStatusRead:
-		status = "read"
+		status = mms.ReadStatusRead
 	case readStatusDeleted:
-		status = "deleted"
+		status = mms.ReadStatusDeleted
 	default:
 		return httperr.New(http.StatusBadRequest, fmt.Sprintf("X-Mms-Read-Status 0x%02x is not Read or Deleted", pdu.ReadStatus), nil)
 	}
@@ -132,18 +133,23 @@ func (h *Handler) readReport(r *http.Request, pdu *mmsenc.PDU) error {
 	if reader == "" {
 		reader = pdu.From
 	}
+	if reader == "" {
+		return httperr.New(http.StatusBadRequest, "no reader: neither an MSISDN header nor a From", nil)
+	}
 	now := h.cfg.Now()
 	at := pdu.Date
 	if at.IsZero() {
 		at = now
 	}
-	err = h.rec.ReadReport(r.Context(), mms.MessageID(pdu.MessageID), reader, status, at, now)
-	if errors.Is(err, mms.ErrNotFound) {
+	first, err := h.rec.ReadReport(r.Context(), mms.ReadReport{Message: mms.MessageID(pdu.MessageID), Reader: reader, Status: status, At: at}, now)
+	switch {
+	case errors.Is(err, mms.ErrNotFound):
 		return httperr.New(http.StatusBadRequest, "unknown Message-ID", err)
-	}
-	if err != nil {
+	case errors.Is(err, mms.ErrNotRecipient):
+		return httperr.New(http.StatusForbidden, "not a recipient of this message", err)
+	case err != nil:
 		return err
 	}
-	h.log.Info("mm1: read report", "message", pdu.MessageID, "reader", reader, "status", status)
+	h.log.Info("mm1: read report", "message", pdu.MessageID, "reader", reader, "status", status, "first", first)
 	return nil
 }

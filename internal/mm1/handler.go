@@ -34,7 +34,7 @@ type Acceptor interface {
 // originator. Answer reports whether the state changed.
 type Recorder interface {
 	Answer(ctx context.Context, id int64, state mms.State, reason string, now time.Time) (bool, error)
-	ReadReport(ctx context.Context, id mms.MessageID, reader, status string, at, now time.Time) error
+	ReadReport(ctx context.Context, r mms.ReadReport, now time.Time) (bool, error)
 }
 
 // Config is the [mm1] policy the handler applies.

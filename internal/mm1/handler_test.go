@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -320,6 +321,66 @@ func TestHandsetAnswers(t *testing.T) {
 	}
 	if d := f.state(t, 0); !d.NextAttempt.Equal(f.now) {
 		t.Errorf("retrieved recipient next attempt %v, want %v", d.NextAttempt, f.now)
+	}
+}
+
+// TestReadReports: an m-read-rec-ind counts only from a recipient of the
+// message, named by the gateway's MSISDN header or else by its From, and
+// once per recipient however often it is sent.
+func TestReadReports(t *testing.T) {
+	f := setup(t)
+	const me, other, stranger = "+447700900456", "+447700900789", "+447700900999"
+	report := func(from string) []byte {
+		p := &mmsenc.PDU{Type: mmsenc.ReadRecInd, MessageID: string(f.msg.ID), To: []string{"+447700900123/TYPE=PLMN"},
+			Date: f.now, ReadStatus: 0x80}
+		if from == "" {
+			p.FromInsert = true
+		} else {
+			p.From = from + "/TYPE=PLMN"
+		}
+		return encode(t, p)
+	}
+	tests := []struct {
+		name   string
+		msisdn string // "": no MSISDN header
+		from   string // "": the handset leaves From to the MMSC
+		times  int
+		status int
+		about  []string // the read reports owed to the originator afterwards
+	}{
+		{"a stranger", stranger, "", 1, http.StatusForbidden, nil},
+		{"a stranger who claims a recipient's From", stranger, me, 1, http.StatusForbidden, nil},
+		{"a stranger's From without a gateway", "", stranger, 1, http.StatusForbidden, nil},
+		{"no reader at all", "", "", 1, http.StatusBadRequest, nil},
+		{"a recipient, 50 times", me, "", 50, http.StatusNoContent, []string{me}},
+		{"the other recipient, by From", "", other, 3, http.StatusNoContent, []string{me, other}},
+	}
+	for _, tt := range tests {
+		var header []string
+		if tt.msisdn != "" {
+			header = []string{"X-MSISDN", tt.msisdn}
+		}
+		for range tt.times {
+			resp, body := f.do(t, http.MethodPost, "/mms", report(tt.from), header...)
+			if resp.StatusCode != tt.status {
+				t.Errorf("%s: status %d (%s), want %d", tt.name, resp.StatusCode, bytes.TrimSpace(body), tt.status)
+				break
+			}
+		}
+		owed, err := f.st.Outbox().ForMessage(context.Background(), f.msg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var about []string
+		for _, o := range owed {
+			if o.Report.Kind == mms.ReportRead {
+				about = append(about, o.Report.About)
+			}
+		}
+		slices.Sort(about)
+		if !slices.Equal(about, tt.about) {
+			t.Errorf("%s: read reports owed about %v, want %v", tt.name, about, tt.about)
+		}
 	}
 }
 

@@ -33,6 +33,10 @@ var ErrNotFound = errors.New("not found")
 // and held, not sent.
 var ErrNoEndpoint = errors.New("no endpoint for the originator")
 
+// ErrNotRecipient: a report names as its sender someone the message was
+// not sent to (on the routes that sender could have received it by).
+var ErrNotRecipient = errors.New("not a recipient of the message")
+
 // ErrUnroutable: no recipient of a message can be reached, and the
 // interface it came by refuses such a message rather than store it.
 var ErrUnroutable = errors.New("no recipient can be reached")

@@ -1,5 +1,7 @@
 package mms
 
+import "time"
+
 // Report is what an originator hears of a recipient of its message: a
 // delivery report (the recipient's state) or a read report. It is one
 // model whatever interface it arrives on or leaves by; each interface
@@ -25,3 +27,20 @@ const (
 	ReadStatusRead    = "read"
 	ReadStatusDeleted = "deleted"
 )
+
+// ReadReport is a recipient's word that it read a message, or deleted it
+// unread, as an interface heard it.
+type ReadReport struct {
+	Message MessageID
+	Reader  string    // the number it came from, as the interface names it
+	Status  string    // ReadStatusRead or ReadStatusDeleted
+	At      time.Time // when, by the reader's account
+}
+
+// Readers is whose read reports about a message count: its recipients on
+// Routes, their numbers agreeing with the reader's as Match. Anyone else
+// could only be making it up.
+type Readers struct {
+	Routes []Route // each a route or a pattern (AllPeers)
+	Match  NumberMatch
+}

@@ -3,6 +3,7 @@ package smtpd
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -116,6 +117,11 @@ func (a *answerer) readReport(ctx context.Context, peer string, r *mm4.ReadRepor
 		status = mms.ReadStatusDeleted
 	}
 	msg, err := a.rec.PeerRead(ctx, r.MessageID, r.From, status, cmp.Or(r.Date, a.now()))
+	if errors.Is(err, mms.ErrNotRecipient) {
+		a.log.Warn("mm4: read report from no recipient we forwarded to; ignored", "peer", peer, "message", msg,
+			"reader", r.From)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -51,8 +51,12 @@ WHERE id = $5 AND lease_owner = $6`
 	answerSQL = `UPDATE deliveries SET state = $1, next_attempt_at = $2, last_error = $3, updated = $4
 WHERE id = $5 AND state IN (` + leasableStates + `)`
 
+	// One read report per recipient: a handset or peer that sends it
+	// again, or a hundred times, is heard once.
 	insertReadReportSQL = `INSERT INTO read_reports (message_id, address, status, at, received)
-SELECT id, $2, $3, $4, $5 FROM messages WHERE id = $1`
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id, address) DO NOTHING`
+
+	messageExistsSQL = `SELECT 1 FROM messages WHERE id = $1`
 )
 
 // nextDueSQL returns the statement for the earliest time a row on routes
@@ -300,17 +304,61 @@ func (s *Store) DeliveryByTransaction(ctx context.Context, tid string) (mms.Deli
 	return d, nil
 }
 
-// ReadReport records that address read (or deleted unread) message id, as
-// its handset (or the peer MMSC serving it) reported at time at, and, when
-// the message asked for read reports, queues one to its originator in the
-// same write. mms.ErrNotFound if there is no such message.
-func (s *Store) ReadReport(ctx context.Context, id mms.MessageID, address, status string, at, now time.Time) error {
-	var queued bool
+// ReadReport records r once per recipient: r.Reader must be a recipient
+// of r.Message on one of from.Routes, its number agreeing as from.Match.
+// The first report of a recipient is kept, under the recipient's address
+// as stored, and queues the originator's, when it asked, in the same
+// write; it says whether r was that first one. mms.ErrNotFound: no such
+// message; mms.ErrNotRecipient: the reader is none of its recipients there.
+func (s *Store) ReadReport(ctx context.Context, r mms.ReadReport, from mms.Readers, now time.Time) (bool, error) {
+	var first, queued bool
+	recipients := `SELECT address FROM deliveries WHERE message_id = $1` + routeFilter(len(from.Routes), 2)
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		if err := b.execOne(insertReadReportSQL, string(id), address, status, millis(at), millis(now)); err != nil {
+		first, queued = false, false
+		rows, err := b.query(recipients, append([]any{string(r.Message)}, routeArgs(from.Routes)...)...)
+		if err != nil {
 			return err
 		}
-		res, err := b.exec(insertReadReportMailSQL, string(id), address, status, millis(now))
+		var reader string
+		for rows.Next() {
+			var addr string
+			if err := rows.Scan(&addr); err != nil {
+				rows.Close()
+				return err
+			}
+			if reader == "" && mms.SameNumber(addr, r.Reader, from.Match) {
+				reader = addr
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if reader == "" {
+			rows, err := b.query(messageExistsSQL, string(r.Message))
+			if err != nil {
+				return err
+			}
+			exists := rows.Next()
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return err
+			}
+			if !exists {
+				return mms.ErrNotFound
+			}
+			return mms.ErrNotRecipient
+		}
+		res, err := b.exec(insertReadReportSQL, string(r.Message), reader, r.Status, millis(r.At), millis(now))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		first = true
+		res, err = b.exec(insertReadReportMailSQL, string(r.Message), reader, r.Status, millis(now))
 		if err != nil {
 			return err
 		}
@@ -319,12 +367,12 @@ func (s *Store) ReadReport(ctx context.Context, id mms.MessageID, address, statu
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: read report for %s: %w", id, err)
+		return false, fmt.Errorf("store: read report for %s from %s: %w", r.Message, r.Reader, err)
 	}
 	if queued {
 		s.wakeOutbox()
 	}
-	return nil
+	return first, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }

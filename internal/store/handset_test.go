@@ -93,17 +93,72 @@ func TestHandsetAnswers(t *testing.T) {
 	})
 }
 
+// TestReadReport: a read report counts only from a recipient on the
+// routes its sender could have received the message by, and once per
+// recipient; the first queues the originator's report.
 func TestReadReport(t *testing.T) {
-	eachBackend(t, func(t *testing.T, bk backend) {
-		s, m := openAccepted(t, bk)
-		ctx := context.Background()
-		if err := s.ReadReport(ctx, m.ID, "+447700900456", "read", t0, t0); err != nil {
-			t.Errorf("ReadReport: %v", err)
-		}
-		if err := s.ReadReport(ctx, "no-such-message", "+447700900456", "read", t0, t0); !errors.Is(err, mms.ErrNotFound) {
-			t.Errorf("ReadReport(unknown message) = %v, want mms.ErrNotFound", err)
-		}
-	})
+	handsets := mms.Readers{Routes: []mms.Route{mms.RouteMM1}, Match: mms.WholeNumber}
+	tests := []struct {
+		name      string
+		msg       string // "" = the accepted message
+		reader    string
+		from      mms.Readers
+		wantErr   error
+		wantFirst bool
+	}{
+		{name: "the recipient", reader: "+447700900456", from: handsets, wantFirst: true},
+		{name: "the recipient as the gateway writes it", reader: "447700900456", from: handsets, wantFirst: true},
+		{name: "not a recipient", reader: "+447700900999", from: handsets, wantErr: mms.ErrNotRecipient},
+		{name: "a recipient on another route", reader: "+447700900789", from: handsets, wantErr: mms.ErrNotRecipient},
+		{name: "only the tail, where whole numbers are wanted", reader: "7700900456", from: handsets, wantErr: mms.ErrNotRecipient},
+		{name: "the tail, where it will do", reader: "7700900456", from: mms.Readers{Routes: []mms.Route{mms.AllRoutes}, Match: mms.NumberTail}, wantFirst: true},
+		{name: "no reader", reader: "", from: handsets, wantErr: mms.ErrNotRecipient},
+		{name: "unknown message", msg: "no-such-message", reader: "+447700900456", from: handsets, wantErr: mms.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, bk backend) {
+				s, m := openAccepted(t, bk)
+				ctx := context.Background()
+				id := m.ID
+				if tt.msg != "" {
+					id = mms.MessageID(tt.msg)
+				}
+				r := mms.ReadReport{Message: id, Reader: tt.reader, Status: mms.ReadStatusRead, At: t0}
+				first, err := s.ReadReport(ctx, r, tt.from, t0)
+				if !errors.Is(err, tt.wantErr) || first != tt.wantFirst {
+					t.Fatalf("ReadReport = %v, %v; want %v, %v", first, err, tt.wantFirst, tt.wantErr)
+				}
+				again, err := s.ReadReport(ctx, r, tt.from, t0.Add(time.Minute))
+				if !errors.Is(err, tt.wantErr) || again {
+					t.Errorf("the same report again = %v, %v; want false, %v", again, err, tt.wantErr)
+				}
+				if tt.msg != "" {
+					return
+				}
+				owed, err := s.Outbox().ForMessage(ctx, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var reports []mms.Report
+				for _, o := range owed {
+					if o.Report.Kind == mms.ReportRead {
+						reports = append(reports, o.Report)
+					}
+				}
+				want := 0
+				if tt.wantFirst {
+					want = 1
+				}
+				if len(reports) != want {
+					t.Fatalf("%d read reports owed to the originator, want %d: %+v", len(reports), want, reports)
+				}
+				if want == 1 && reports[0].About != "+447700900456" {
+					t.Errorf("report about %q, want the recipient as stored", reports[0].About)
+				}
+			})
+		})
+	}
 }
 
 func TestHead(t *testing.T) {

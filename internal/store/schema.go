@@ -251,6 +251,15 @@ ALTER TABLE vasps ADD COLUMN max_rate BIGINT NOT NULL DEFAULT 0;
 	{sql: `
 ALTER TABLE messages ADD COLUMN service TEXT NOT NULL DEFAULT '';
 `},
+
+	// 19: one read report per recipient, under its address as stored.
+	// Before, any number's reports were kept, as often as sent: the first
+	// of each stays.
+	{sql: `
+DELETE FROM read_reports WHERE id NOT IN (SELECT MIN(id) FROM read_reports GROUP BY message_id, address);
+DROP INDEX read_reports_message;
+CREATE UNIQUE INDEX read_reports_recipient ON read_reports (message_id, address);
+`},
 }
 
 // migration is one schema version.

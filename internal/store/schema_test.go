@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,5 +95,53 @@ func TestOpenOddDirectoryName(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
 		t.Errorf("database not where it belongs: %v", err)
+	}
+}
+
+// Version 19 keeps the first read report of each recipient from a database
+// that kept every one.
+func TestMigrationKeepsOneReadReportPerRecipient(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	m := fullMessage(testID(), t0)
+	if err := s.Accept(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`DROP INDEX read_reports_recipient`,
+		`CREATE INDEX read_reports_message ON read_reports (message_id)`,
+		`DELETE FROM schema_version WHERE version = 19`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for i, addr := range []string{"+447700900456", "+447700900456", "+447700900999", "+447700900456"} {
+		if _, err := db.Exec(`INSERT INTO read_reports (message_id, address, status, at, received) VALUES ($1, $2, 'read', $3, 0)`,
+			string(m.ID), addr, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open(t, dir).Close()
+	rows, err := db.Query(`SELECT address, at FROM read_reports ORDER BY address`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var addr string
+		var at int
+		rows.Scan(&addr, &at)
+		got = append(got, fmt.Sprintf("%s@%d", addr, at))
+	}
+	if want := []string{"+447700900456@0", "+447700900999@2"}; !slices.Equal(got, want) {
+		t.Errorf("read reports after the migration: %v, want %v", got, want)
 	}
 }

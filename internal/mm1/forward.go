@@ -30,7 +30,7 @@ func (h *Handler) forwardOne(r *http.Request, pdu *mmsenc.PDU, body []byte) (mms
 	notFound := "no message of yours at X-Mms-Content-Location " + pdu.ContentLocation
 	token := path.Base(strings.TrimRight(pdu.ContentLocation, "/"))
 	d, err := h.st.DeliveryByToken(ctx, token)
-	if errors.Is(err, mms.ErrNotFound) || err == nil && !mms.SameNumber(d.Address, sender, mms.WholeNumber) {
+	if errors.Is(err, mms.ErrNotFound) || err == nil && (!handsetRoute(d.Route) || !mms.SameNumber(d.Address, sender, mms.WholeNumber)) {
 		// A stranger learns nothing from the difference.
 		return "", mmsenc.ResponseErrorPermanentNotFound, notFound
 	}

@@ -242,6 +242,25 @@ func TestRetrieveConfSMILWithoutContentID(t *testing.T) {
 	}
 }
 
+// A Multimedia WAP Push recipient's token opens its page, not an
+// m-retrieve-conf: the sender chose a browser for it.
+func TestRetrieveOnlyHandsetTokens(t *testing.T) {
+	f := setup(t)
+	m := &mms.Message{From: "+447700900123", Raw: []byte("raw"), ContentType: "text/plain",
+		Parts:      []mms.Part{{ContentType: "text/plain", Data: []byte("hi")}},
+		Recipients: []mms.Recipient{{Address: "+447700900999", Route: mms.RouteWAPPush}}}
+	if _, err := accept.New(f.st, accept.Config{Now: func() time.Time { return f.now }}).Accept(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Recipients[0].Token == "" {
+		t.Fatal("the WAP Push recipient has no token")
+	}
+	resp, body := f.do(t, http.MethodGet, "/mms/"+m.Recipients[0].Token, nil, "X-MSISDN", "+447700900999")
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET of a WAP Push recipient's token: %d (%d bytes), want 404", resp.StatusCode, len(body))
+	}
+}
+
 func TestRetrieveExpired(t *testing.T) {
 	f := setup(t)
 	f.now = f.now.Add(25 * time.Hour) // retention is 24 h

@@ -28,6 +28,11 @@ func (h *Handler) retrieve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !handsetRoute(d.Route) {
+		// A Multimedia WAP Push recipient's token is for its page: the
+		// sender chose a browser, not an MMS client.
+		return httperr.New(http.StatusNotFound, "no such message", errors.New("route "+string(d.Route)))
+	}
 	now := h.cfg.Now()
 	switch d.State {
 	case mms.StateExpired, mms.StateFailed, mms.StateRejected, mms.StateCancelled:
@@ -152,3 +157,8 @@ func withName(ct, name string) string {
 	}
 	return ct
 }
+
+// handsetRoute says whether a recipient on route r has an MMS client that
+// fetches over MM1: one of ours, or one sent a web link after not fetching
+// (its notification still names the Content-Location).
+func handsetRoute(r mms.Route) bool { return r == mms.RouteMM1 || r == mms.RouteWebLink }

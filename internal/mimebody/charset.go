@@ -58,9 +58,13 @@ func charsetReader(label string, input io.Reader) (io.Reader, error) {
 	return enc.NewDecoder().Reader(input), nil
 }
 
-// charsetQuirk covers the labels the indexes miss.
+// charsetQuirk covers the labels the indexes miss, and those they know but
+// cannot decode: UTF-7's names and aliases ("utf7" being found as
+// "csutf7").
 func charsetQuirk(label string) encoding.Encoding {
 	switch label {
+	case "utf-7", "utf7", "csutf7", "unicode-1-1-utf-7", "csunicode11utf7":
+		return utf7
 	case "ansi_x3.110-1983": // RFC 1345 page 62: mostly a superset of ISO 8859-1
 		return charmap.ISO8859_1
 	case "x-utf_8j": // ICU's alias of UTF-8

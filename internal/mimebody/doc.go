@@ -36,6 +36,10 @@
 //   - text with no charset or US-ASCII that is valid UTF-8 is labelled
 //     UTF-8; text in a charset that cannot be converted is kept as it is,
 //     with its label;
+//   - UTF-7 (RFC 2152), which golang.org/x/text cannot decode, is decoded
+//     here, and leniently: any ASCII character may stand for itself, and
+//     each ill-formed run or 8-bit byte becomes U+FFFD rather than costing
+//     the whole text its conversion;
 //   - header text that is neither ASCII nor RFC 2047 is read as UTF-8, or
 //     as ISO-8859-1 when it is not valid UTF-8;
 //   - control characters in values read are replaced with spaces, so that

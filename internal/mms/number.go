@@ -27,7 +27,7 @@ const minTail = 7
 // it, with spaces or dashes between the digits. A number without digits is
 // no number and matches nothing.
 func SameNumber(a, b string, m NumberMatch) bool {
-	x, y := numberDigits(a), numberDigits(b)
+	x, y := NumberDigits(a), NumberDigits(b)
 	if n := strings.TrimPrefix(x, "00"); n != "" && n == strings.TrimPrefix(y, "00") {
 		return true
 	}
@@ -40,9 +40,9 @@ func SameNumber(a, b string, m NumberMatch) bool {
 	return len(y) >= minTail && strings.HasSuffix(x, y)
 }
 
-// numberDigits is the digits of the number in s: its address type and
+// NumberDigits is the digits of the number in s: its address type and
 // domain, and everything but digits, left out.
-func numberDigits(s string) string {
+func NumberDigits(s string) string {
 	s, _, _ = strings.Cut(s, "/")
 	s, _, _ = strings.Cut(s, "@")
 	return strings.Map(func(r rune) rune {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -298,6 +299,66 @@ func TestConcurrentAcceptsSurviveReopen(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, stored(want)) {
 				t.Errorf("after reopen: Message %s differs", id)
+			}
+		}
+	})
+}
+
+// TestFindMessages: each filter of a listing alone, together, and the
+// cursor that continues one.
+func TestFindMessages(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		ctx := context.Background()
+		mk := func(off time.Duration, account, from, to string, state mms.State) *mms.Message {
+			m := fullMessage(testID(), t0.Add(off*time.Second))
+			m.Origin.Account, m.From = account, from
+			m.Recipients = []mms.Recipient{{Address: to, Route: mms.RouteMM1, State: state, Token: "tok-" + string(m.ID), TransactionID: "tid-" + string(m.ID)}}
+			if err := s.Accept(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		a := mk(1, "acme", "Ann <+447700900123/TYPE=PLMN@mms.example.net>", "+447700900456", mms.StateQueued)
+		b := mk(2, "news", "+447700900999/TYPE=PLMN", "+447700900123", mms.StateFailed)
+		c := mk(3, "acme", "4477009001234@example.net", "+447700900777", mms.StateFailed)
+		ids := func(ms ...*mms.Message) []mms.MessageID {
+			var l []mms.MessageID
+			for _, m := range ms {
+				l = append(l, m.ID)
+			}
+			return l
+		}
+		tests := []struct {
+			name string
+			q    mms.MessageQuery
+			want []mms.MessageID
+		}{
+			{"all", mms.MessageQuery{Limit: 10}, ids(c, b, a)},
+			{"by account", mms.MessageQuery{Account: "acme", Limit: 10}, ids(c, a)},
+			{"by a recipient's state", mms.MessageQuery{State: mms.StateFailed, Limit: 10}, ids(c, b)},
+			{"by number: sender in angle brackets, or recipient", mms.MessageQuery{Number: "00447700900123", Limit: 10}, ids(b, a)},
+			{"by number as a handset writes it", mms.MessageQuery{Number: "447700900456", Limit: 10}, ids(a)},
+			{"a longer number is another number", mms.MessageQuery{Number: "+4477009001234", Limit: 10}, ids(c)},
+			{"since", mms.MessageQuery{Since: t0.Add(2 * time.Second), Limit: 10}, ids(c, b)},
+			{"together", mms.MessageQuery{Account: "acme", State: mms.StateFailed, Limit: 10}, ids(c)},
+			{"limit", mms.MessageQuery{Limit: 2}, ids(c, b)},
+			{"after a cursor", mms.MessageQuery{Before: &mms.Position{Received: b.Received, ID: b.ID}, Limit: 10}, ids(a)},
+		}
+		for _, tt := range tests {
+			got, err := s.FindMessages(ctx, tt.q)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			var gotIDs []mms.MessageID
+			for _, m := range got {
+				gotIDs = append(gotIDs, m.ID)
+				if len(m.Recipients) != 1 || len(m.Parts) == 0 {
+					t.Errorf("%s: %s has %d recipients, %d parts", tt.name, m.ID, len(m.Recipients), len(m.Parts))
+				}
+			}
+			if !slices.Equal(gotIDs, tt.want) {
+				t.Errorf("%s: %v, want %v", tt.name, gotIDs, tt.want)
 			}
 		}
 	})

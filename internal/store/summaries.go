@@ -4,72 +4,92 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
+	"strings"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Summary is what a listing shows of a message: no raw bytes, no part data.
-type Summary struct {
-	ID            mms.MessageID
-	VASP          string
-	From          string
-	Subject       string
-	TransactionID string
-	MM4MessageID  string
-	Received      time.Time
-	Size          int64 // len(Raw)
-	Parts         []PartSummary
-	Recipients    []mms.Delivery
-}
-
-// PartSummary describes one stored part without its data.
-type PartSummary struct {
-	ContentType string
-	Name        string
-	ContentID   string
-	Size        int64
-	SHA256      string // hex, of the decoded data
-}
-
-const (
-	// The listing reads three times from the same newest-first window; the
-	// read transaction makes the three see the same messages. The window's
-	// column is renamed so that it cannot collide with the joined table's.
-	newestSQL = `SELECT id AS newest_id FROM messages ORDER BY received DESC, id DESC LIMIT $1`
-
-	selectSummariesSQL = `SELECT id, vasp, header_from, subject, transaction_id, mm4_message_id, received, size
-FROM messages ORDER BY received DESC, id DESC LIMIT $1`
-
-	selectPartSummariesSQL = `SELECT p.message_id, p.content_type, p.name, p.content_id, p.size, p.sha256
-FROM parts p JOIN (` + newestSQL + `) w ON w.newest_id = p.message_id
-ORDER BY p.message_id, p.idx`
-
-	selectDeliverySummariesSQL = `SELECT ` + deliveryColumns + `
-FROM deliveries JOIN (` + newestSQL + `) w ON w.newest_id = message_id
-ORDER BY message_id, id`
+// Summary and PartSummary are the vocabulary's: the admin API lists them
+// without importing the store.
+type (
+	Summary     = mms.Summary
+	PartSummary = mms.PartSummary
 )
 
 // Messages lists up to limit messages, newest first (received desc, id
 // desc), with their parts (without data) and delivery rows.
 func (s *Store) Messages(ctx context.Context, limit int) ([]Summary, error) {
-	if limit < 1 {
-		return nil, fmt.Errorf("store: messages: limit %d is not positive", limit)
+	return s.FindMessages(ctx, mms.MessageQuery{Limit: limit})
+}
+
+// FindMessages lists the messages q selects, newest first (received desc,
+// id desc), with their parts (without data) and delivery rows.
+func (s *Store) FindMessages(ctx context.Context, q mms.MessageQuery) ([]Summary, error) {
+	if q.Limit < 1 {
+		return nil, fmt.Errorf("store: messages: limit %d is not positive", q.Limit)
 	}
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	defer tx.Rollback()
-	l, err := loadSummaries(ctx, tx, limit)
+	l, err := loadSummaries(ctx, tx, q)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	return l, nil
 }
 
-func loadSummaries(ctx context.Context, tx *sql.Tx, limit int) ([]Summary, error) {
-	rows, err := tx.QueryContext(ctx, selectSummariesSQL, limit)
+// window is the statement selecting the IDs of the messages q lists, and
+// its arguments. The listing reads three times from the same window (the
+// messages, their parts, their recipients); the read transaction makes
+// the three see the same messages. Its column is renamed so that it
+// cannot collide with the joined table's.
+func window(q mms.MessageQuery) (string, []any) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if q.State != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.state = `+arg(string(q.State))+`)`)
+	}
+	if q.Account != "" {
+		where = append(where, `vasp = `+arg(q.Account))
+	}
+	if digits := strings.TrimPrefix(mms.NumberDigits(q.Number), "00"); digits != "" {
+		// Recipients are kept as "+<digits>"; a sender as it wrote itself:
+		// the number, perhaps with "/TYPE=PLMN" or a domain, perhaps in
+		// angle brackets after a name.
+		match := []string{`EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.address IN (` +
+			arg("+"+digits) + `, ` + arg(digits) + `))`}
+		for _, n := range []string{"+" + digits, digits} {
+			for _, pattern := range []string{n, n + "/%", n + "@%", "%<" + n + ">", "%<" + n + "/%", "%<" + n + "@%"} {
+				match = append(match, `header_from LIKE `+arg(pattern))
+			}
+		}
+		where = append(where, `(`+strings.Join(match, ` OR `)+`)`)
+	}
+	if !q.Since.IsZero() {
+		where = append(where, `received >= `+arg(millis(q.Since)))
+	}
+	if q.Before != nil {
+		at := arg(millis(q.Before.Received))
+		where = append(where, `(received < `+at+` OR received = `+at+` AND id < `+arg(string(q.Before.ID))+`)`)
+	}
+	sql := `SELECT id AS newest_id FROM messages`
+	if len(where) > 0 {
+		sql += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	return sql + ` ORDER BY received DESC, id DESC LIMIT ` + arg(q.Limit), args
+}
+
+func loadSummaries(ctx context.Context, tx *sql.Tx, q mms.MessageQuery) ([]Summary, error) {
+	newest, args := window(q)
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.vasp, m.header_from, m.subject, m.transaction_id, m.mm4_message_id,
+	m.received, m.size
+FROM messages m JOIN (`+newest+`) w ON w.newest_id = m.id ORDER BY m.received DESC, m.id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +114,9 @@ func loadSummaries(ctx context.Context, tx *sql.Tx, limit int) ([]Summary, error
 		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, selectPartSummariesSQL, limit)
+	rows, err = tx.QueryContext(ctx, `SELECT p.message_id, p.content_type, p.name, p.content_id, p.size, p.sha256
+FROM parts p JOIN (`+newest+`) w ON w.newest_id = p.message_id
+ORDER BY p.message_id, p.idx`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("parts: %w", err)
 	}
@@ -116,7 +138,9 @@ func loadSummaries(ctx context.Context, tx *sql.Tx, limit int) ([]Summary, error
 		return nil, fmt.Errorf("parts: %w", err)
 	}
 
-	rows, err = tx.QueryContext(ctx, selectDeliverySummariesSQL, limit)
+	rows, err = tx.QueryContext(ctx, `SELECT `+deliveryColumns+`
+FROM deliveries JOIN (`+newest+`) w ON w.newest_id = message_id
+ORDER BY message_id, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}

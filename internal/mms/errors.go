@@ -40,3 +40,18 @@ var ErrNotRecipient = errors.New("not a recipient of the message")
 // ErrUnroutable: no recipient of a message can be reached, and the
 // interface it came by refuses such a message rather than store it.
 var ErrUnroutable = errors.New("no recipient can be reached")
+
+// ErrConflict: what was asked clashes with what is there (a name taken, a
+// second default route, a recipient whose outcome is final). Errors made
+// by Conflict match it.
+var ErrConflict = errors.New("conflict")
+
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string        { return e.msg }
+func (e *conflictError) Is(target error) bool { return target == ErrConflict }
+
+// Conflict is an error that says msg and matches ErrConflict, so that an
+// edge can answer every kind of clash alike (HTTP 409) without knowing
+// each.
+func Conflict(msg string) error { return &conflictError{msg} }

@@ -29,6 +29,7 @@ type PartSummary struct {
 // MessageQuery selects messages for a listing, newest first. Zero fields
 // select everything.
 type MessageQuery struct {
+	ID      MessageID // this message only
 	State   State     // a recipient is in this state
 	Account string    // it came by this account
 	Number  string    // a recipient's address, or the sender's, is this number (written any way)

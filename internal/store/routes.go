@@ -27,7 +27,7 @@ ON CONFLICT DO NOTHING`
 )
 
 // ErrSecondDefault refuses a default route when another is the default.
-var ErrSecondDefault = errors.New("another route is already the default")
+var ErrSecondDefault = mms.Conflict("another route is already the default")
 
 // AddRoute stores a new route; ErrExists if the name is taken,
 // ErrSecondDefault if it is a default and another route is. A zero Created

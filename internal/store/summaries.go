@@ -52,6 +52,9 @@ func window(q mms.MessageQuery) (string, []any) {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
+	if q.ID != "" {
+		where = append(where, `id = `+arg(string(q.ID)))
+	}
 	if q.State != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id AND d.state = `+arg(string(q.State))+`)`)
 	}

@@ -100,8 +100,8 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 			for _, d := range s.Recipients {
 				rc = append(rc, fmt.Sprintf("%s(%s:%s)", d.Address, d.Route, d.State))
 			}
-			return []string{string(s.ID), s.Received.UTC().Format(time.RFC3339), s.VASP, s.From,
-				strconv.FormatInt(s.Size, 10), strconv.Itoa(len(s.Parts)), strings.Join(rc, " "), s.Subject}
+			return escapeCells([]string{string(s.ID), s.Received.UTC().Format(time.RFC3339), s.VASP, s.From,
+				strconv.FormatInt(s.Size, 10), strconv.Itoa(len(s.Parts)), strings.Join(rc, " "), s.Subject})
 		},
 		json: func(ctx context.Context, st *store.Store, s store.Summary) (any, error) {
 			j := toJSON(s)
@@ -112,7 +112,7 @@ func cmdMessages(ctx context.Context, e env, args []string) error {
 			for _, m := range mails {
 				j.Outbox = append(j.Outbox, outboxJSON{m.What(), m.To, string(m.State), m.Attempts, m.LastError, m.Updated.UTC()})
 			}
-			return j, nil
+			return escapedJSON(j)
 		},
 	})
 }

@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	log := newLogger(e.stderr)
 	return serve(ctx, cfg, log, func(what, addr string) {
 		fmt.Fprintf(e.stdout, "mmsc: %s listening on %s\n", what, addr)
 	})

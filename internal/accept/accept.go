@@ -118,14 +118,16 @@ func New(store Store, cfg Config) *Path {
 	return r
 }
 
-// Accept routes every recipient of m, gives m its ID, receipt time and
-// expiry, stores it and wakes its delivery. When it returns nil the
-// message is durable. An error marked mms.Permanent is the message's
-// fault; any other is temporary trouble, and nothing was stored.
+// Accept cleans the text m's sender wrote (clean), routes every recipient
+// of m, gives m its ID, receipt time and expiry, stores it and wakes its
+// delivery. When it returns nil the message is durable. An error marked
+// mms.Permanent is the message's fault; any other is temporary trouble, and
+// nothing was stored.
 func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error) {
 	if len(m.Recipients) == 0 {
 		return "", mms.Permanent(errors.New("accept: message has no recipients"))
 	}
+	clean(m)
 	m.Received = r.cfg.Now()
 	m.ID = mms.NewMessageID(m.Received)
 	m.Expiry = expiry(m.Expiry, m.Received, r.cfg.Retain)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mmsc-project/mmsc/internal/admin"
 )
 
 // serveInProcess runs "mmsc serve" in this process (so the race detector
@@ -76,7 +78,7 @@ func TestSendAndInspect(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("messages -json printed %d lines:\n%s", len(lines), out)
 	}
-	var m messageJSON
+	var m admin.Message
 	if err := json.Unmarshal([]byte(lines[0]), &m); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +148,7 @@ func TestVASPVerbs(t *testing.T) {
 	}
 	var names []string
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var v vaspJSON
+		var v admin.VASP
 		if err := json.Unmarshal([]byte(l), &v); err != nil {
 			t.Fatal(err)
 		}

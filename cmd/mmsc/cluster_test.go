@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
@@ -226,18 +227,18 @@ func concatElement(ud []byte) (ref int, total, seq byte, ok bool) {
 }
 
 // listClusterMessages is "mmsc messages -json" by message ID.
-func listClusterMessages(t *testing.T, path string) map[string]messageJSON {
+func listClusterMessages(t *testing.T, path string) map[string]admin.Message {
 	t.Helper()
 	out, err := mmsc(t, "", "messages", "-json", "-limit", "5000", "-config", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := map[string]messageJSON{}
+	ms := map[string]admin.Message{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if line == "" {
 			continue
 		}
-		var m messageJSON
+		var m admin.Message
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatal(err)
 		}
@@ -463,7 +464,7 @@ func TestClusterNothingLostNothingTwice(t *testing.T) {
 	waitClusterQuiet(t, db, submitted.Add(clusterLease+30*time.Second))
 	quiet := time.Now()
 	listed := listClusterMessages(t, nodes[survivors[0]].path)
-	byNumber := map[string]messageJSON{}
+	byNumber := map[string]admin.Message{}
 	takenOver := 0
 	for _, m := range listed {
 		if len(m.Recipients) != 1 {

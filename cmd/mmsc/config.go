@@ -26,6 +26,7 @@ type Config struct {
 	Store     StoreConfig   `toml:"store"`
 	SMTP      SMTPConfig    `toml:"smtp"`
 	HTTP      HTTPConfig    `toml:"http"`
+	Admin     AdminConfig   `toml:"admin"`
 	SMPP      SMPPConfig    `toml:"smpp"`
 	MM1       MM1Config     `toml:"mm1"`
 	MM7       MM7Config     `toml:"mm7"`
@@ -101,6 +102,15 @@ func (c HTTPConfig) server() httpserver.Config {
 	}
 }
 
+// AdminConfig is the operator's listener: the JSON API, /metrics and
+// health. Nothing administrative is served on the HTTP listener.
+type AdminConfig struct {
+	Listen   string `toml:"listen"`    // "" = off
+	Token    string `toml:"token"`     // bearer token; "" = made at first start into <data_dir>/admin-token
+	CertFile string `toml:"cert_file"` // PEM; when set the listener speaks HTTPS only
+	KeyFile  string `toml:"key_file"`
+}
+
 // SMPPConfig is the SMS link that carries WAP Push notifications.
 type SMPPConfig struct {
 	Address          string `toml:"address"` // host:port of the SMSC; "" = no SMS link
@@ -153,7 +163,8 @@ func defaultConfig() Config {
 			StallTimeout:  duration(httpserver.DefaultStallTimeout),
 			MinRate:       httpserver.DefaultMinRate,
 		},
-		SMPP: SMPPConfig{SourceAddr: "MMSC", SubmitsPerSecond: 100},
+		Admin: AdminConfig{Listen: "127.0.0.1:8081"},
+		SMPP:  SMPPConfig{SourceAddr: "MMSC", SubmitsPerSecond: 100},
 		MM1: MM1Config{
 			LocalNumbers:     []string{},
 			MSISDNHeaders:    []string{"X-MSISDN", "X-WAP-Network-Client-MSISDN", "X-Nokia-msisdn"},
@@ -269,10 +280,18 @@ func (c Config) problems() []error {
 	checkListen("smtp.listen", c.SMTP.Listen, true)
 	checkListen("smtp.tls_listen", c.SMTP.TLSListen, false)
 	checkListen("http.listen", c.HTTP.Listen, true)
+	checkListen("admin.listen", c.Admin.Listen, false)
+	if (c.Admin.CertFile == "") != (c.Admin.KeyFile == "") {
+		add("admin.cert_file and admin.key_file must be set together")
+	}
+	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
+		add("admin.token is %d characters; use at least 16 (or leave it empty to have one made)", len(c.Admin.Token))
+	}
 	if (c.SMTP.CertFile == "") != (c.SMTP.KeyFile == "") {
 		add("smtp.cert_file and smtp.key_file must be set together")
 	}
-	for key, f := range map[string]string{"smtp.cert_file": c.SMTP.CertFile, "smtp.key_file": c.SMTP.KeyFile} {
+	for key, f := range map[string]string{"smtp.cert_file": c.SMTP.CertFile, "smtp.key_file": c.SMTP.KeyFile,
+		"admin.cert_file": c.Admin.CertFile, "admin.key_file": c.Admin.KeyFile} {
 		if f != "" {
 			if _, err := os.Stat(f); err != nil {
 				add("%s: %v", key, err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
@@ -125,14 +126,14 @@ func fetchURL(t *testing.T, httpAddr, contentLocation string) string {
 func portOf(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
 
 // recipients reads the recipients of message id from "mmsc messages -json".
-func recipients(t *testing.T, path string, id mms.MessageID) []recipientJSON {
+func recipients(t *testing.T, path string, id mms.MessageID) []admin.Recipient {
 	t.Helper()
 	out, err := mmsc(t, "", "messages", "-json", "-limit", "100", "-config", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var m messageJSON
+		var m admin.Message
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatal(err)
 		}
@@ -145,9 +146,9 @@ func recipients(t *testing.T, path string, id mms.MessageID) []recipientJSON {
 }
 
 // waitRecipient waits until recipient i of id satisfies ok, and returns it.
-func waitRecipient(t *testing.T, path string, id mms.MessageID, i int, ok func(recipientJSON) bool) recipientJSON {
+func waitRecipient(t *testing.T, path string, id mms.MessageID, i int, ok func(admin.Recipient) bool) admin.Recipient {
 	t.Helper()
-	var rc recipientJSON
+	var rc admin.Recipient
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if rc = recipients(t, path, id)[i]; ok(rc) {
 			return rc
@@ -220,7 +221,7 @@ func TestDeliverToHandset(t *testing.T) {
 	if err := smsc.SendReceipt(subs[len(subs)-1].MessageID, "DELIVRD"); err != nil {
 		t.Fatal(err)
 	}
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.SMSStatus == "DELIVRD" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.SMSStatus == "DELIVRD" })
 
 	// The wrong subscriber behind the gateway is refused.
 	req, _ := http.NewRequest(http.MethodGet, fetchURL(t, addrs["HTTP"], n.ContentLocation), nil)
@@ -253,7 +254,7 @@ func TestDeliverToHandset(t *testing.T) {
 			t.Errorf("part %d (%s): %d bytes, not the %d submitted", i, p.ContentType, len(rconf.Parts[i].Data), len(p.Data))
 		}
 	}
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "retrieved" })
 	oracle(t, n, push, body, rc[0].Token, addrs["HTTP"], want, id)
 
 	ack, err := mmsenc.Encode(&mmsenc.PDU{Type: mmsenc.AcknowledgeInd, TransactionID: n.TransactionID})
@@ -292,11 +293,11 @@ func TestSMSCRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := submitTo(t, addrs["SMTP (MM4)"], msg, "+447778880001/TYPE=PLMN@mms.example.net", "+447778880002/TYPE=PLMN@mms.example.net")
-	throttled := waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.LastError != "" })
+	throttled := waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.LastError != "" })
 	if throttled.State != "queued" || !strings.Contains(throttled.LastError, "ESME_RTHROTTLED") || throttled.NextAttempt == nil {
 		t.Errorf("throttled recipient %+v, want queued with ESME_RTHROTTLED and a next attempt", throttled)
 	}
-	refused := waitRecipient(t, path, id, 1, func(r recipientJSON) bool { return r.State != "queued" })
+	refused := waitRecipient(t, path, id, 1, func(r admin.Recipient) bool { return r.State != "queued" })
 	if refused.State != "failed" || !strings.Contains(refused.LastError, "ESME_RINVDSTADR (0x0000000B)") {
 		t.Errorf("refused recipient %+v, want failed with the SMPP status", refused)
 	}
@@ -329,7 +330,7 @@ func TestSMSCAbsentAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer smsc.Close()
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "notified" })
 	if n, _ := notification(t, smsc.Submits(), "447778889999"); n.Type != mmsenc.NotificationInd {
 		t.Errorf("the SMSC got a %v, want the notification", n.Type)
 	}
@@ -339,7 +340,7 @@ func TestSMSCAbsentAtStart(t *testing.T) {
 	binds := smsc.Binds()
 	smsc.DropLinks()
 	id = submitTo(t, addrs["SMTP (MM4)"], msg, "+447778880007/TYPE=PLMN@mms.example.net")
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "notified" })
 	if smsc.Binds() <= binds {
 		t.Errorf("binds %d after the drop, want more than %d", smsc.Binds(), binds)
 	}

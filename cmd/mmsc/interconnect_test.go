@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
@@ -27,6 +28,8 @@ func mmscConfig(t *testing.T, domain, extra string) string {
 mms_domain = %q
 local_host = "127.0.0.1"
 [smtp]
+listen = "127.0.0.1:0"
+[admin]
 listen = "127.0.0.1:0"
 [http]
 listen = "127.0.0.1:0"
@@ -107,7 +110,7 @@ local_numbers = ["+48*"]
 
 	// B's RES reaches A: A's recipient is forwarded, and A's outbox shows
 	// the RES it sent the VASP.
-	rc := waitRecipient(t, pathA, id, 0, func(r recipientJSON) bool { return r.State == "forwarded" })
+	rc := waitRecipient(t, pathA, id, 0, func(r admin.Recipient) bool { return r.State == "forwarded" })
 	if rc.Route != "mm4:b" || rc.LastError != "" {
 		t.Errorf("A's recipient: %+v", rc)
 	}
@@ -134,7 +137,7 @@ local_numbers = ["+48*"]
 	if pdu, err = mm4.ParseAny(dr.data, time.Now()); err != nil || pdu.DeliveryReport == nil || pdu.DeliveryReport.MMStatus != mm4.MMStatusRetrieved {
 		t.Fatalf("third mail to the VASP: %v, want a Retrieved delivery report\n%s", err, dr.data)
 	}
-	waitRecipient(t, pathA, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+	waitRecipient(t, pathA, id, 0, func(r admin.Recipient) bool { return r.State == "retrieved" })
 
 	// The subscriber reads it and its handset says so to B: the read report
 	// travels B → A → VASP.

@@ -48,6 +48,8 @@ mms_domain = "mms.example.net"
 local_host = "mmsc.example.net"
 [smtp]
 listen = "127.0.0.1:0"
+[admin]
+listen = "127.0.0.1:0"
 [http]
 listen = "127.0.0.1:0"
 %s`, dataDir, extra)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
@@ -65,7 +66,7 @@ func TestMessagesEscapesWhatActs(t *testing.T) {
 	if i := strings.IndexFunc(out, acts); i >= 0 {
 		t.Errorf("messages -json prints %U raw:\n%s", []rune(out[i:])[0], out)
 	}
-	var got messageJSON
+	var got admin.Message
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("messages -json: %v\n%s", err, out)
 	}

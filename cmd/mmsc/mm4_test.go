@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 )
 
@@ -162,7 +163,7 @@ func TestForwardToPeer(t *testing.T) {
 			t.Errorf("part %d differs from the submitted one", i)
 		}
 	}
-	rc := waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "sent" })
+	rc := waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "sent" })
 	if rc.Route != "mm4:pl" {
 		t.Errorf("route %q, want mm4:pl", rc.Route)
 	}
@@ -174,7 +175,7 @@ func TestForwardToPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	sendRaw(t, addrs["SMTP (MM4)"], "system-user@mms.mnc001.mcc260.gprs", "system-user@mms.example.net", res, "Answer accepted")
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "forwarded" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "forwarded" })
 
 	// An answer for no forward of ours is taken and changes nothing.
 	stray, err := mm4.BuildResponse(mm4.Response{Type: mm4.TypeForwardRes, TransactionID: "not-ours", MessageID: "not-ours@peer",
@@ -191,7 +192,7 @@ func TestForwardToPeer(t *testing.T) {
 	}
 	peer.mu.Unlock()
 	id = submitTo(t, addrs["SMTP (MM4)"], msg, "+48600100201/TYPE=PLMN@mms.example.net")
-	rc = waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State != "queued" })
+	rc = waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State != "queued" })
 	if rc.State != "failed" || !strings.Contains(rc.LastError, "No such subscriber") {
 		t.Errorf("refused by the peer: %+v, want failed with its reply", rc)
 	}
@@ -222,7 +223,7 @@ func TestForwardPeerDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := submitTo(t, addrs["SMTP (MM4)"], msg, "+48600100200/TYPE=PLMN@mms.example.net")
-	rc := waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.LastError != "" })
+	rc := waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.LastError != "" })
 	if rc.State != "queued" || !strings.HasPrefix(rc.LastError, "temporary:") || rc.NextAttempt == nil {
 		t.Errorf("peer down: %+v, want queued with a temporary error and a next attempt", rc)
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm7soap"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
@@ -317,7 +318,7 @@ func TestDeliverToVASP(t *testing.T) {
 		}
 	}
 	var m mms.MessageID = mms.MessageID(conf.MessageID)
-	waitRecipient(t, path, m, 0, func(r recipientJSON) bool { return r.State == "retrieved" && r.Route == "mm7:vote" })
+	waitRecipient(t, path, m, 0, func(r admin.Recipient) bool { return r.State == "retrieved" && r.Route == "mm7:vote" })
 }
 
 func replaceReq(id, text string) (string, []byte) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/route"
 	"github.com/mmsc-project/mmsc/internal/store"
@@ -85,25 +86,6 @@ func describe(r route.Route) string {
 	return fmt.Sprintf("%s %s", what, match)
 }
 
-// routeJSON is one line of "route list -json". The password is never printed.
-type routeJSON struct {
-	Name             string    `json:"name"`
-	Kind             string    `json:"kind"`
-	Match            string    `json:"match"`
-	Default          bool      `json:"default"`
-	Host             string    `json:"host,omitempty"`
-	Domain           string    `json:"domain,omitempty"`
-	OriginatorSystem string    `json:"originator_system,omitempty"`
-	Sender           string    `json:"sender,omitempty"`
-	SenderOverride   bool      `json:"sender_override"`
-	TLS              string    `json:"tls,omitempty"`
-	User             string    `json:"user,omitempty"`
-	StripPrefix      string    `json:"strip_prefix,omitempty"`
-	AddPrefix        string    `json:"add_prefix,omitempty"`
-	VASP             string    `json:"vasp,omitempty"`
-	Created          time.Time `json:"created"`
-}
-
 func routeList(ctx context.Context, e env, args []string) error {
 	lf := newListFlags(e, "route list", "route")
 	if err := lf.parse(args); err != nil {
@@ -122,8 +104,7 @@ func routeList(ctx context.Context, e env, args []string) error {
 			return []string{r.Name, string(r.Kind), match, dash(r.Host), dash(r.Domain)}
 		},
 		json: func(_ context.Context, _ *store.Store, r route.Route) (any, error) {
-			return routeJSON{r.Name, string(r.Kind), r.Match.String(), r.Default, r.Host, r.Domain,
-				r.OriginatorSystem, r.Sender, r.SenderOverride, r.TLS, r.User, r.StripPrefix, r.AddPrefix, r.VASP, r.Created}, nil
+			return admin.RouteOf(r), nil
 		},
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/mmsc-project/mmsc/internal/admin"
 )
 
 func TestRouteVerbs(t *testing.T) {
@@ -42,9 +44,9 @@ func TestRouteVerbs(t *testing.T) {
 	if strings.Contains(out, "s3cret") {
 		t.Errorf("route list prints the password:\n%s", out)
 	}
-	var got []routeJSON
+	var got []admin.Route
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var r routeJSON
+		var r admin.Route
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)
 		}

@@ -175,7 +175,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Answers:         engine.Answers(),
 	}, accounts{st}, accepted, log)
 
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
 	if err != nil {
 		return fmt.Errorf("smtp listen: %w", err)
@@ -190,6 +190,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		}
 		go func() { errc <- srv.ServeTLS(tlsLn) }()
 		listening("SMTPS (MM4, implicit TLS)", tlsLn.Addr().String())
+	}
+
+	if cfg.Admin.Listen != "" {
+		as, err := serveAdmin(cfg, st, engine, sms.Connected, log, errc, listening)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer func() {
+			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			as.Shutdown(shut)
+		}()
 	}
 
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,

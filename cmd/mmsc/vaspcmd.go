@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/store"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
@@ -102,20 +103,6 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// vaspJSON is one line of "vasp list -json". The hash is never printed.
-type vaspJSON struct {
-	Name        string    `json:"name"`
-	IPAccount   bool      `json:"ip_account"`
-	HasPassword bool      `json:"has_password"`
-	AllowIP     string    `json:"allow_ip"`
-	Sender      string    `json:"sender"`
-	ReportTo    string    `json:"report_to,omitempty"`
-	MM7URL      string    `json:"mm7_url,omitempty"`
-	MM7Version  string    `json:"mm7_version,omitempty"`
-	MaxRate     int       `json:"max_rate,omitempty"`
-	Created     time.Time `json:"created"`
-}
-
 func vaspList(ctx context.Context, e env, args []string) error {
 	lf := newListFlags(e, "vasp list", "account")
 	if err := lf.parse(args); err != nil {
@@ -134,7 +121,7 @@ func vaspList(ctx context.Context, e env, args []string) error {
 			return []string{a.Name, kind, dash(a.AllowIP), dash(a.SenderMask), a.Created.Format(time.RFC3339)}
 		},
 		json: func(_ context.Context, _ *store.Store, a vasp.Account) (any, error) {
-			return vaspJSON{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.MM7URL, a.MM7Version, a.MaxRate, a.Created}, nil
+			return admin.VASPOf(a), nil
 		},
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/admin"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
@@ -68,7 +69,7 @@ func TestMultimediaWAPPush(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Rings &lt;b&gt;seen&lt;/b&gt;") {
 		t.Errorf("page: %d\n%s", resp.StatusCode, body)
 	}
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "retrieved" })
 }
 
 // TestWebLinkRoute: a route of kind weblink (NowSMS "Convert to SMS with
@@ -94,7 +95,7 @@ func TestWebLinkRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "notified" && r.Route == "weblink" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "notified" && r.Route == "weblink" })
 	if n := len(smsc.Submits()); n != 1 {
 		t.Fatalf("%d SMS, want one text SMS only", n)
 	}
@@ -112,5 +113,5 @@ func TestWebLinkRoute(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Rings seen") {
 		t.Errorf("page: %d\n%s", resp.StatusCode, body)
 	}
-	waitRecipient(t, path, id, 0, func(r recipientJSON) bool { return r.State == "retrieved" })
+	waitRecipient(t, path, id, 0, func(r admin.Recipient) bool { return r.State == "retrieved" })
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"crypto/tls"
 	"net"
 	"net/http"
 	"net/netip"
@@ -161,6 +162,9 @@ func (s *connSet) remove(c *conn) {
 
 // changed is net/http's ConnState hook.
 func (s *connSet) changed(nc net.Conn, st http.ConnState) {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
 	c, ok := nc.(*conn)
 	if !ok {
 		return

@@ -18,6 +18,7 @@ package httpserver
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -95,6 +96,12 @@ func New(h http.Handler, cfg Config, log *slog.Logger) *Server {
 // Serve accepts on ln until Shutdown; it returns http.ErrServerClosed then.
 func (s *Server) Serve(ln net.Listener) error {
 	return s.http.Serve(&listener{Listener: ln, s: s})
+}
+
+// ServeTLS accepts TLS connections on ln until Shutdown. The caps and
+// timeouts hold for the connections under TLS, handshakes included.
+func (s *Server) ServeTLS(ln net.Listener, cfg *tls.Config) error {
+	return s.http.Serve(tls.NewListener(&listener{Listener: ln, s: s}, cfg))
 }
 
 // Shutdown stops accepting, closes idle connections and waits for busy ones

@@ -154,7 +154,7 @@ func TestMessagesListing(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Messages(%d): %v", tt.limit, err)
 			}
-			var want []Summary
+			var want []mms.Summary
 			for _, m := range tt.want {
 				want = append(want, summaryOf(m))
 			}
@@ -182,14 +182,14 @@ func TestMessagesListing(t *testing.T) {
 }
 
 // summaryOf is the summary a freshly accepted m should have.
-func summaryOf(m *mms.Message) Summary {
-	s := Summary{
+func summaryOf(m *mms.Message) mms.Summary {
+	s := mms.Summary{
 		ID: m.ID, VASP: m.Origin.Account, From: m.From, Subject: m.Subject, TransactionID: m.TransactionID,
 		MM4MessageID: m.MM4MessageID, Received: m.Received, Size: int64(len(m.Raw)),
 	}
 	for _, p := range m.Parts {
 		sum := sha256.Sum256(p.Data)
-		s.Parts = append(s.Parts, PartSummary{
+		s.Parts = append(s.Parts, mms.PartSummary{
 			ContentType: p.ContentType, Name: p.Name, ContentID: p.ContentID,
 			Size: int64(len(p.Data)), SHA256: hex.EncodeToString(sum[:]),
 		})

@@ -9,22 +9,15 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
-// Summary and PartSummary are the vocabulary's: the admin API lists them
-// without importing the store.
-type (
-	Summary     = mms.Summary
-	PartSummary = mms.PartSummary
-)
-
 // Messages lists up to limit messages, newest first (received desc, id
 // desc), with their parts (without data) and delivery rows.
-func (s *Store) Messages(ctx context.Context, limit int) ([]Summary, error) {
+func (s *Store) Messages(ctx context.Context, limit int) ([]mms.Summary, error) {
 	return s.FindMessages(ctx, mms.MessageQuery{Limit: limit})
 }
 
 // FindMessages lists the messages q selects, newest first (received desc,
 // id desc), with their parts (without data) and delivery rows.
-func (s *Store) FindMessages(ctx context.Context, q mms.MessageQuery) ([]Summary, error) {
+func (s *Store) FindMessages(ctx context.Context, q mms.MessageQuery) ([]mms.Summary, error) {
 	if q.Limit < 1 {
 		return nil, fmt.Errorf("store: messages: limit %d is not positive", q.Limit)
 	}
@@ -88,7 +81,7 @@ func window(q mms.MessageQuery) (string, []any) {
 	return sql + ` ORDER BY received DESC, id DESC LIMIT ` + arg(q.Limit), args
 }
 
-func loadSummaries(ctx context.Context, tx *sql.Tx, q mms.MessageQuery) ([]Summary, error) {
+func loadSummaries(ctx context.Context, tx *sql.Tx, q mms.MessageQuery) ([]mms.Summary, error) {
 	newest, args := window(q)
 	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.vasp, m.header_from, m.subject, m.transaction_id, m.mm4_message_id,
 	m.received, m.size
@@ -96,10 +89,10 @@ FROM messages m JOIN (`+newest+`) w ON w.newest_id = m.id ORDER BY m.received DE
 	if err != nil {
 		return nil, err
 	}
-	var l []Summary
+	var l []mms.Summary
 	index := make(map[mms.MessageID]int)
 	for rows.Next() {
-		var s Summary
+		var s mms.Summary
 		var received int64
 		if err := rows.Scan(&s.ID, &s.VASP, &s.From, &s.Subject, &s.TransactionID, &s.MM4MessageID,
 			&received, &s.Size); err != nil {
@@ -125,7 +118,7 @@ ORDER BY p.message_id, p.idx`, args...)
 	}
 	for rows.Next() {
 		var id mms.MessageID
-		var p PartSummary
+		var p mms.PartSummary
 		if err := rows.Scan(&id, &p.ContentType, &p.Name, &p.ContentID, &p.Size, &p.SHA256); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("parts: %w", err)

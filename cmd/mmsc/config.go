@@ -27,6 +27,7 @@ type Config struct {
 	SMTP      SMTPConfig    `toml:"smtp"`
 	HTTP      HTTPConfig    `toml:"http"`
 	Admin     AdminConfig   `toml:"admin"`
+	Log       LogConfig     `toml:"log"`
 	SMPP      SMPPConfig    `toml:"smpp"`
 	MM1       MM1Config     `toml:"mm1"`
 	MM7       MM7Config     `toml:"mm7"`
@@ -111,6 +112,11 @@ type AdminConfig struct {
 	KeyFile  string `toml:"key_file"`
 }
 
+// LogConfig is how serve logs.
+type LogConfig struct {
+	Format string `toml:"format"` // "json" (one object a line) or "text" (key=value)
+}
+
 // SMPPConfig is the SMS link that carries WAP Push notifications.
 type SMPPConfig struct {
 	Address          string `toml:"address"` // host:port of the SMSC; "" = no SMS link
@@ -164,6 +170,7 @@ func defaultConfig() Config {
 			MinRate:       httpserver.DefaultMinRate,
 		},
 		Admin: AdminConfig{Listen: "127.0.0.1:8081"},
+		Log:   LogConfig{Format: logJSON},
 		SMPP:  SMPPConfig{SourceAddr: "MMSC", SubmitsPerSecond: 100},
 		MM1: MM1Config{
 			LocalNumbers:     []string{},
@@ -281,6 +288,9 @@ func (c Config) problems() []error {
 	checkListen("smtp.tls_listen", c.SMTP.TLSListen, false)
 	checkListen("http.listen", c.HTTP.Listen, true)
 	checkListen("admin.listen", c.Admin.Listen, false)
+	if c.Log.Format != logJSON && c.Log.Format != logText {
+		add("log.format %q: want \"json\" or \"text\"", c.Log.Format)
+	}
 	if (c.Admin.CertFile == "") != (c.Admin.KeyFile == "") {
 		add("admin.cert_file and admin.key_file must be set together")
 	}

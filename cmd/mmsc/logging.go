@@ -17,8 +17,22 @@ const logValueLimit = 1024
 // newLogger is the server's logger: JSON lines on w, each value cut to
 // logValueLimit (limitLogValue) and each line with the characters that act
 // on a terminal escaped (escapeJSON), since values carry what peers sent.
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(escapingWriter{w}, &slog.HandlerOptions{ReplaceAttr: limitLogValue}))
+func newLogger(w io.Writer) *slog.Logger { return newLoggerAs(w, logJSON) }
+
+// Log formats ([log] format).
+const (
+	logJSON = "json"
+	logText = "text" // logfmt-like key=value, for a terminal
+)
+
+// newLoggerAs is newLogger in format: the same values, cut and escaped
+// alike, as JSON or as key=value text.
+func newLoggerAs(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{ReplaceAttr: limitLogValue}
+	if format == logText {
+		return slog.New(slog.NewTextHandler(escapingWriter{w}, opts))
+	}
+	return slog.New(slog.NewJSONHandler(escapingWriter{w}, opts))
 }
 
 // limitLogValue is a's value cut to logValueLimit bytes when it is a

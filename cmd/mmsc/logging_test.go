@@ -99,3 +99,18 @@ func acts(r rune) bool {
 	return r < ' ' && r != '\n' || r >= 0x7f && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
 		r == '\uFFFD'
 }
+
+// [log] format = "text" writes key=value pairs, cut and escaped like JSON.
+func TestLogText(t *testing.T) {
+	var b bytes.Buffer
+	newLoggerAs(&b, logText).Info("mm1: retrieved", "message", "m1", "path", strings.Repeat("x", 1<<20), "subject", "a\u202eb\u009bc")
+	line := b.String()
+	for _, want := range []string{`msg="mm1: retrieved"`, "message=m1", "level=INFO", "(1048576 bytes)"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("text line lacks %q: %.200s", want, line)
+		}
+	}
+	if len(line) > 2048 || strings.ContainsAny(line, "\u202e\u009b") {
+		t.Errorf("text line of %d bytes, raw controls %v", len(line), strings.ContainsAny(line, "\u202e\u009b"))
+	}
+}

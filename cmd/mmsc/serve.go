@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(e.stderr)
+	log := newLoggerAs(e.stderr, cfg.Log.Format)
 	return serve(ctx, cfg, log, func(what, addr string) {
 		fmt.Fprintf(e.stdout, "mmsc: %s listening on %s\n", what, addr)
 	})

@@ -87,8 +87,10 @@ func New(b Backend, cfg Config, log *slog.Logger) *Admin {
 	return &Admin{b: b, cfg: cfg, log: log}
 }
 
-// Handler routes the API, health and metrics. Only /healthz and /readyz
-// answer without the token: a load balancer's probe carries none.
+// Handler routes the API, health, metrics and the console. Only /healthz
+// and /readyz answer without the token (a load balancer's probe carries
+// none); the console's pages take a session its login page gives for the
+// token.
 func (a *Admin) Handler() http.Handler {
 	api := http.NewServeMux()
 	api.HandleFunc("GET /api/v1/messages", a.listMessages)
@@ -111,6 +113,8 @@ func (a *Admin) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("/", a.authorized(api))
+	mux.Handle("/api/", a.authorized(api))
+	mux.Handle("/metrics", a.authorized(api))
+	a.registerConsole(mux)
 	return mux
 }

@@ -6,8 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -288,5 +291,74 @@ func TestUnknownEndpoint(t *testing.T) {
 	}
 	if got, _ := f.call(t, "PUT", "/api/v1/vasps/acme", token, "{}", nil); got != 405 && got != 404 {
 		t.Errorf("PUT a VASP: %d, want 405", got)
+	}
+}
+
+// The console's forms need the session's CSRF field and no foreign
+// Origin; its pages need a session, which only the token gives.
+func TestConsoleSessionAndCSRF(t *testing.T) {
+	f := setup(t)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values, origin string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp, _ := client.Get(f.srv.URL + "/vasps"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("without a session: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp := post("/login", url.Values{"token": {"wrong"}}, ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("login with a wrong token: %d, want 401", resp.StatusCode)
+	}
+	if resp := post("/login", url.Values{"token": {token}}, ""); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d, want 303", resp.StatusCode)
+	}
+	resp, err := client.Get(f.srv.URL + "/vasps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field on the page: %s", page)
+	}
+	csrf := string(m[1])
+	tests := []struct {
+		name   string
+		form   url.Values
+		origin string
+		want   int
+	}{
+		{"no CSRF field", url.Values{"name": {"a1"}, "password": {"pw"}}, "", http.StatusForbidden},
+		{"a wrong CSRF field", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {"x"}}, "", http.StatusForbidden},
+		{"from another site", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, "http://evil.example", http.StatusForbidden},
+		{"the form", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, f.srv.URL, http.StatusSeeOther},
+		{"the form again: a clash", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, "", http.StatusConflict},
+		{"an invalid account", url.Values{"name": {"a2"}, "password": {"pw"}, "allow_ip": {"300.1.1.1"}, "csrf": {csrf}}, "", http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		if resp := post("/vasps", tt.form, tt.origin); resp.StatusCode != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+	}
+	if _, err := f.st.Account(context.Background(), "a1"); err != nil {
+		t.Errorf("the form's account: %v", err)
+	}
+	if _, err := f.st.Account(context.Background(), "a2"); err == nil {
+		t.Error("the invalid account was stored")
 	}
 }

@@ -1,6 +1,8 @@
-// Package admin is the operator's edge: a JSON API under /api/v1/ and
-// health on a listener of its own (never the one handsets and VASPs reach),
-// behind a bearer token (RFC 6750 §2.1).
+// Package admin is the operator's edge: a JSON API under /api/v1/, a web
+// console at /, and health, on a listener of its own (never the one
+// handsets and VASPs reach), behind a bearer token (RFC 6750 §2.1) that the
+// console's login page trades for a signed, SameSite=Strict session cookie
+// (its forms carry a CSRF field besides).
 //
 // It follows no MMS specification. Its JSON shapes are the ones `mmsc ...
 // -json` prints, defined here once (shapes.go). Every answer that is not a

@@ -28,25 +28,31 @@ type invalid struct{ err error }
 
 func (e invalid) Error() string { return e.err.Error() }
 
-// fail answers err: the one place the API turns errors into statuses.
-// Only the statuses that say what the client can fix show the error's
-// text; trouble is logged and answered 500.
+// fail answers err as JSON.
 func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, reason := a.classify(r, err)
+	writeError(w, status, reason)
+}
+
+// classify is the status and the words err is answered with: the one
+// place the API and the console turn errors into statuses. Only the
+// statuses that say what the client can fix show the error's text;
+// trouble is logged and answered 500.
+func (a *Admin) classify(r *http.Request, err error) (int, string) {
 	var bad badRequest
 	var inv invalid
 	switch {
 	case errors.As(err, &bad):
-		writeError(w, http.StatusBadRequest, bad.Error())
+		return http.StatusBadRequest, bad.Error()
 	case errors.As(err, &inv):
-		writeError(w, http.StatusUnprocessableEntity, inv.Error())
+		return http.StatusUnprocessableEntity, inv.Error()
 	case errors.Is(err, mms.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not found: "+r.URL.Path)
+		return http.StatusNotFound, "not found: " + r.URL.Path
 	case errors.Is(err, mms.ErrConflict):
-		writeError(w, http.StatusConflict, err.Error())
-	default:
-		a.log.Error("admin: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error; see the server's log")
+		return http.StatusConflict, err.Error()
 	}
+	a.log.Error("admin: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return http.StatusInternalServerError, "internal error; see the server's log"
 }
 
 // badRequest is a request that cannot be read: 400 with the reason.

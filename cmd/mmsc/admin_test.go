@@ -1,13 +1,24 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/mmsc-project/mmsc/internal/admin"
@@ -97,5 +108,58 @@ func TestAdminListener(t *testing.T) {
 	page.Messages = nil
 	if err := json.Unmarshal([]byte(body), &page); got != 200 || err != nil || len(page.Messages) != 1 || page.Messages[0].ID != string(id) {
 		t.Errorf("by number: %d, %v, %s", got, err, body)
+	}
+}
+
+// writeCert writes a self-signed certificate for 127.0.0.1 and its key as
+// PEM files in dir.
+func writeCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "admin.pem"), filepath.Join(dir, "admin.key")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	return certFile, keyFile
+}
+
+// With a certificate the admin listener speaks HTTPS only, and a token
+// given in the configuration is the one it takes.
+func TestAdminTLS(t *testing.T) {
+	certFile, keyFile := writeCert(t, t.TempDir())
+	const token = "configured-token-0123456789"
+	path, dataDir := writeConfig(t, "")
+	cfg, _ := os.ReadFile(path)
+	cfg = []byte(strings.Replace(string(cfg), "[admin]\n", fmt.Sprintf("[admin]\ncert_file = %q\nkey_file = %q\ntoken = %q\n", certFile, keyFile, token), 1))
+	os.WriteFile(path, cfg, 0o600)
+	addrs := serveInProcess(t, path)
+	if _, err := os.Stat(filepath.Join(dataDir, admin.TokenFile)); err == nil {
+		t.Error("a token file was made although the configuration gives one")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 5 * time.Second}
+	req, _ := http.NewRequest("GET", "https://"+addrs["admin"]+"/api/v1/stats", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET /api/v1/stats over HTTPS with the configured token: %d", resp.StatusCode)
+	}
+	if resp, err := client.Get("http://" + addrs["admin"] + "/healthz"); err == nil && resp.StatusCode == 200 {
+		t.Error("plain HTTP answered on the HTTPS admin listener")
 	}
 }

@@ -79,7 +79,9 @@ func (s *Store) ClaimCDRs(ctx context.Context, now time.Time, claimFor time.Dura
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	l, err := s.finalRecipients(ctx, ids)
+	// The claim is made: a caller that gives up now would leave the rows
+	// claimed for nothing.
+	l, err := s.finalRecipients(context.WithoutCancel(ctx), ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim CDRs: %w", err)
 	}

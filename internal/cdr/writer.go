@@ -57,8 +57,8 @@ type Writer struct {
 }
 
 // New returns a writer into cfg.Dir, which it creates (0750) if need be,
-// so that a directory it cannot use stops the server at start. It writes
-// nothing until Run or Flush.
+// with the day's file open, so that a directory it cannot write in stops
+// the server at start. It writes no line until Run or Flush.
 func New(src Source, cfg Config, log *slog.Logger) (*Writer, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("cdr: no directory")
@@ -72,7 +72,11 @@ func New(src Source, cfg Config, log *slog.Logger) (*Writer, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Writer{src: src, cfg: cfg, log: log, wake: make(chan struct{}, 1)}, nil
+	w := &Writer{src: src, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
+	if err := w.open(cfg.Now()); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // Wake tells the writer a recipient has ended: its CDR is written now
@@ -105,7 +109,9 @@ func (w *Writer) Run(ctx context.Context) {
 }
 
 // drain flushes until a batch comes back short, one fails (it is tried
-// again at the next wake or poll), or ctx ends.
+// again at the next wake or poll), or ctx ends. Wakes that come while it
+// writes wait in w.wake and are answered by one flush: under load each
+// sync covers the recipients that ended during the one before.
 func (w *Writer) drain(ctx context.Context) {
 	for ctx.Err() == nil {
 		// A batch under way is finished whatever ctx does: cut short
@@ -158,20 +164,28 @@ func (w *Writer) append(now time.Time, lines []byte) error {
 		w.closeFile()
 	}
 	if w.file == nil {
-		d, cut, err := openDay(w.cfg.Dir, now)
-		if err != nil {
-			return fmt.Errorf("cdr: %w", err)
+		if err := w.open(now); err != nil {
+			return err
 		}
-		if cut > 0 {
-			w.log.Warn("cdr: cut a partial line off the end of the file (a crash while writing); its record comes again",
-				"file", d.path, "bytes", cut)
-		}
-		w.file = d
 	}
 	if err := w.file.append(lines); err != nil {
 		w.closeFile()
 		return fmt.Errorf("cdr: %w", err)
 	}
+	return nil
+}
+
+// open opens the file of now's day.
+func (w *Writer) open(now time.Time) error {
+	d, cut, err := openDay(w.cfg.Dir, now)
+	if err != nil {
+		return fmt.Errorf("cdr: %w", err)
+	}
+	if cut > 0 {
+		w.log.Warn("cdr: cut a partial line off the end of the file (a crash while writing); its record comes again",
+			"file", d.path, "bytes", cut)
+	}
+	w.file = d
 	return nil
 }
 

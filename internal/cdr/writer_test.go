@@ -175,24 +175,54 @@ func TestFailedWriteMarksNothing(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			st := storetest.SQLite(t)
-			start := day1.Add(-time.Hour)
-			c := &clock{t: start}
+			c := &clock{t: day1}
 			w, dir, _ := newWriter(t, st, c)
-			path := filepath.Join(dir, fileName(start))
+			next := day1.Add(time.Hour) // the next day, whose file the writer opens afresh
+			path := filepath.Join(dir, fileName(next))
 			tt.spoil(t, path)
-			acceptEnded(t, st, start, 2)
+			c.set(next)
+			acceptEnded(t, st, next, 2)
 			if n, err := w.Flush(context.Background()); err == nil || n != 0 {
 				t.Fatalf("Flush into a broken file: %d lines, %v; want an error", n, err)
 			}
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
 			}
-			c.set(start.Add(DefaultClaimFor - time.Millisecond))
+			c.set(next.Add(DefaultClaimFor - time.Millisecond))
 			flush(t, w, 0) // still claimed by the failed try
-			c.set(start.Add(DefaultClaimFor))
+			c.set(next.Add(DefaultClaimFor))
 			flush(t, w, 2)
 			if got := records(t, path); len(got) != 2 {
 				t.Errorf("%d lines after the retry, want 2", len(got))
+			}
+		})
+	}
+}
+
+// TestNewNeedsAPlaceToWrite: a directory the writer cannot write its
+// file in stops it at the start, not at its first line.
+func TestNewNeedsAPlaceToWrite(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		spoil func(t *testing.T, dir string)
+	}{
+		{"a file where the directory should be", func(t *testing.T, dir string) {
+			if err := os.WriteFile(dir, nil, 0o640); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a directory where the day's file should be", func(t *testing.T, dir string) {
+			if err := os.MkdirAll(filepath.Join(dir, fileName(day1)), 0o750); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "cdr")
+			tt.spoil(t, dir)
+			c := &clock{t: day1}
+			if _, err := New(storetest.SQLite(t), Config{Dir: dir, Now: c.now}, slog.New(slog.DiscardHandler)); err == nil {
+				t.Error("New: no error")
 			}
 		})
 	}

@@ -34,6 +34,11 @@ const (
 	DefaultClaimFor = 10 * time.Second
 	// DefaultBatch lines are claimed, written and synced at once.
 	DefaultBatch = 256
+	// DefaultLinger is how long the writer rests after writing lines, so
+	// that under load one sync, one claim and one mark cover the
+	// recipients that ended meanwhile (BENCHMARKS.md, "CDRs"); the first
+	// line after a quiet spell is written at once.
+	DefaultLinger = 50 * time.Millisecond
 	// finalFlush bounds the last flush when the writer stops.
 	finalFlush = 10 * time.Second
 )
@@ -44,6 +49,7 @@ type Config struct {
 	Poll     time.Duration    // 0: DefaultPoll
 	ClaimFor time.Duration    // 0: DefaultClaimFor
 	Batch    int              // 0: DefaultBatch
+	Linger   time.Duration    // 0: DefaultLinger
 	Now      func() time.Time // nil: time.Now
 }
 
@@ -69,6 +75,7 @@ func New(src Source, cfg Config, log *slog.Logger) (*Writer, error) {
 	cfg.Poll = cmp.Or(cfg.Poll, DefaultPoll)
 	cfg.ClaimFor = cmp.Or(cfg.ClaimFor, DefaultClaimFor)
 	cfg.Batch = cmp.Or(cfg.Batch, DefaultBatch)
+	cfg.Linger = cmp.Or(cfg.Linger, DefaultLinger)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -94,7 +101,12 @@ func (w *Writer) Run(ctx context.Context) {
 	tick := time.NewTicker(w.cfg.Poll)
 	defer tick.Stop()
 	for {
-		w.drain(ctx)
+		if w.drain(ctx) > 0 {
+			select { // wakes meanwhile wait in w.wake
+			case <-ctx.Done():
+			case <-time.After(w.cfg.Linger):
+			}
+		}
 		select {
 		case <-ctx.Done():
 			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalFlush)
@@ -109,22 +121,23 @@ func (w *Writer) Run(ctx context.Context) {
 }
 
 // drain flushes until a batch comes back short, one fails (it is tried
-// again at the next wake or poll), or ctx ends. Wakes that come while it
-// writes wait in w.wake and are answered by one flush: under load each
-// sync covers the recipients that ended during the one before.
-func (w *Writer) drain(ctx context.Context) {
+// again at the next wake or poll), or ctx ends, and says how many lines
+// it wrote.
+func (w *Writer) drain(ctx context.Context) (lines int) {
 	for ctx.Err() == nil {
 		// A batch under way is finished whatever ctx does: cut short
 		// between its write and its mark, its lines would come twice.
 		n, err := w.Flush(context.WithoutCancel(ctx))
+		lines += n
 		if err != nil {
 			w.log.Error("cdr: not written; trying again", "err", err)
-			return
+			return lines
 		}
 		if n < w.cfg.Batch {
-			return
+			return lines
 		}
 	}
+	return lines
 }
 
 // Flush claims one batch of owed CDRs, appends their lines to the day's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -30,15 +29,19 @@ AND cdr_written = 0 AND cdr_claimed <= $2
 RETURNING id`
 }
 
-const finalRecipientsSQL = `SELECT d.id, d.message_id, m.origin_interface, m.vasp, m.envelope_from, m.size,
+func (d dialect) finalRecipients() string {
+	return `SELECT d.id, d.message_id, m.origin_interface, m.vasp, m.envelope_from, m.size,
 	m.service, m.received, d.address, d.route, d.state, d.attempts, d.notifications, d.first_notified, d.updated
 FROM deliveries d JOIN messages m ON m.id = d.message_id
-WHERE d.id IN (%s) ORDER BY d.id`
+WHERE d.id IN ` + d.ids("$1") + ` ORDER BY d.id`
+}
 
-const cdrsWrittenSQL = `UPDATE deliveries SET cdr_written = $1, cdr_claimed = 0 WHERE cdr_written = 0 AND id IN (%s)`
+func (d dialect) cdrsWritten() string {
+	return `UPDATE deliveries SET cdr_written = $1, cdr_claimed = 0 WHERE cdr_written = 0 AND id IN ` + d.ids("$2")
+}
 
-// maxIDs bounds the IDs one statement names: both databases take far
-// more parameters, but a statement per few hundred rows costs nothing.
+// maxIDs bounds the rows one claim or mark names, so that neither holds
+// the writer long.
 const maxIDs = 500
 
 // ClaimCDRs claims up to limit recipients whose CDR is owed, until
@@ -54,7 +57,7 @@ func (s *Store) ClaimCDRs(ctx context.Context, now time.Time, claimFor time.Dura
 	limit = min(limit, maxIDs)
 	var ids []int64
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		rows, err := b.query(claimCDRsSQL(s.dialect.skipLocked), millis(now.Add(claimFor)), millis(now), limit)
+		rows, err := b.query(s.dialect.claimCDRs(), millis(now.Add(claimFor)), millis(now), limit)
 		if err != nil {
 			return err
 		}
@@ -91,8 +94,7 @@ func (s *Store) ClaimCDRs(ctx context.Context, now time.Time, claimFor time.Dura
 // finalRecipients reads recipients ids with their messages. A claimed row
 // cannot be purged (see purgeSQL), so every one is there.
 func (s *Store) finalRecipients(ctx context.Context, ids []int64) ([]mms.FinalRecipient, error) {
-	q, args := inIDs(finalRecipientsSQL, 1, ids)
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	rows, err := s.read.QueryContext(ctx, s.dialect.finalRecipients(), s.dialect.idsArg(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +125,8 @@ func (s *Store) finalRecipients(ctx context.Context, ids []int64) ([]mms.FinalRe
 // their file at now: they are owed no more, and nobody claims them again.
 func (s *Store) CDRsWritten(ctx context.Context, ids []int64, now time.Time) error {
 	for chunk := range slices.Chunk(ids, maxIDs) {
-		q, args := inIDs(cdrsWrittenSQL, 2, chunk)
 		err := s.w.do(ctx, 0, func(b *batch) error {
-			_, err := b.exec(q, append([]any{millis(now)}, args...)...)
+			_, err := b.exec(s.dialect.cdrsWritten(), millis(now), s.dialect.idsArg(chunk))
 			return err
 		})
 		if err != nil {
@@ -133,18 +134,6 @@ func (s *Store) CDRsWritten(ctx context.Context, ids []int64, now time.Time) err
 		}
 	}
 	return nil
-}
-
-// inIDs fills the %s of query with a parameter for each of ids, numbered
-// from first, and returns the query and ids as its arguments.
-func inIDs(query string, first int, ids []int64) (string, []any) {
-	ps := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ps[i] = fmt.Sprintf("$%d", first+i)
-		args[i] = id
-	}
-	return fmt.Sprintf(query, strings.Join(ps, ", ")), args
 }
 
 // KeepOwedCDRs makes Purge keep a message while a CDR of one of its

@@ -89,9 +89,10 @@
 // the only extensions used are ON CONFLICT DO NOTHING and RETURNING, which
 // both speak. What differs is in the dialect: a few words of DDL, row
 // locks (leases skip locked rows; a state read before its change locks
-// it), the migration lock, and PostgreSQL's accept in one statement
-// (acceptOneSQL, which only it runs). The same conformance tests run on
-// both.
+// it), the migration lock, how a set of row IDs is passed as one
+// parameter (a JSON array on SQLite, an array on PostgreSQL), and
+// PostgreSQL's accept in one statement (acceptOneSQL, which only it
+// runs). The same conformance tests run on both.
 //
 // # Departures
 //

@@ -125,38 +125,59 @@ func BenchmarkDurableSubmit(b *testing.B) {
 	load(b, ln.Addr().String(), conns, 2*conns, msg)
 	load(b, addr, conns, 2*conns, msg)
 
-	rounds := max(1, min(4, b.N/conns)) // b.N is 1 on the benchmark's first, sizing call
 	b.SetBytes(int64(len(msg)))
+	ceiling, durable := alternate(b, conns,
+		func(n int) float64 { return load(b, ln.Addr().String(), conns, n, msg) },
+		func(n int) float64 { return load(b, addr, conns, n, msg) })
+	b.ReportMetric(durable.rate(b.N), "durable-msg/s")
+	b.ReportMetric(ceiling.rate(b.N), "discard-msg/s")
+	b.ReportMetric(durable.ratio, "ratio")
+	// CPU of the whole process per message, the client's share included
+	// (the same in both halves).
+	b.ReportMetric(durable.cpuPer(b.N), "durable-cpu-µs/msg")
+	b.ReportMetric(ceiling.cpuPer(b.N), "discard-cpu-µs/msg")
+	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio per round %.2f (median %.2f); CPU per message durable %v, discard %v",
+		b.N, len(msg), conns, durable.rate(b.N), ceiling.rate(b.N), durable.ratios, durable.ratio,
+		durable.cpu/time.Duration(b.N), ceiling.cpu/time.Duration(b.N))
+}
+
+// half is what one side of an alternating benchmark took over the run.
+type half struct {
+	time, cpu time.Duration
+	ratios    []float64 // the second side: its rate over the first's, per round
+	ratio     float64   // the median of ratios
+}
+
+func (h half) rate(n int) float64   { return float64(n) / h.time.Seconds() }
+func (h half) cpuPer(n int) float64 { return float64(h.cpu.Microseconds()) / float64(n) }
+func seconds(n int, rate float64) time.Duration {
+	return time.Duration(float64(n) / rate * float64(time.Second))
+}
+
+// alternate runs b.N jobs on each of two sides in up to four rounds, first
+// then second, so that a change in the machine's speed during the run
+// (these machines are shared) falls on both. Each side does n jobs and
+// returns their rate; the second side's half carries the ratios.
+func alternate(b *testing.B, conns int, first, second func(n int) float64) (h1, h2 half) {
+	rounds := max(1, min(4, b.N/conns)) // b.N is 1 on the benchmark's first, sizing call
 	b.ResetTimer()
-	var ceilingTime, durableTime, ceilingCPU, durableCPU time.Duration
-	ratios := make([]float64, 0, rounds)
 	for r := range rounds {
 		n := b.N / rounds
 		if r == rounds-1 {
 			n = b.N - n*(rounds-1)
 		}
 		cpu := processCPU()
-		ceiling := load(b, ln.Addr().String(), conns, n, msg)
-		ceilingCPU += processCPU() - cpu
+		r1 := first(n)
+		h1.cpu += processCPU() - cpu
 		cpu = processCPU()
-		durable := load(b, addr, conns, n, msg)
-		durableCPU += processCPU() - cpu
-		ceilingTime += time.Duration(float64(n) / ceiling * float64(time.Second))
-		durableTime += time.Duration(float64(n) / durable * float64(time.Second))
-		ratios = append(ratios, durable/ceiling)
+		r2 := second(n)
+		h2.cpu += processCPU() - cpu
+		h1.time += seconds(n, r1)
+		h2.time += seconds(n, r2)
+		h2.ratios = append(h2.ratios, r2/r1)
 	}
 	b.StopTimer()
-	slices.Sort(ratios)
-	ratio := (ratios[(rounds-1)/2] + ratios[rounds/2]) / 2
-	durable := float64(b.N) / durableTime.Seconds()
-	ceiling := float64(b.N) / ceilingTime.Seconds()
-	b.ReportMetric(durable, "durable-msg/s")
-	b.ReportMetric(ceiling, "discard-msg/s")
-	b.ReportMetric(ratio, "ratio")
-	// CPU of the whole process per message, the client's share included
-	// (the same in both halves).
-	b.ReportMetric(float64(durableCPU.Microseconds())/float64(b.N), "durable-cpu-µs/msg")
-	b.ReportMetric(float64(ceilingCPU.Microseconds())/float64(b.N), "discard-cpu-µs/msg")
-	b.Logf("%d messages of %d bytes, %d connections: durable %.0f msg/s, discard %.0f msg/s, ratio per round %.2f (median %.2f); CPU per message durable %v, discard %v",
-		b.N, len(msg), conns, durable, ceiling, ratios, ratio, durableCPU/time.Duration(b.N), ceilingCPU/time.Duration(b.N))
+	sorted := slices.Sorted(slices.Values(h2.ratios))
+	h2.ratio = (sorted[(rounds-1)/2] + sorted[rounds/2]) / 2
+	return h1, h2
 }

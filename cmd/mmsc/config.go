@@ -33,6 +33,13 @@ type Config struct {
 	MM7       MM7Config     `toml:"mm7"`
 	MM4       MM4Config     `toml:"mm4"`
 	WAPPush   WAPPushConfig `toml:"wappush"`
+	CDR       CDRConfig     `toml:"cdr"`
+}
+
+// CDRConfig is where the CDRs go: one JSON line per recipient whose
+// delivery has ended (package cdr).
+type CDRConfig struct {
+	Path string `toml:"path"` // a directory; "" = no CDRs
 }
 
 // StoreConfig is where messages are kept: SQLite under data_dir (one
@@ -380,6 +387,9 @@ func (c Config) problems() []error {
 	}
 	if c.MM4.RoutingFallback != "table" && c.MM4.RoutingFallback != "reject" {
 		add("mm4.routing_fallback %q: want \"table\" or \"reject\"", c.MM4.RoutingFallback)
+	}
+	if err := c.CDR.problem(); err != nil {
+		add("%w", err)
 	}
 	return ps
 }

@@ -41,55 +41,16 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 	p := startProcess(t, path)
 
-	var (
-		mu   sync.Mutex
-		acks []acked
-		wg   sync.WaitGroup
-	)
-	const conns = 8
-	killAt := 400 // acknowledged messages before the kill
-	killed := make(chan struct{})
-	for g := 0; g < conns; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := smtp.Dial(p.smtp())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer c.Close()
-			for i := 0; ; i++ {
-				msg, err := mm4.Build(mm4.ForwardRequest{
-					From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+447778889999/TYPE=PLMN@mms.example.net"},
-					Subject: fmt.Sprintf("crash %d/%d", g, i), Text: "payload",
-					Files: []mm4.File{{Name: "x.bin", ContentType: "application/octet-stream", Data: make([]byte, 4096+i)}},
-				})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				id, err := submitOne(c, msg)
-				if err != nil {
-					return // the server is gone: this message was never acknowledged
-				}
-				mu.Lock()
-				acks = append(acks, acked{id, sha256.Sum256(normalizeCRLF(msg))})
-				if len(acks) == killAt {
-					p.cmd.Process.Signal(syscall.SIGKILL)
-					close(killed)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	select {
-	case <-killed:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("never reached the kill point")
-	}
-	wg.Wait()
-	p.cmd.Wait()
+	var acks []acked
+	const killAt = 400 // acknowledged messages before the kill
+	submitUntilKilled(t, p, killAt, func(g, i int) mm4.ForwardRequest {
+		return mm4.ForwardRequest{
+			From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+447778889999/TYPE=PLMN@mms.example.net"},
+			Subject: fmt.Sprintf("crash %d/%d", g, i), Text: "payload",
+			Files: []mm4.File{{Name: "x.bin", ContentType: "application/octet-stream", Data: make([]byte, 4096+i)}},
+		}
+	}, func(id mms.MessageID, msg []byte) { acks = append(acks, acked{id, sha256.Sum256(normalizeCRLF(msg))}) },
+		"+447778889999")
 
 	// Restart on the same data: recovery must leave it all readable.
 	p2 := startProcess(t, path)
@@ -138,18 +99,70 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 }
 
+// submitUntilKilled submits, from 8 connections at once, message i of
+// connection g as build says, to numbers, until killAt messages have been
+// acknowledged; then it SIGKILLs p and waits for it. acked is told of each
+// acknowledged message, one call at a time.
+func submitUntilKilled(t *testing.T, p *process, killAt int, build func(g, i int) mm4.ForwardRequest,
+	acked func(mms.MessageID, []byte), numbers ...string) {
+	t.Helper()
+	var (
+		mu sync.Mutex
+		n  int
+		wg sync.WaitGroup
+	)
+	killed := make(chan struct{})
+	for g := range 8 {
+		wg.Go(func() {
+			c, err := smtp.Dial(p.smtp())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			for i := 0; ; i++ {
+				msg, err := mm4.Build(build(g, i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				id, err := submitFor(c, msg, numbers...)
+				if err != nil {
+					return // the server is gone: this message was never acknowledged
+				}
+				mu.Lock()
+				acked(id, msg)
+				if n++; n == killAt {
+					p.cmd.Process.Signal(syscall.SIGKILL)
+					close(killed)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	select {
+	case <-killed:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("never reached the kill point")
+	}
+	wg.Wait()
+	p.cmd.Wait()
+}
+
 // submitOne sends one message on an open connection and returns its ID.
 func submitOne(c *smtp.Client, msg []byte) (mms.MessageID, error) {
 	return submitFor(c, msg, "+447778889999")
 }
 
-// submitFor is submitOne to the given number.
-func submitFor(c *smtp.Client, msg []byte, number string) (mms.MessageID, error) {
+// submitFor is submitOne to the given numbers.
+func submitFor(c *smtp.Client, msg []byte, numbers ...string) (mms.MessageID, error) {
 	if err := c.Mail("+447779998888/TYPE=PLMN@mms.example.net", nil); err != nil {
 		return "", err
 	}
-	if err := c.Rcpt(number+"/TYPE=PLMN@mms.example.net", nil); err != nil {
-		return "", err
+	for _, number := range numbers {
+		if err := c.Rcpt(number+"/TYPE=PLMN@mms.example.net", nil); err != nil {
+			return "", err
+		}
 	}
 	w, err := c.Data()
 	if err != nil {

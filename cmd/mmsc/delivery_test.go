@@ -23,8 +23,9 @@ import (
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
 
-// deliveryConfig is a server with an SMSC and +4477… as its subscribers.
-func deliveryConfig(t *testing.T, smscAddr string) string {
+// deliveryConfig is a server with an SMSC and +4477… as its subscribers,
+// and the extra sections given.
+func deliveryConfig(t *testing.T, smscAddr string, extra ...string) string {
 	t.Helper()
 	path, _ := writeConfig(t, fmt.Sprintf(`
 [smpp]
@@ -33,7 +34,7 @@ system_id = "mmsc"
 password = "secret"
 [mm1]
 local_numbers = ["+4477*"]
-`, smscAddr))
+`, smscAddr)+strings.Join(extra, "\n"))
 	if _, err := mmsc(t, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {
 		t.Fatal(err)
 	}

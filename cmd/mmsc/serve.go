@@ -58,6 +58,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	if version, _, err := st.SchemaVersion(ctx); err == nil {
 		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
 	}
+	// Deferred before delivery is, so it stops after it.
+	stopCDRs, err := startCDRs(cfg.CDR, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopCDRs()
 
 	trusted, err := cfg.trustedProxies()
 	if err != nil {

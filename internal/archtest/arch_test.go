@@ -119,6 +119,12 @@ func TestImportsPointInward(t *testing.T) {
 				t.Errorf("%s imports %s: the store is a leaf that only cmd/mmsc wires in; declare the interface you need", p.dir, imp)
 			case p.dir == "internal/store" && !vocabulary[imp]:
 				t.Errorf("internal/store imports %s: the store keeps the vocabulary's words and nothing else", imp)
+			// The CDR writer turns the vocabulary's final recipients into
+			// lines in files, reading them through an interface it declares.
+			case p.dir == "internal/cdr" && imp != "internal/mms":
+				t.Errorf("internal/cdr imports %s: CDRs are written from the vocabulary's words; declare the interface you need", imp)
+			case imp == "internal/cdr" && p.dir != "cmd/mmsc":
+				t.Errorf("%s imports internal/cdr: only cmd/mmsc wires the CDR writer in; a recipient's end reaches it through the store", p.dir)
 			case vocabulary[p.dir] && imp != "internal/mms":
 				t.Errorf("%s imports %s: a vocabulary builds on mms alone", p.dir, imp)
 			case core[p.dir] && !vocabulary[imp] && !core[imp]:

@@ -31,5 +31,8 @@ func (s *Store) Cancel(ctx context.Context, id mms.MessageID, reason string, now
 	if err != nil {
 		return 0, fmt.Errorf("store: cancel %s: %w", id, err)
 	}
+	if n > 0 {
+		s.wakeFinal()
+	}
 	return int(n), nil
 }

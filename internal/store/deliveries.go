@@ -30,11 +30,14 @@ const (
 	// backend may add FOR UPDATE SKIP LOCKED to the inner SELECT). On SQLite
 	// the write lock serializes leases anyway.
 	// A handset's answer can make a row final while the queue holds it:
-	// the release then keeps the handset's state and error.
+	// the release then keeps the handset's state and error. The first
+	// push the SMSC took is when the recipient was first notified, which
+	// its CDR tells.
 	releaseSQL = `UPDATE deliveries
 SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
 	last_error = CASE WHEN state IN (` + leasableStates + `) THEN $3 ELSE last_error END,
 	next_attempt_at = $2, notifications = notifications + $7, updated = $4, lease_owner = '', lease_expires = 0,
+	first_notified = CASE WHEN $7 = 1 AND first_notified = 0 THEN $4 ELSE first_notified END,
 	smsc_id = CASE WHEN $8 <> '' THEN $8 ELSE smsc_id END,
 	sms_status = CASE WHEN $8 <> '' THEN '' ELSE sms_status END,
 	route = CASE WHEN $9 <> '' AND state IN (` + leasableStates + `) THEN $9 ELSE route END
@@ -214,6 +217,9 @@ func (s *Store) Release(ctx context.Context, id int64, owner string, o mms.Outco
 	if report {
 		s.wakeOutbox()
 	}
+	if o.State.Final() {
+		s.wakeFinal()
+	}
 	return nil
 }
 
@@ -284,6 +290,9 @@ func (s *Store) Answer(ctx context.Context, id int64, state mms.State, next time
 	}
 	if report {
 		s.wakeOutbox()
+	}
+	if changed && state.Final() {
+		s.wakeFinal()
 	}
 	return changed, nil
 }

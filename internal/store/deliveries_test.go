@@ -19,17 +19,23 @@ func acceptDue(t *testing.T, s *Store, received time.Time) int64 {
 	if err := s.Accept(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
+	return recipientIDs(t, s, m.ID)[0]
+}
+
+// recipientIDs returns the delivery IDs of message id, in recipient order.
+func recipientIDs(t *testing.T, s *Store, id mms.MessageID) []int64 {
+	t.Helper()
 	l, err := s.Messages(context.Background(), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, sum := range l {
-		if sum.ID == m.ID {
-			return sum.Recipients[0].ID
+		if sum.ID == id {
+			return ids(sum.Recipients)
 		}
 	}
-	t.Fatalf("message %s not listed", m.ID)
-	return 0
+	t.Fatalf("message %s not listed", id)
+	return nil
 }
 
 func ids(l []mms.Delivery) []int64 {

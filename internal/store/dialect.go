@@ -1,6 +1,8 @@
 package store
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -28,6 +30,12 @@ type dialect struct {
 	// see the old state and report one change twice. SQLite's one writer
 	// needs none.
 	lockRow string
+	// idSet reads a parameter holding row IDs as a set, for IN (see
+	// idsArg), so that a statement naming any number of rows has one text
+	// and is prepared once.
+	idSet string
+	// idsArray: the parameter is an array (else a JSON array in text).
+	idsArray bool
 }
 
 var sqliteDialect = dialect{
@@ -37,6 +45,7 @@ var sqliteDialect = dialect{
 		"{serial_key}", "INTEGER PRIMARY KEY AUTOINCREMENT",
 		"{raw_ref_segment}", "CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER)",
 	),
+	idSet: "(SELECT value FROM json_each(%s))",
 }
 
 // migrationLockKey is the advisory lock the PostgreSQL migrations hold: an
@@ -54,8 +63,23 @@ var postgresDialect = dialect{
 	skipLocked:     " FOR UPDATE SKIP LOCKED",
 	acceptOne:      true,
 	lockRow:        " FOR UPDATE",
+	idSet:          "(SELECT unnest(CAST(%s AS BIGINT[])))",
+	idsArray:       true,
 }
 
 func (d dialect) lease(routes int) string { return leaseSQL(routes, d.skipLocked) }
 func (d dialect) leaseOutbox() string     { return leaseOutboxSQL(d.skipLocked) }
 func (d dialect) stateBefore() string     { return deliveryStateSQL + d.lockRow }
+func (d dialect) claimCDRs() string       { return claimCDRsSQL(d.skipLocked) }
+
+// ids is the SQL for the set of row IDs in parameter param.
+func (d dialect) ids(param string) string { return fmt.Sprintf(d.idSet, param) }
+
+// idsArg is ids as the parameter that d.ids reads.
+func (d dialect) idsArg(ids []int64) any {
+	if d.idsArray {
+		return ids
+	}
+	b, _ := json.Marshal(ids) // []int64 always marshals
+	return string(b)
+}

@@ -72,6 +72,12 @@
 // announced to the other nodes with NOTIFY on a channel named after the
 // schema (OnWork), so that none waits for a poll.
 //
+// CDRs are an outbox in the deliveries themselves: a recipient that
+// becomes final owes one (cdr_written = 0) until the CDR writer has synced
+// its line and says so (CDRsWritten). The writer claims owed rows for a
+// short while (ClaimCDRs) the way queues lease work, so that nodes write
+// each line once, and one that dies leaves its claims to the others.
+//
 // Migrations are numbered, recorded in schema_version, and applied in one
 // transaction that, on PostgreSQL, first takes an advisory lock: nodes that
 // start together apply each version once.
@@ -83,9 +89,10 @@
 // the only extensions used are ON CONFLICT DO NOTHING and RETURNING, which
 // both speak. What differs is in the dialect: a few words of DDL, row
 // locks (leases skip locked rows; a state read before its change locks
-// it), the migration lock, and PostgreSQL's accept in one statement
-// (acceptOneSQL, which only it runs). The same conformance tests run on
-// both.
+// it), the migration lock, how a set of row IDs is passed as one
+// parameter (a JSON array on SQLite, an array on PostgreSQL), and
+// PostgreSQL's accept in one statement (acceptOneSQL, which only it
+// runs). The same conformance tests run on both.
 //
 // # Departures
 //

@@ -58,6 +58,7 @@ type acceptRows struct {
 	outbox     [][]any
 	size       int
 	work       []string // routes with a recipient due now, and outboxWork if mail is
+	final      bool     // a recipient is final already (no route): its CDR is owed
 	firstDue   int64    // when the recipients' first attempt is due
 }
 
@@ -113,6 +114,7 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 		if !state.Final() && !slices.Contains(r.work, string(rc.Route)) {
 			r.work = append(r.work, string(rc.Route))
 		}
+		r.final = r.final || state.Final()
 	}
 	for _, o := range m.Outbox {
 		r.outbox = append(r.outbox, []any{string(m.ID), m.Origin.Account, o.Kind, o.From, o.To, notNull(o.Data), string(mms.OutboxQueued), due, due})
@@ -207,6 +209,9 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
 	s.announce(rows.work...)
+	if rows.final {
+		s.wakeFinal()
+	}
 	return nil
 }
 

@@ -90,6 +90,9 @@ func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, sta
 	if report {
 		s.wakeOutbox()
 	}
+	if found && state.Final() {
+		s.wakeFinal()
+	}
 	return msg, found, nil
 }
 

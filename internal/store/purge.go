@@ -16,22 +16,30 @@ const (
 	SELECT m.id FROM messages m
 	WHERE m.received < $1 AND NOT EXISTS (
 		SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN (` + leasableStates + `))
-	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state = '` + string(mms.OutboxQueued) + `')
+	AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state = '` + string(mms.OutboxQueued) + `')%s
 	LIMIT 500)`
+
+	// With every recipient final, a row without a CDR written owes one.
+	keepOwedCDRsSQL = `
+	AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.cdr_written = 0)`
 
 	liveSegmentsSQL = `SELECT DISTINCT segment FROM messages`
 )
 
 // Purge deletes every message received before cutoff whose recipients are
-// all final, then the content-log segments no remaining message uses.
+// all final (and, with KeepOwedCDRs, have their CDRs written), then the content-log segments no remaining message uses.
 // Segments modified within the last hour are kept whatever they hold (see
 // sweepMargin).
 func (s *Store) Purge(ctx context.Context, cutoff, now time.Time) (mms.Purged, error) {
 	var p mms.Purged
+	purge := fmt.Sprintf(purgeSQL, "")
+	if s.keepOwed.Load() {
+		purge = fmt.Sprintf(purgeSQL, keepOwedCDRsSQL)
+	}
 	for {
 		var n int64
 		err := s.w.do(ctx, 0, func(b *batch) error {
-			res, err := b.exec(purgeSQL, millis(cutoff))
+			res, err := b.exec(purge, millis(cutoff))
 			if err != nil {
 				return err
 			}

@@ -260,6 +260,23 @@ DELETE FROM read_reports WHERE id NOT IN (SELECT MIN(id) FROM read_reports GROUP
 DROP INDEX read_reports_message;
 CREATE UNIQUE INDEX read_reports_recipient ON read_reports (message_id, address);
 `},
+
+	// 20: CDRs, an outbox of one line per final recipient. first_notified
+	// is when a push for the recipient first reached the SMSC (0: never;
+	// unknown for pushes before this version). cdr_written is when its CDR
+	// was synced to its file (0: owed once the state is final; -1: never
+	// owed, final before CDRs existed, so that turning them on does not
+	// write the past); cdr_claimed is until when a node writing it holds
+	// it. The states are spelled out: leasableStates may grow, this
+	// version may not change.
+	{sql: `
+ALTER TABLE deliveries ADD COLUMN first_notified BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN cdr_written BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN cdr_claimed BIGINT NOT NULL DEFAULT 0;
+UPDATE deliveries SET cdr_written = -1 WHERE state NOT IN ('queued', 'notified', 'deferred', 'sent');
+CREATE INDEX deliveries_cdr_owed ON deliveries (id)
+	WHERE cdr_written = 0 AND state NOT IN ('queued', 'notified', 'deferred', 'sent');
+`},
 }
 
 // migration is one schema version.

@@ -113,6 +113,7 @@ func TestMigrationKeepsOneReadReportPerRecipient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	undoVersion20(t, db)
 	for _, q := range []string{
 		`DROP INDEX read_reports_recipient`,
 		`CREATE INDEX read_reports_message ON read_reports (message_id)`,

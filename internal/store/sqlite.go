@@ -85,7 +85,7 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 	s.w, err = newWriter(ctx, s.writes, s.ckpt, s.content, log,
 		insertMessageSQL, insertPartSQL, insertDeliverySQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
-		insertAccountSQL, deleteAccountSQL, updatePasswordSQL)
+		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten())
 	if err != nil {
 		return nil, err
 	}

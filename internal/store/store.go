@@ -33,6 +33,8 @@ type Store struct {
 
 	outboxWake atomic.Pointer[func()]          // told when a write queued outbox mail
 	workWake   atomic.Pointer[func(mms.Route)] // told when another node has new work
+	finalWake  atomic.Pointer[func()]          // told when a write here made a recipient final
+	keepOwed   atomic.Bool                     // Purge keeps messages with CDRs owed
 }
 
 // OnOutbox sets what to call when a write has queued outbox mail (a
@@ -42,6 +44,17 @@ func (s *Store) OnOutbox(wake func()) { s.outboxWake.Store(&wake) }
 
 func (s *Store) wakeOutbox() {
 	if f := s.outboxWake.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// OnFinal sets what to call when a write here has made a recipient final,
+// so that its CDR need not wait for a poll. Other nodes' writes are not
+// told: a poll finds them.
+func (s *Store) OnFinal(wake func()) { s.finalWake.Store(&wake) }
+
+func (s *Store) wakeFinal() {
+	if f := s.finalWake.Load(); f != nil {
 		(*f)()
 	}
 }

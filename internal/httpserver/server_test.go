@@ -105,17 +105,26 @@ func TestIdleConnectionsMakeRoom(t *testing.T) {
 		}
 		idle = append(idle, c)
 	}
-	late := dial(t, addr, "")
-	if got := late.get(t); got != 200 {
+	// net/http marks a connection idle just after its reply is out, so a
+	// client may come before it does: it is told 503 then, and tries again
+	// as Retry-After says (sooner here).
+	got := 0
+	for deadline := time.Now().Add(5 * time.Second); got != 200 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		got = dial(t, addr, "").get(t)
+	}
+	if got != 200 {
 		t.Fatalf("a fourth client while three are idle: %d, want 200 (an idle one closed for it)", got)
 	}
-	if !idle[0].closed(2 * time.Second) {
-		t.Error("the longest-idle connection is still open")
-	}
-	for _, c := range idle[1:] {
-		if c.closed(100 * time.Millisecond) {
-			t.Error("a connection other than the longest-idle one was closed")
+	// Which one is the server's to say (the one it saw go idle first,
+	// which under load need not be the first served); one, and only one.
+	closed := 0
+	for _, c := range idle {
+		if c.closed(500 * time.Millisecond) {
+			closed++
 		}
+	}
+	if closed != 1 {
+		t.Errorf("%d idle connections closed to make room for one, want 1", closed)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/httpserver"
+	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
@@ -42,14 +43,15 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	return serve(ctx, cfg, log, func(what, addr string) {
+	return serve(ctx, cfg, log, metrics.New(log), func(what, addr string) {
 		fmt.Fprintf(e.stdout, "mmsc: %s listening on %s\n", what, addr)
 	})
 }
 
-// serve runs the MMSC until ctx ends. listening is told each address once
-// it accepts connections.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(what, addr string)) error {
+// serve runs the MMSC until ctx ends, measured by m (nil: not measured).
+// listening is told each address once it accepts connections.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics, listening func(what, addr string)) error {
+	obs := observe(m)
 	st, err := cfg.openStore(ctx, log)
 	if err != nil {
 		return err
@@ -158,6 +160,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Callback:         routingCallback(cfg),
 		ForceCallback:    cfg.MM4.RoutingForce,
 		CallbackFallback: cfg.MM4.RoutingFallback,
+		Observer:         obs.accept,
 	})
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,

@@ -32,8 +32,11 @@ type Metrics struct {
 }
 
 // New returns the collectors, registered, with the Go runtime's and the
-// process's. log takes what goes wrong while serving a scrape.
+// process's. log (nil: none) takes what goes wrong while serving a scrape.
 func New(log *slog.Logger) *Metrics {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	r := prometheus.NewRegistry()
 	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// A durable write is a sync, a millisecond or a few on a good disk and

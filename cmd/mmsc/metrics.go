@@ -1,0 +1,34 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/metrics"
+)
+
+// observers are what serve hands the packages it measures: the metrics,
+// or nil for each when there are none (tests, the benchmark's "off"
+// half), so that the packages skip the call altogether. A nil
+// *metrics.Metrics would not do: in an interface it is not nil.
+type observers struct {
+	accept accept.Observer
+}
+
+func observe(m *metrics.Metrics) observers {
+	if m == nil {
+		return observers{}
+	}
+	return observers{
+		accept: m,
+	}
+}
+
+// metricsHandler is what the admin listener serves at GET /metrics; 404
+// without metrics.
+func metricsHandler(m *metrics.Metrics) http.Handler {
+	if m == nil {
+		return http.NotFoundHandler()
+	}
+	return m.Handler()
+}

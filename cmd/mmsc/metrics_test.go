@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/mmsc-project/mmsc/internal/metrics"
+)
+
+// scrapeMetrics is what the admin listener's GET /metrics serves, as
+// Prometheus parses it.
+func scrapeMetrics(t *testing.T, m *metrics.Metrics) map[string]*dto.MetricFamily {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	metricsHandler(m).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", rec.Code)
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("parsing /metrics: %v", err)
+	}
+	return fams
+}
+
+// sample is the value of name's series with exactly labels: a counter's
+// or gauge's value, a histogram's count; 0 if there is none yet.
+func sample(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+	want := map[string]string{}
+	for i := 0; i+1 < len(labels); i += 2 {
+		want[labels[i]] = labels[i+1]
+	}
+	for _, s := range fams[name].GetMetric() {
+		match := len(s.GetLabel()) == len(want)
+		for _, l := range s.GetLabel() {
+			match = match && want[l.GetName()] == l.GetValue()
+		}
+		switch {
+		case !match:
+		case s.GetCounter() != nil:
+			return s.GetCounter().GetValue()
+		case s.GetGauge() != nil:
+			return s.GetGauge().GetValue()
+		case s.GetHistogram() != nil:
+			return float64(s.GetHistogram().GetSampleCount())
+		}
+	}
+	return 0
+}
+
+// moved is how far each series of want moved between two scrapes.
+type series struct {
+	name   string
+	labels []string
+}
+
+func moved(before, after map[string]*dto.MetricFamily, s series) float64 {
+	return sample(after, s.name, s.labels...) - sample(before, s.name, s.labels...)
+}
+
+// submitAs sends msg over SMTP with AUTH PLAIN as user.
+func submitAs(t *testing.T, addr, user, password string, msg []byte) error {
+	t.Helper()
+	c, err := smtp.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Quit()
+	if err := c.Auth(sasl.NewPlainClient("", user, password)); err != nil {
+		return err
+	}
+	_, err = submitOne(c, msg)
+	return err
+}
+
+// TestMetricsMove: the metrics that the admin listener serves move with
+// what the server does, end to end: an MM4 submission over SMTP.
+func TestMetricsMove(t *testing.T) {
+	path, _ := writeConfig(t, "")
+	if _, err := mmsc(t, "", "vasp", "add", "acme", "-password", "s3cret", "-config", path); err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New(nil)
+	addrs := serveMeasured(t, path, m)
+	before := scrapeMetrics(t, m)
+
+	if err := submitAs(t, addrs["SMTP (MM4)"], "acme", "s3cret", benchMessage(t)); err != nil {
+		t.Fatal(err)
+	}
+
+	after := scrapeMetrics(t, m)
+	for _, c := range []struct {
+		series
+		want float64
+	}{
+		{series{"mmsc_messages_accepted_total", []string{"interface", "mm4", "account", "acme"}}, 1},
+		{series{"mmsc_accept_duration_seconds", []string{"interface", "mm4"}}, 1},
+	} {
+		if got := moved(before, after, c.series); got != c.want {
+			t.Errorf("%s%v moved by %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+}

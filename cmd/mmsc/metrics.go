@@ -5,6 +5,7 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/metrics"
+	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // observers are what serve hands the packages it measures: the metrics,
@@ -22,6 +23,16 @@ func observe(m *metrics.Metrics) observers {
 	return observers{
 		accept: m,
 	}
+}
+
+// measureStore has m measure st's group commits and read the queue's
+// depth from it; nothing without metrics.
+func measureStore(m *metrics.Metrics, st *store.Store) error {
+	if m == nil {
+		return nil
+	}
+	st.Observe(m)
+	return m.WatchQueue(st)
 }
 
 // metricsHandler is what the admin listener serves at GET /metrics; 404

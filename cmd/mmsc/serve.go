@@ -60,6 +60,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	if version, _, err := st.SchemaVersion(ctx); err == nil {
 		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
 	}
+	if err := measureStore(m, st); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 
 	trusted, err := cfg.trustedProxies()
 	if err != nil {

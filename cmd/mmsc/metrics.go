@@ -5,6 +5,10 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/metrics"
+	"github.com/mmsc-project/mmsc/internal/mm1"
+	"github.com/mmsc-project/mmsc/internal/mm7"
+	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
 
@@ -14,6 +18,9 @@ import (
 // *metrics.Metrics would not do: in an interface it is not nil.
 type observers struct {
 	accept accept.Observer
+	mm4    smtpd.Observer
+	mm1    mm1.Observer
+	mm7    mm7.Observer
 }
 
 func observe(m *metrics.Metrics) observers {
@@ -22,6 +29,9 @@ func observe(m *metrics.Metrics) observers {
 	}
 	return observers{
 		accept: m,
+		mm4:    m.Ingress(mms.InterfaceMM4),
+		mm1:    m.Ingress(mms.InterfaceMM1),
+		mm7:    m.Ingress(mms.InterfaceMM7),
 	}
 }
 

@@ -83,18 +83,29 @@ func submitAs(t *testing.T, addr, user, password string, msg []byte) error {
 }
 
 // TestMetricsMove: the metrics that the admin listener serves move with
-// what the server does, end to end: an MM4 submission over SMTP.
+// what the server does, end to end: an MM4 submission over SMTP, an MM7
+// SubmitReq over HTTP, and a login with a bad password.
 func TestMetricsMove(t *testing.T) {
 	path, _ := writeConfig(t, "")
-	if _, err := mmsc(t, "", "vasp", "add", "acme", "-password", "s3cret", "-config", path); err != nil {
-		t.Fatal(err)
+	for _, a := range []string{"acme", "news"} {
+		if _, err := mmsc(t, "", "vasp", "add", a, "-password", "secret", "-config", path); err != nil {
+			t.Fatal(err)
+		}
 	}
 	m := metrics.New(nil)
 	addrs := serveMeasured(t, path, m)
 	before := scrapeMetrics(t, m)
 
-	if err := submitAs(t, addrs["SMTP (MM4)"], "acme", "s3cret", benchMessage(t)); err != nil {
+	if err := submitAs(t, addrs["SMTP (MM4)"], "acme", "secret", benchMessage(t)); err != nil {
 		t.Fatal(err)
+	}
+	if err := submitAs(t, addrs["SMTP (MM4)"], "acme", "wrong", benchMessage(t)); err == nil {
+		t.Fatal("a bad password was let in")
+	}
+	ct, body := goldenMM7(t, "rel6-6.8.0.mm7")
+	body = bytes.Replace(body, []byte("<LinkedID>link-7</LinkedID>"), nil, 1)
+	if code, answer := sendMM7(t, addrs["HTTP"], "news", ct, body); code != 200 || !bytes.Contains(answer, []byte("<MessageID>")) {
+		t.Fatalf("SubmitReq: HTTP %d\n%s", code, answer)
 	}
 
 	after := scrapeMetrics(t, m)
@@ -104,6 +115,10 @@ func TestMetricsMove(t *testing.T) {
 	}{
 		{series{"mmsc_messages_accepted_total", []string{"interface", "mm4", "account", "acme"}}, 1, 1},
 		{series{"mmsc_accept_duration_seconds", []string{"interface", "mm4"}}, 1, 1},
+		{series{"mmsc_messages_accepted_total", []string{"interface", "mm7", "account", "news"}}, 1, 1},
+		{series{"mmsc_accept_duration_seconds", []string{"interface", "mm7"}}, 1, 1},
+		{series{"mmsc_refusals_total", []string{"interface", "mm4", "reason", "auth"}}, 1, 1},
+		{series{"mmsc_refusals_total", []string{"interface", "mm7", "reason", "auth"}}, 0, 0},
 		{series{"mmsc_store_commit_writes", nil}, 1, 100},
 	} {
 		if got := moved(before, after, c.series); got < c.least || got > c.most {

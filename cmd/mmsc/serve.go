@@ -179,6 +179,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		SystemUser:      cfg.MM4.SystemUser,
 		Logins:          logins,
 		Answers:         engine.Answers(),
+		Observer:        obs.mm4,
 	}, accounts{st}, accepted, log)
 
 	errc := make(chan error, 3)
@@ -199,9 +200,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	}
 
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
-		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
+		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted, Observer: obs.mm1}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
-	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
+	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st,
+		Observer: obs.mm7}, log)
 	hs := httpserver.New(httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), httpBounds, log)
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

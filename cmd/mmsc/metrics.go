@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm7"
@@ -17,10 +18,11 @@ import (
 // half), so that the packages skip the call altogether. A nil
 // *metrics.Metrics would not do: in an interface it is not nil.
 type observers struct {
-	accept accept.Observer
-	mm4    smtpd.Observer
-	mm1    mm1.Observer
-	mm7    mm7.Observer
+	accept   accept.Observer
+	delivery delivery.Observer
+	mm4      smtpd.Observer
+	mm1      mm1.Observer
+	mm7      mm7.Observer
 }
 
 func observe(m *metrics.Metrics) observers {
@@ -28,10 +30,11 @@ func observe(m *metrics.Metrics) observers {
 		return observers{}
 	}
 	return observers{
-		accept: m,
-		mm4:    m.Ingress(mms.InterfaceMM4),
-		mm1:    m.Ingress(mms.InterfaceMM1),
-		mm7:    m.Ingress(mms.InterfaceMM7),
+		accept:   m,
+		delivery: m,
+		mm4:      m.Ingress(mms.InterfaceMM4),
+		mm1:      m.Ingress(mms.InterfaceMM1),
+		mm7:      m.Ingress(mms.InterfaceMM7),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/mmsc-project/mmsc/internal/metrics"
+	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
 )
 
 // scrapeMetrics is what the admin listener's GET /metrics serves, as
@@ -84,9 +86,12 @@ func submitAs(t *testing.T, addr, user, password string, msg []byte) error {
 
 // TestMetricsMove: the metrics that the admin listener serves move with
 // what the server does, end to end: an MM4 submission over SMTP, an MM7
-// SubmitReq over HTTP, and a login with a bad password.
+// SubmitReq over HTTP, a login with a bad password, and the notifications
+// through the SMSC that the two messages cause.
 func TestMetricsMove(t *testing.T) {
-	path, _ := writeConfig(t, "")
+	smsc := smsctest.NewServer("mmsc", "secret")
+	defer smsc.Close()
+	path := deliveryConfig(t, smsc.Addr())
 	for _, a := range []string{"acme", "news"} {
 		if _, err := mmsc(t, "", "vasp", "add", a, "-password", "secret", "-config", path); err != nil {
 			t.Fatal(err)
@@ -104,6 +109,7 @@ func TestMetricsMove(t *testing.T) {
 	}
 	ct, body := goldenMM7(t, "rel6-6.8.0.mm7")
 	body = bytes.Replace(body, []byte("<LinkedID>link-7</LinkedID>"), nil, 1)
+	body = bytes.Replace(body, []byte("<EarliestDeliveryTime>PT2H</EarliestDeliveryTime>"), nil, 1)
 	if code, answer := sendMM7(t, addrs["HTTP"], "news", ct, body); code != 200 || !bytes.Contains(answer, []byte("<MessageID>")) {
 		t.Fatalf("SubmitReq: HTTP %d\n%s", code, answer)
 	}
@@ -127,5 +133,31 @@ func TestMetricsMove(t *testing.T) {
 	}
 	if _, ok := after["mmsc_queue_depth"]; !ok {
 		t.Error("no mmsc_queue_depth: the store's depth is not read")
+	}
+
+	// Both messages are notified; the engine tells of it once the SMSC
+	// has answered.
+	for _, s := range []series{
+		{"mmsc_delivery_attempts_total", []string{"route", "mm1", "outcome", "notified"}},
+		{"mmsc_first_notification_delay_seconds", []string{"route", "mm1"}},
+	} {
+		waitMoved(t, m, before, s, 2)
+	}
+}
+
+// waitMoved waits until s has moved by want since before.
+func waitMoved(t *testing.T, m *metrics.Metrics, before map[string]*dto.MetricFamily, s series, want float64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := moved(before, scrapeMetrics(t, m), s)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s%v moved by %v, want %v", s.name, s.labels, got, want)
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -131,8 +131,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 			MaxNotifications: cfg.MM1.MaxNotifications,
 			ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
 		},
-		MM4:    delivery.MM4Policy{MaxForwards: cfg.MM4.MaxForwards},
-		Retain: retain,
+		MM4:      delivery.MM4Policy{MaxForwards: cfg.MM4.MaxForwards},
+		Retain:   retain,
+		Observer: obs.delivery,
 	}, log)
 	background.Add(2)
 	go func() { defer background.Done(); sms.Run(bg) }()

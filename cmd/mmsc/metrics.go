@@ -9,6 +9,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm7"
 	"github.com/mmsc-project/mmsc/internal/mms"
+	"github.com/mmsc-project/mmsc/internal/smpp"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/store"
 )
@@ -20,6 +21,7 @@ import (
 type observers struct {
 	accept   accept.Observer
 	delivery delivery.Observer
+	smpp     smpp.Observer
 	mm4      smtpd.Observer
 	mm1      mm1.Observer
 	mm7      mm7.Observer
@@ -32,6 +34,7 @@ func observe(m *metrics.Metrics) observers {
 	return observers{
 		accept:   m,
 		delivery: m,
+		smpp:     m,
 		mm4:      m.Ingress(mms.InterfaceMM4),
 		mm1:      m.Ingress(mms.InterfaceMM1),
 		mm7:      m.Ingress(mms.InterfaceMM7),

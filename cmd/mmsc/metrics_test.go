@@ -140,18 +140,22 @@ func TestMetricsMove(t *testing.T) {
 	for _, s := range []series{
 		{"mmsc_delivery_attempts_total", []string{"route", "mm1", "outcome", "notified"}},
 		{"mmsc_first_notification_delay_seconds", []string{"route", "mm1"}},
+		{"mmsc_smpp_submits_total", []string{"status", "ESME_ROK"}}, // a segment or more each
 	} {
 		waitMoved(t, m, before, s, 2)
 	}
+	if up := sample(scrapeMetrics(t, m), "mmsc_smpp_link_up"); up != 1 {
+		t.Errorf("mmsc_smpp_link_up %v while bound", up)
+	}
 }
 
-// waitMoved waits until s has moved by want since before.
+// waitMoved waits until s has moved by want or more since before.
 func waitMoved(t *testing.T, m *metrics.Metrics, before map[string]*dto.MetricFamily, s series, want float64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got := moved(before, scrapeMetrics(t, m), s)
-		if got == want {
+		if got >= want {
 			return
 		}
 		if time.Now().After(deadline) {

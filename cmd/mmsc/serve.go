@@ -103,6 +103,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		SystemType:       cfg.SMPP.SystemType,
 		SourceAddr:       cfg.SMPP.SourceAddr,
 		SubmitsPerSecond: cfg.SMPP.SubmitsPerSecond,
+		Observer:         obs.smpp,
 	}, log, func(r smpp.Receipt) {
 		engine.Receipt(delivery.Receipt{SMSCID: r.MessageID, Stat: r.Stat, Err: r.Err, To: r.From})
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
+	"github.com/mmsc-project/mmsc/internal/httpserver"
 	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm7"
@@ -22,6 +23,7 @@ type observers struct {
 	accept   accept.Observer
 	delivery delivery.Observer
 	smpp     smpp.Observer
+	http     httpserver.Observer
 	mm4      smtpd.Observer
 	mm1      mm1.Observer
 	mm7      mm7.Observer
@@ -35,6 +37,7 @@ func observe(m *metrics.Metrics) observers {
 		accept:   m,
 		delivery: m,
 		smpp:     m,
+		http:     m,
 		mm4:      m.Ingress(mms.InterfaceMM4),
 		mm1:      m.Ingress(mms.InterfaceMM1),
 		mm7:      m.Ingress(mms.InterfaceMM7),

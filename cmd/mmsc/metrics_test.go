@@ -125,6 +125,7 @@ func TestMetricsMove(t *testing.T) {
 		{series{"mmsc_accept_duration_seconds", []string{"interface", "mm7"}}, 1, 1},
 		{series{"mmsc_refusals_total", []string{"interface", "mm4", "reason", "auth"}}, 1, 1},
 		{series{"mmsc_refusals_total", []string{"interface", "mm7", "reason", "auth"}}, 0, 0},
+		{series{"mmsc_http_requests_total", []string{"endpoint", "POST /mm7", "code", "200"}}, 1, 1},
 		{series{"mmsc_store_commit_writes", nil}, 1, 100},
 	} {
 		if got := moved(before, after, c.series); got < c.least || got > c.most {

@@ -150,6 +150,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	}
 	httpBounds := cfg.HTTP.server()
 	httpBounds.MaxConns = httpConns
+	httpBounds.Observer = obs.http
 
 	// Failed logins count together over MM4 and MM7.
 	logins := vasp.NewGate(vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil), nil)

@@ -8,7 +8,9 @@ import (
 	"github.com/mmsc-project/mmsc/internal/httpserver"
 	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm1"
+	"github.com/mmsc-project/mmsc/internal/mm4out"
 	"github.com/mmsc-project/mmsc/internal/mm7"
+	"github.com/mmsc-project/mmsc/internal/mm7out"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/smpp"
 	"github.com/mmsc-project/mmsc/internal/smtpd"
@@ -24,6 +26,8 @@ type observers struct {
 	delivery delivery.Observer
 	smpp     smpp.Observer
 	http     httpserver.Observer
+	mm4out   mm4out.Observer
+	mm7out   mm7out.Observer
 	mm4      smtpd.Observer
 	mm1      mm1.Observer
 	mm7      mm7.Observer
@@ -38,6 +42,8 @@ func observe(m *metrics.Metrics) observers {
 		delivery: m,
 		smpp:     m,
 		http:     m,
+		mm4out:   m.Outbound(mms.InterfaceMM4),
+		mm7out:   m.Outbound(mms.InterfaceMM7),
 		mm4:      m.Ingress(mms.InterfaceMM4),
 		mm1:      m.Ingress(mms.InterfaceMM1),
 		mm7:      m.Ingress(mms.InterfaceMM7),

@@ -86,15 +86,20 @@ func submitAs(t *testing.T, addr, user, password string, msg []byte) error {
 
 // TestMetricsMove: the metrics that the admin listener serves move with
 // what the server does, end to end: an MM4 submission over SMTP, an MM7
-// SubmitReq over HTTP, a login with a bad password, and the notifications
-// through the SMSC that the two messages cause.
+// SubmitReq over HTTP, a login with a bad password, the notifications
+// through the SMSC that the two messages cause, and a forward to a peer.
 func TestMetricsMove(t *testing.T) {
 	smsc := smsctest.NewServer("mmsc", "secret")
 	defer smsc.Close()
+	peer := startPeer(t)
 	path := deliveryConfig(t, smsc.Addr())
-	for _, a := range []string{"acme", "news"} {
-		if _, err := mmsc(t, "", "vasp", "add", a, "-password", "secret", "-config", path); err != nil {
-			t.Fatal(err)
+	for _, args := range [][]string{
+		{"vasp", "add", "acme", "-password", "secret"},
+		{"vasp", "add", "news", "-password", "secret"},
+		{"route", "add", "pl", "-match", "+48*", "-host", peer.addr, "-domain", "mms.mnc001.mcc260.gprs", "-tls", "none"},
+	} {
+		if out, err := mmsc(t, "", append(args, "-config", path)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
 	m := metrics.New(nil)
@@ -147,6 +152,15 @@ func TestMetricsMove(t *testing.T) {
 	}
 	if up := sample(scrapeMetrics(t, m), "mmsc_smpp_link_up"); up != 1 {
 		t.Errorf("mmsc_smpp_link_up %v while bound", up)
+	}
+
+	submitTo(t, addrs["SMTP (MM4)"], benchMessage(t), "+48600100200/TYPE=PLMN@mms.example.net")
+	peer.wait(t, 1)
+	for _, s := range []series{
+		{"mmsc_outbound_requests_total", []string{"interface", "mm4", "peer", "pl", "kind", "forward", "result", "ok"}},
+		{"mmsc_delivery_attempts_total", []string{"route", "mm4", "outcome", "sent"}},
+	} {
+		waitMoved(t, m, before, s, 1)
 	}
 }
 

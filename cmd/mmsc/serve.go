@@ -91,7 +91,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	mm4Client := mm4out.New(mm4out.Config{}, log)
 	defer mm4Client.Close() // after the engine below has stopped using it
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
-	peers := mm4out.NewTransport(mm4Client, mm4out.TransportConfig{HELO: cfg.LocalHost, MMSDomain: cfg.MMSDomain, SystemAddress: system})
+	peers := mm4out.NewTransport(mm4Client, mm4out.TransportConfig{HELO: cfg.LocalHost, MMSDomain: cfg.MMSDomain, SystemAddress: system,
+		Observer: obs.mm4out})
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
@@ -109,12 +110,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	})
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	handsetPush := wappush.NewNotifier(sms, publicURL)
-	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain)
+	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain, obs.mm7out)
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
 		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
 		Peers:  peers,
-		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain),
+		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain, obs.mm7out),
 		Reports: map[mms.Interface]delivery.Reporter{
 			// A VASP that submits over MM4 but has an MM7 URL wants its
 			// reports over MM7.

@@ -37,7 +37,7 @@ func exercised(t *testing.T) *Metrics {
 	m.Served("GET /mms/{token}", 200)
 	m.Served("", 404)
 	m.TurnedAway()
-	m.Outbound(mms.InterfaceMM4).Sent("peer1", "forward", "ok")
+	m.Outbound(mms.InterfaceMM4).Sent("peer1", "forward", nil)
 	if err := m.WatchQueue(fixedQueue{mms.StateQueued: 3, mms.StateNotified: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,8 @@ func TestObserversCount(t *testing.T) {
 		m.Accepted(mms.Origin{Interface: mms.InterfaceMM7, Account: "news"}, 5*time.Millisecond)
 	}
 	m.Ingress(mms.InterfaceMM4).Refused(mms.RefusedSender)
-	m.Outbound(mms.InterfaceMM7).Sent("news", "report", "temporary")
+	m.Outbound(mms.InterfaceMM7).Sent("news", "report", errors.New("connection refused"))
+	m.Outbound(mms.InterfaceMM7).Sent("news", "report", mms.Permanent(errors.New("2001")))
 	m.Linked(true)
 	m.Linked(false)
 	fams, _ := scrape(t, m.Handler())
@@ -218,6 +219,7 @@ func TestObserversCount(t *testing.T) {
 		{"mmsc_accept_duration_seconds", map[string]string{"interface": "mm7"}, 2},
 		{"mmsc_refusals_total", map[string]string{"interface": "mm4", "reason": "sender"}, 1},
 		{"mmsc_outbound_requests_total", map[string]string{"interface": "mm7", "peer": "news", "kind": "report", "result": "temporary"}, 1},
+		{"mmsc_outbound_requests_total", map[string]string{"interface": "mm7", "peer": "news", "kind": "report", "result": "permanent"}, 1},
 		{"mmsc_smpp_link_up", nil, 0},
 	}
 	for _, c := range checks {

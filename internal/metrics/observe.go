@@ -101,7 +101,15 @@ type Outbound struct {
 	iface string
 }
 
-// Sent counts one request to peer of kind with its result.
-func (o Outbound) Sent(peer, kind, result string) {
+// Sent counts one request of kind to peer by its result: ok for nil,
+// permanent for an error marked so, temporary for any other.
+func (o Outbound) Sent(peer, kind string, err error) {
+	result := "ok"
+	switch {
+	case mms.IsPermanent(err):
+		result = "permanent"
+	case err != nil:
+		result = "temporary"
+	}
 	o.m.outbound.WithLabelValues(o.iface, peer, kind, result).Inc()
 }

@@ -86,12 +86,12 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 	mm1Policy.WebLink = t.Pages
 	peers, vasps := q(mms.AllPeers), q(mms.AllVASPs)
 	peers.Ready, vasps.Ready = nil, nil // MM4 and MM7 need no SMS link
-	handsets, pages := NewMM1(st, t.Notify, mm1Policy, nil), NewMM1(st, t.Pages, pagePolicy, nil)
-	handsets.observer, pages.observer = cfg.Observer, cfg.Observer
+	notify, pageNotify := NewMM1(st, t.Notify, mm1Policy, nil), NewMM1(st, t.Pages, pagePolicy, nil)
+	notify.observer, pageNotify.observer = cfg.Observer, cfg.Observer
 	e := &Engine{
 		st:    st,
-		mm1:   queue.New(st, observe(handsets, cfg.Observer), q(mms.RouteMM1), log),
-		pages: queue.New(st, observe(pages, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
+		mm1:   queue.New(st, observe(notify, cfg.Observer), q(mms.RouteMM1), log),
+		pages: queue.New(st, observe(pageNotify, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
 		peers: queue.New(st, observe(NewMM4(st, st, t.Peers, cfg.MM4, nil), cfg.Observer), peers, log),
 		vasps: queue.New(st, observe(NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), cfg.Observer), vasps, log),
 		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),

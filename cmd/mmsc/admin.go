@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/admin"
@@ -15,8 +16,8 @@ import (
 )
 
 // serveAdmin starts the operator's listener, which stops with shut.
-func serveAdmin(cfg Config, st *store.Store, engine *delivery.Engine, smsc func() bool, log *slog.Logger,
-	errc chan<- error, listening func(what, addr string)) (shut *httpserver.Server, err error) {
+func serveAdmin(cfg Config, st *store.Store, engine *delivery.Engine, smsc func() bool, metrics http.Handler,
+	observe httpserver.Observer, log *slog.Logger, errc chan<- error, listening func(what, addr string)) (shut *httpserver.Server, err error) {
 	token, path, made, err := admin.LoadToken(cfg.DataDir, cfg.Admin.Token)
 	if err != nil {
 		return nil, err
@@ -42,12 +43,13 @@ func serveAdmin(cfg Config, st *store.Store, engine *delivery.Engine, smsc func(
 		Recipients: engine,
 		Ready:      st.Writable,
 		SMSC:       smsc,
+		Metrics:    metrics,
 	}, admin.Config{
 		Token:    token,
 		Throttle: vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil),
 	}, log)
 	// A few operators' browsers and scrapers: small caps.
-	hs := httpserver.New(a.Handler(), httpserver.Config{MaxConns: 64, MaxConnsPerIP: 32}, log)
+	hs := httpserver.New(a.Handler(), httpserver.Config{MaxConns: 64, MaxConnsPerIP: 32, Observer: observe}, log)
 	ln, err := net.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("admin listen: %w", err)

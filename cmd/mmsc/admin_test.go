@@ -74,6 +74,8 @@ func TestAdminListener(t *testing.T) {
 		{base + "/readyz", "", 200},
 		{base + "/api/v1/vasps", "", 401},
 		{base + "/api/v1/vasps", token, 200},
+		{base + "/metrics", "", 401},
+		{base + "/metrics", token, 200},
 		// Nothing administrative on the listener handsets and VASPs reach.
 		{"http://" + addrs["HTTP"] + "/api/v1/vasps", token, 404},
 	} {

@@ -154,9 +154,9 @@ func seconds(n int, rate float64) time.Duration {
 	return time.Duration(float64(n) / rate * float64(time.Second))
 }
 
-// alternate runs b.N jobs on each of two sides in up to four rounds, first
-// then second, so that a change in the machine's speed during the run
-// (these machines are shared) falls on both. Each side does n jobs and
+// alternate runs b.N jobs on each of two sides in up to four rounds, so
+// that a change in the machine's speed during the run (these machines are
+// shared) falls on both. Each side does n jobs and
 // returns their rate; the second side's half carries the ratios.
 func alternate(b *testing.B, conns int, first, second func(n int) float64) (h1, h2 half) {
 	rounds := max(1, min(4, b.N/conns)) // b.N is 1 on the benchmark's first, sizing call
@@ -166,12 +166,20 @@ func alternate(b *testing.B, conns int, first, second func(n int) float64) (h1, 
 		if r == rounds-1 {
 			n = b.N - n*(rounds-1)
 		}
-		cpu := processCPU()
-		r1 := first(n)
-		h1.cpu += processCPU() - cpu
-		cpu = processCPU()
-		r2 := second(n)
-		h2.cpu += processCPU() - cpu
+		run := func(f func(int) float64, h *half) float64 {
+			cpu := processCPU()
+			rate := f(n)
+			h.cpu += processCPU() - cpu
+			return rate
+		}
+		// Every other round the second side goes first, so that going
+		// first favours neither.
+		var r1, r2 float64
+		if r%2 == 0 {
+			r1, r2 = run(first, &h1), run(second, &h2)
+		} else {
+			r2, r1 = run(second, &h2), run(first, &h1)
+		}
 		h1.time += seconds(n, r1)
 		h2.time += seconds(n, r2)
 		h2.ratios = append(h2.ratios, r2/r1)

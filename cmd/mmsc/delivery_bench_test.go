@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
+	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
 	"github.com/mmsc-project/mmsc/internal/smpp/smsctest"
@@ -22,6 +23,13 @@ import (
 // benchServe starts serve on path's configuration and returns its
 // addresses; it stops when the benchmark ends.
 func benchServe(b *testing.B, path string) map[string]string {
+	b.Helper()
+	return serveMeasured(b, path, nil)
+}
+
+// serveMeasured starts serve on path's configuration, measured by m (nil:
+// not measured), and returns its addresses; it stops when the test ends.
+func serveMeasured(b testing.TB, path string, m *metrics.Metrics) map[string]string {
 	b.Helper()
 	cfg, err := loadConfig(path)
 	if err != nil {
@@ -33,7 +41,7 @@ func benchServe(b *testing.B, path string) map[string]string {
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(what, addr string) {
+		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), m, func(what, addr string) {
 			mu.Lock()
 			defer mu.Unlock()
 			addrs[what] = addr
@@ -42,7 +50,12 @@ func benchServe(b *testing.B, path string) map[string]string {
 			}
 		})
 	}()
-	<-ready
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		b.Fatalf("serve: %v", err)
+	}
 	b.Cleanup(func() { cancel(); <-done })
 	mu.Lock()
 	defer mu.Unlock()

@@ -16,6 +16,7 @@ import (
 	"github.com/mmsc-project/mmsc/internal/accept"
 	"github.com/mmsc-project/mmsc/internal/delivery"
 	"github.com/mmsc-project/mmsc/internal/httpserver"
+	"github.com/mmsc-project/mmsc/internal/metrics"
 	"github.com/mmsc-project/mmsc/internal/mm1"
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mm4out"
@@ -42,14 +43,15 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := newLoggerAs(e.stderr, cfg.Log.Format)
-	return serve(ctx, cfg, log, func(what, addr string) {
+	return serve(ctx, cfg, log, metrics.New(log), func(what, addr string) {
 		fmt.Fprintf(e.stdout, "mmsc: %s listening on %s\n", what, addr)
 	})
 }
 
-// serve runs the MMSC until ctx ends. listening is told each address once
-// it accepts connections.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(what, addr string)) error {
+// serve runs the MMSC until ctx ends, measured by m (nil: not measured).
+// listening is told each address once it accepts connections.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics, listening func(what, addr string)) error {
+	obs := observe(m)
 	st, err := cfg.openStore(ctx, log)
 	if err != nil {
 		return err
@@ -57,6 +59,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	defer st.Close()
 	if version, _, err := st.SchemaVersion(ctx); err == nil {
 		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
+	}
+	if err := measureStore(m, st); err != nil {
+		return fmt.Errorf("metrics: %w", err)
 	}
 	// Deferred before delivery is, so it stops after it.
 	stopCDRs, err := startCDRs(cfg.CDR, st, log)
@@ -92,7 +97,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	mm4Client := mm4out.New(mm4out.Config{}, log)
 	defer mm4Client.Close() // after the engine below has stopped using it
 	system := cfg.MM4.SystemUser + "@" + cfg.MMSDomain
-	peers := mm4out.NewTransport(mm4Client, mm4out.TransportConfig{HELO: cfg.LocalHost, MMSDomain: cfg.MMSDomain, SystemAddress: system})
+	peers := mm4out.NewTransport(mm4Client, mm4out.TransportConfig{HELO: cfg.LocalHost, MMSDomain: cfg.MMSDomain, SystemAddress: system,
+		Observer: obs.mm4out})
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
@@ -104,17 +110,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemType:       cfg.SMPP.SystemType,
 		SourceAddr:       cfg.SMPP.SourceAddr,
 		SubmitsPerSecond: cfg.SMPP.SubmitsPerSecond,
+		Observer:         obs.smpp,
 	}, log, func(r smpp.Receipt) {
 		engine.Receipt(delivery.Receipt{SMSCID: r.MessageID, Stat: r.Stat, Err: r.Err, To: r.From})
 	})
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	handsetPush := wappush.NewNotifier(sms, publicURL)
-	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain)
+	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain, obs.mm7out)
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
 		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
 		Peers:  peers,
-		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain),
+		VASPs:  mm7out.NewDeliverer(st, cfg.MMSDomain, obs.mm7out),
 		Reports: map[mms.Interface]delivery.Reporter{
 			// A VASP that submits over MM4 but has an MM7 URL wants its
 			// reports over MM7.
@@ -132,8 +139,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 			MaxNotifications: cfg.MM1.MaxNotifications,
 			ConvertAfter:     time.Duration(cfg.MM1.ConvertAfter),
 		},
-		MM4:    delivery.MM4Policy{MaxForwards: cfg.MM4.MaxForwards},
-		Retain: retain,
+		MM4:      delivery.MM4Policy{MaxForwards: cfg.MM4.MaxForwards},
+		Retain:   retain,
+		Observer: obs.delivery,
 	}, log)
 	background.Add(2)
 	go func() { defer background.Done(); sms.Run(bg) }()
@@ -149,6 +157,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}
 	httpBounds := cfg.HTTP.server()
 	httpBounds.MaxConns = httpConns
+	httpBounds.Observer = obs.http
 
 	// Failed logins count together over MM4 and MM7.
 	logins := vasp.NewGate(vasp.NewThrottle(cfg.SMTP.AuthFailureLimit, time.Minute, nil), nil)
@@ -164,6 +173,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		Callback:         routingCallback(cfg),
 		ForceCallback:    cfg.MM4.RoutingForce,
 		CallbackFallback: cfg.MM4.RoutingFallback,
+		Observer:         obs.accept,
 	})
 	srv := smtpd.New(smtpd.Config{
 		LocalHost:       cfg.LocalHost,
@@ -179,6 +189,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 		SystemUser:      cfg.MM4.SystemUser,
 		Logins:          logins,
 		Answers:         engine.Answers(),
+		Observer:        obs.mm4,
 	}, accounts{st}, accepted, log)
 
 	errc := make(chan error, 4)
@@ -199,7 +210,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}
 
 	if cfg.Admin.Listen != "" {
-		as, err := serveAdmin(cfg, st, engine, sms.Connected, log, errc, listening)
+		as, err := serveAdmin(cfg, st, engine, sms.Connected, metricsHandler(m), obs.http, log, errc, listening)
 		if err != nil {
 			srv.Close()
 			return err
@@ -212,9 +223,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, listening func(wha
 	}
 
 	handsets := mm1.New(st, engine.Handsets(), mm1.Config{MSISDNHeaders: cfg.MM1.MSISDNHeaders, TrustedProxies: trusted,
-		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted}, log)
+		MaxMessage: cfg.MM1.MaxMessageSize, Accept: accepted, Observer: obs.mm1}, log)
 	pageViews := web.New(st, engine.Handsets(), web.Config{ExpireAfterFirstAccess: time.Duration(cfg.WAPPush.ExpireAfterFirstAccess)}, log)
-	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st}, log)
+	vasps := mm7.New(st, accepted, mm7.Config{MaxMessage: cfg.MM7.MaxMessageSize, Logins: logins, Cancel: engine, Replace: accepted, Linked: st,
+		Observer: obs.mm7}, log)
 	hs := httpserver.New(httpHandler(st, urlPath(publicURL), handsets, pageViews, vasps), httpBounds, log)
 	go func() { errc <- hs.Serve(httpLn) }()
 	listening("HTTP", httpLn.Addr().String())

@@ -65,7 +65,7 @@ func serveNode(b *testing.B, path string) string {
 	addrc := make(chan string, 4)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(what, addr string) {
+		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func(what, addr string) {
 			if what == "SMTP (MM4)" {
 				addrc <- addr
 			}

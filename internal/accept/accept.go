@@ -64,6 +64,15 @@ type Config struct {
 	// answer: "table" routes as if there were no callback, "reject"
 	// fails the recipient.
 	CallbackFallback string
+	// Observer, if set, is told of every message made durable.
+	Observer Observer
+}
+
+// Observer is told of each message accepted, with the time from the start
+// of Accept until the store had it durable: what a sender waits for its
+// answer, less the reading of its request.
+type Observer interface {
+	Accepted(o mms.Origin, took time.Duration)
 }
 
 // Pacer says when a message from account, accepted at now, may first be
@@ -166,6 +175,9 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("accept: %s: %w", m.ID, err)
+	}
+	if r.cfg.Observer != nil {
+		r.cfg.Observer.Accepted(m.Origin, r.cfg.Now().Sub(m.Received))
 	}
 	if r.cfg.Wake != nil {
 		r.cfg.Wake(m)

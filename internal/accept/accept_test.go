@@ -288,3 +288,51 @@ func TestPacedVASP(t *testing.T) {
 		t.Errorf("an account without a rate: due %v, want at once", got)
 	}
 }
+
+// TestObserver: the observer hears of each message made durable, with the
+// time from the start of Accept until the store returned; of nothing that
+// was refused or failed.
+func TestObserver(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	st := slowStore{Store: storetest.SQLite(t), took: 7 * time.Millisecond, now: &now}
+	var heard []observed
+	r := accept.New(st, accept.Config{Now: func() time.Time { return now }, Observer: observer(func(o mms.Origin, took time.Duration) {
+		heard = append(heard, observed{o, took})
+	})})
+	origin := mms.Origin{Interface: mms.InterfaceMM7, Account: "news"}
+	if _, err := r.Accept(ctx, &mms.Message{Origin: origin, Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Accept(ctx, &mms.Message{Origin: origin}); err == nil {
+		t.Fatal("a message without recipients was accepted")
+	}
+	st.Store.(interface{ Close() error }).Close()
+	if _, err := r.Accept(ctx, &mms.Message{Origin: origin, Raw: []byte("x"), Recipients: []mms.Recipient{{Address: "+447700900001"}}}); err == nil {
+		t.Fatal("a closed store accepted")
+	}
+	if want := []observed{{origin, 7 * time.Millisecond}}; len(heard) != 1 || heard[0] != want[0] {
+		t.Errorf("observed %v, want %v", heard, want)
+	}
+}
+
+type observed struct {
+	o    mms.Origin
+	took time.Duration
+}
+
+type observer func(mms.Origin, time.Duration)
+
+func (f observer) Accepted(o mms.Origin, took time.Duration) { f(o, took) }
+
+// slowStore takes took of the test's clock to make a message durable.
+type slowStore struct {
+	accept.Store
+	took time.Duration
+	now  *time.Time
+}
+
+func (s slowStore) Accept(ctx context.Context, m *mms.Message) error {
+	*s.now = s.now.Add(s.took)
+	return s.Store.Accept(ctx, m)
+}

@@ -1,6 +1,7 @@
 package archtest
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -14,8 +15,9 @@ const module = "github.com/mmsc-project/mmsc/"
 
 // pkg is one package of the module, read from its non-test files.
 type pkg struct {
-	dir     string // relative to the module root, e.g. "internal/smtpd"
-	imports map[string]bool
+	dir     string          // relative to the module root, e.g. "internal/smtpd"
+	imports map[string]bool // of this module, relative to its root
+	others  map[string]bool // of other modules and the standard library, as written
 	hasDoc  bool
 }
 
@@ -48,7 +50,7 @@ func loadPackages(t *testing.T) map[string]*pkg {
 		rel = filepath.ToSlash(rel)
 		p := pkgs[rel]
 		if p == nil {
-			p = &pkg{dir: rel, imports: map[string]bool{}}
+			p = &pkg{dir: rel, imports: map[string]bool{}, others: map[string]bool{}}
 			pkgs[rel] = p
 		}
 		if f.Doc != nil && strings.TrimSpace(f.Doc.Text()) != "" {
@@ -58,6 +60,8 @@ func loadPackages(t *testing.T) map[string]*pkg {
 			path := strings.Trim(imp.Path.Value, `"`)
 			if strings.HasPrefix(path, module) {
 				p.imports[strings.TrimPrefix(path, module)] = true
+			} else {
+				p.others[path] = true
 			}
 		}
 		return nil
@@ -105,39 +109,121 @@ func isEdge(dir string) bool { return ingress[dir] || transports[dir] }
 // within reports whether dir is pkg or one of its subpackages.
 func within(dir, pkg string) bool { return dir == pkg || strings.HasPrefix(dir, pkg+"/") }
 
+// metrics measures everything and is imported by nothing but cmd/mmsc: the
+// measured packages declare observer interfaces in plain words, so neither
+// they nor their tests depend on Prometheus. It knows only the vocabulary's
+// mms, for the words its labels are made of.
+const metrics = "internal/metrics"
+
+// prometheus is the module only metrics may import.
+const prometheus = "github.com/prometheus/"
+
 func TestImportsPointInward(t *testing.T) {
 	for _, p := range loadPackages(t) {
 		for imp := range p.imports {
-			switch {
-			case strings.HasPrefix(imp, "cmd/"):
-				t.Errorf("%s imports %s: nothing imports a command", p.dir, imp)
-			case p.dir == "internal/mms":
-				t.Errorf("internal/mms imports %s: the vocabulary imports nothing of ours", imp)
-			case p.dir == "internal/queue" && imp != "internal/mms":
-				t.Errorf("internal/queue imports %s: the scheduler knows only the vocabulary", imp)
-			case within(imp, "internal/store") && !within(p.dir, "internal/store") && p.dir != "cmd/mmsc":
-				t.Errorf("%s imports %s: the store is a leaf that only cmd/mmsc wires in; declare the interface you need", p.dir, imp)
-			case p.dir == "internal/store" && !vocabulary[imp]:
-				t.Errorf("internal/store imports %s: the store keeps the vocabulary's words and nothing else", imp)
-			// The CDR writer turns the vocabulary's final recipients into
-			// lines in files, reading them through an interface it declares.
-			case p.dir == "internal/cdr" && imp != "internal/mms":
-				t.Errorf("internal/cdr imports %s: CDRs are written from the vocabulary's words; declare the interface you need", imp)
-			case imp == "internal/cdr" && p.dir != "cmd/mmsc":
-				t.Errorf("%s imports internal/cdr: only cmd/mmsc wires the CDR writer in; a recipient's end reaches it through the store", p.dir)
-			case vocabulary[p.dir] && imp != "internal/mms":
-				t.Errorf("%s imports %s: a vocabulary builds on mms alone", p.dir, imp)
-			case core[p.dir] && !vocabulary[imp] && !core[imp]:
-				t.Errorf("%s imports %s: the core speaks only the vocabulary; an interface's wire form belongs to its edge", p.dir, imp)
-			case core[p.dir] && isEdge(imp):
-				t.Errorf("%s imports the edge %s: the core never imports an edge", p.dir, imp)
-			case isEdge(p.dir) && (isEdge(imp) || core[imp]):
-				t.Errorf("%s imports %s: an ingress or transport knows neither its peers nor the core; declare the interface you need", p.dir, imp)
-			case plumbing[p.dir] && !plumbing[imp]:
-				t.Errorf("%s imports %s: listener plumbing knows no edge and no word of the domain", p.dir, imp)
-			case p.dir == "internal/accept" && imp == "internal/delivery", p.dir == "internal/delivery" && imp == "internal/accept":
-				t.Errorf("%s imports %s: accepting and delivering meet only in the store", p.dir, imp)
+			if msg := inward(p.dir, imp); msg != "" {
+				t.Error(msg)
 			}
+		}
+		for imp := range p.others {
+			if msg := foreign(p.dir, imp); msg != "" {
+				t.Error(msg)
+			}
+		}
+	}
+}
+
+// foreign says what is wrong with dir importing imp, of another module;
+// "" if nothing.
+func foreign(dir, imp string) string {
+	if strings.HasPrefix(imp, prometheus) && dir != metrics {
+		return fmt.Sprintf("%s imports %s: only internal/metrics speaks Prometheus; declare an observer interface", dir, imp)
+	}
+	return ""
+}
+
+// inward says what is wrong with dir importing imp, of this module; "" if
+// nothing.
+func inward(dir, imp string) string {
+	switch {
+	case strings.HasPrefix(imp, "cmd/"):
+		return fmt.Sprintf("%s imports %s: nothing imports a command", dir, imp)
+	case dir == "internal/mms":
+		return fmt.Sprintf("internal/mms imports %s: the vocabulary imports nothing of ours", imp)
+	case imp == metrics && dir != "cmd/mmsc":
+		return fmt.Sprintf("%s imports %s: a measured package declares the observer it calls, and cmd/mmsc hands it the metrics", dir, imp)
+	case dir == metrics && imp != "internal/mms":
+		return fmt.Sprintf("%s imports %s: the metrics know the vocabulary's words (mms) and nothing else of ours", dir, imp)
+	case dir == "internal/queue" && imp != "internal/mms":
+		return fmt.Sprintf("internal/queue imports %s: the scheduler knows only the vocabulary", imp)
+	case within(imp, "internal/store") && !within(dir, "internal/store") && dir != "cmd/mmsc":
+		return fmt.Sprintf("%s imports %s: the store is a leaf that only cmd/mmsc wires in; declare the interface you need", dir, imp)
+	case dir == "internal/store" && !vocabulary[imp]:
+		return fmt.Sprintf("internal/store imports %s: the store keeps the vocabulary's words and nothing else", imp)
+	// The CDR writer turns the vocabulary's final recipients into lines
+	// in files, reading them through an interface it declares.
+	case dir == "internal/cdr" && imp != "internal/mms":
+		return fmt.Sprintf("internal/cdr imports %s: CDRs are written from the vocabulary's words; declare the interface you need", imp)
+	case imp == "internal/cdr" && dir != "cmd/mmsc":
+		return fmt.Sprintf("%s imports internal/cdr: only cmd/mmsc wires the CDR writer in; a recipient's end reaches it through the store", dir)
+	case vocabulary[dir] && imp != "internal/mms":
+		return fmt.Sprintf("%s imports %s: a vocabulary builds on mms alone", dir, imp)
+	case core[dir] && !vocabulary[imp] && !core[imp]:
+		return fmt.Sprintf("%s imports %s: the core speaks only the vocabulary; an interface's wire form belongs to its edge", dir, imp)
+	case core[dir] && isEdge(imp):
+		return fmt.Sprintf("%s imports the edge %s: the core never imports an edge", dir, imp)
+	case isEdge(dir) && (isEdge(imp) || core[imp]):
+		return fmt.Sprintf("%s imports %s: an ingress or transport knows neither its peers nor the core; declare the interface you need", dir, imp)
+	case plumbing[dir] && !plumbing[imp]:
+		return fmt.Sprintf("%s imports %s: listener plumbing knows no edge and no word of the domain", dir, imp)
+	case dir == "internal/accept" && imp == "internal/delivery", dir == "internal/delivery" && imp == "internal/accept":
+		return fmt.Sprintf("%s imports %s: accepting and delivering meet only in the store", dir, imp)
+	}
+	return ""
+}
+
+// The rules catch what they are for: each broken import here must be
+// refused, each allowed one let through.
+func TestInwardCatches(t *testing.T) {
+	tests := []struct {
+		dir, imp string
+		ok       bool
+	}{
+		{"internal/accept", metrics, false},
+		{"internal/delivery", metrics, false},
+		{"internal/store", metrics, false},
+		{"internal/smtpd", metrics, false},
+		{"internal/mm4out", metrics, false},
+		{"internal/httpserver", metrics, false},
+		{"internal/smpp", metrics, false},
+		{metrics, "internal/store", false},
+		{metrics, "internal/accept", false},
+		{metrics, "internal/vasp", false},
+		{metrics, "internal/mms", true},
+		{"cmd/mmsc", metrics, true},
+		{"internal/accept", "internal/mms", true},
+		{"internal/accept", "internal/smtpd", false},
+		{"internal/smtpd", "internal/accept", false},
+		{"internal/httpserver", "internal/mms", false},
+		{"internal/store", "internal/mm4", false},
+	}
+	for _, tt := range tests {
+		if msg := inward(tt.dir, tt.imp); (msg == "") != tt.ok {
+			t.Errorf("%s importing %s: %q, want allowed=%v", tt.dir, tt.imp, msg, tt.ok)
+		}
+	}
+	others := []struct {
+		dir, imp string
+		ok       bool
+	}{
+		{"internal/accept", "github.com/prometheus/client_golang/prometheus", false},
+		{"cmd/mmsc", "github.com/prometheus/client_golang/prometheus/promhttp", false},
+		{metrics, "github.com/prometheus/client_golang/prometheus", true},
+		{"internal/smtpd", "github.com/emersion/go-smtp", true},
+	}
+	for _, tt := range others {
+		if msg := foreign(tt.dir, tt.imp); (msg == "") != tt.ok {
+			t.Errorf("%s importing %s: %q, want allowed=%v", tt.dir, tt.imp, msg, tt.ok)
 		}
 	}
 }

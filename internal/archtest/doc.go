@@ -8,7 +8,10 @@
 //     the queue imports only mms;
 //   - the store is a leaf that only cmd/mmsc imports;
 //   - an ingress or transport imports neither another edge nor the core;
-//   - accepting and delivering meet only in the store.
+//   - accepting and delivering meet only in the store;
+//   - metrics knows only mms of ours, and only it imports Prometheus;
+//     nothing but cmd/mmsc imports it: the measured packages declare the
+//     observer interfaces they call.
 //
 // Every package says in a doc comment what it is and which spec it follows.
 package archtest

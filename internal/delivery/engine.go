@@ -51,6 +51,9 @@ type Config struct {
 	MM1      MM1Policy
 	MM4      MM4Policy
 	Retain   time.Duration // messages final for every recipient are purged this long after arrival
+	// Observer, if set, is told of every attempt on a recipient and of
+	// each first notification.
+	Observer Observer
 }
 
 // Engine is the delivery engine: it leases due work, hands it to the
@@ -83,12 +86,14 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 	mm1Policy.WebLink = t.Pages
 	peers, vasps := q(mms.AllPeers), q(mms.AllVASPs)
 	peers.Ready, vasps.Ready = nil, nil // MM4 and MM7 need no SMS link
+	notify, pageNotify := NewMM1(st, t.Notify, mm1Policy, nil), NewMM1(st, t.Pages, pagePolicy, nil)
+	notify.observer, pageNotify.observer = cfg.Observer, cfg.Observer
 	e := &Engine{
 		st:    st,
-		mm1:   queue.New(st, NewMM1(st, t.Notify, mm1Policy, nil), q(mms.RouteMM1), log),
-		pages: queue.New(st, NewMM1(st, t.Pages, pagePolicy, nil), q(mms.RouteWAPPush, mms.RouteWebLink), log),
-		peers: queue.New(st, NewMM4(st, st, t.Peers, cfg.MM4, nil), peers, log),
-		vasps: queue.New(st, NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), vasps, log),
+		mm1:   queue.New(st, observe(notify, cfg.Observer), q(mms.RouteMM1), log),
+		pages: queue.New(st, observe(pageNotify, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
+		peers: queue.New(st, observe(NewMM4(st, st, t.Peers, cfg.MM4, nil), cfg.Observer), peers, log),
+		vasps: queue.New(st, observe(NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), cfg.Observer), vasps, log),
 		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
 			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
 		handsets: NewHandsets(st),

@@ -47,6 +47,7 @@ type MM1 struct {
 	notifier Notifier
 	policy   MM1Policy
 	now      func() time.Time
+	observer Observer // nil: nobody is told of first notifications
 }
 
 // NewMM1 returns the MM1 attempt runner. now nil means time.Now.
@@ -101,12 +102,25 @@ func (a *MM1) Attempt(ctx context.Context, d mms.Delivery) mms.Outcome {
 		}
 		return a.retry(d, m.Expiry, err)
 	}
+	if d.Notifications == 0 && a.observer != nil {
+		a.observer.Notified(routeKind(d.Route), a.now().Sub(couldGo(m, d)))
+	}
 	sent := d.Notifications + 1
 	next := m.Expiry
 	if sent < a.policy.MaxNotifications {
 		next = earliest(now.Add(a.policy.RenotifyAfter<<(sent-1)), m.Expiry)
 	}
 	return mms.Outcome{State: mms.StateNotified, Next: until(next, convertAt, convert), Notified: true, SMSCID: smscID}
+}
+
+// couldGo is when d's message could first go to it: its first attempt's
+// due time when this is that attempt (the delivery time the sender asked
+// for, or its pace allowed, when later than its arrival), else its arrival.
+func couldGo(m *mms.Message, d mms.Delivery) time.Time {
+	if d.Attempts == 1 && d.NextAttempt.After(m.Received) {
+		return d.NextAttempt
+	}
+	return m.Received
 }
 
 // convertAt is when d, on route mm1, is to become a web link; false if it

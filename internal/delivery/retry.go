@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
@@ -28,8 +29,15 @@ func backoff(failures int, lo, hi time.Duration, now, expiry time.Time) time.Tim
 	return next
 }
 
+// temporaryPrefix starts the recorded reason of a failure that will be
+// retried.
+const temporaryPrefix = "temporary: "
+
 // temporary is the recorded reason of a failure that will be retried.
-func temporary(err error) string { return fmt.Sprintf("temporary: %v", err) }
+func temporary(err error) string { return temporaryPrefix + fmt.Sprint(err) }
+
+// isRetry reports whether o is a failure that will be retried.
+func isRetry(o mms.Outcome) bool { return strings.HasPrefix(o.LastError, temporaryPrefix) }
 
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {

@@ -39,6 +39,9 @@ func (l *listener) Accept() (net.Conn, error) {
 		}
 		ip := connlimit.RemoteIP(c)
 		if !l.s.admit(ip) {
+			if l.s.cfg.Observer != nil {
+				l.s.cfg.Observer.TurnedAway()
+			}
 			// Best effort, and never a wait in the accept loop.
 			c.SetWriteDeadline(time.Now().Add(time.Second))
 			c.Write([]byte(refusal))

@@ -35,6 +35,7 @@ type Config struct {
 	IdleTimeout   time.Duration // a kept-alive connection with no request is closed after this
 	StallTimeout  time.Duration // the grace a body gets, and how long a reply waits on the client for one window
 	MinRate       int           // bytes per second a body must arrive at after the grace, and a reply be taken at
+	Observer      Observer      // if set, told of every request and every connection turned away
 }
 
 // Defaults.
@@ -83,7 +84,7 @@ func New(h http.Handler, cfg Config, log *slog.Logger) *Server {
 	cfg.defaults()
 	s := &Server{cfg: cfg, limits: connlimit.New(cfg.MaxConnsPerIP, cfg.MaxConns), conns: newConnSet()}
 	s.http = &http.Server{
-		Handler:           paceBodies(h, cfg.StallTimeout, cfg.MinRate),
+		Handler:           paceBodies(observeRequests(h, cfg.Observer), cfg.StallTimeout, cfg.MinRate),
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,

@@ -54,6 +54,15 @@ type Config struct {
 	// Accept takes what handsets send; nil refuses m-send-req.
 	Accept Acceptor
 	Now    func() time.Time
+	// Observer, if set, is told of every m-send-req and m-forward-req
+	// refused.
+	Observer Observer
+}
+
+// Observer is told why a handset's message was refused, as its
+// m-send-conf or m-forward-conf status says.
+type Observer interface {
+	Refused(why mms.Refusal)
 }
 
 // DefaultMaxMessage admits a camera photo of 700–800 KB with room to

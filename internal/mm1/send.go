@@ -216,6 +216,8 @@ func (h *Handler) conf(w http.ResponseWriter, typ mmsenc.MessageType, req *mmsen
 	}
 	if status == mmsenc.ResponseOk {
 		conf.MessageID = string(id)
+	} else if h.cfg.Observer != nil {
+		h.cfg.Observer.Refused(refusal(status))
 	}
 	b, err := mmsenc.Encode(conf)
 	if err != nil {

@@ -31,8 +31,8 @@ func (t *Transport) Forward(ctx context.Context, r route.Route, m *mms.Message, 
 	if err != nil {
 		return mms.Permanent(fmt.Errorf("build MM4_forward.REQ: %w", err))
 	}
-	return t.send(ctx, Peer{Addr: r.Host, TLS: TLSMode(r.TLS), User: r.User, Password: r.Password, HELO: t.cfg.HELO},
-		Mail{From: from, To: []string{rcpt}, Data: data})
+	return t.send(ctx, r.Name, "forward", Peer{Addr: r.Host, TLS: TLSMode(r.TLS), User: r.User, Password: r.Password,
+		HELO: t.cfg.HELO}, Mail{From: from, To: []string{rcpt}, Data: data})
 }
 
 // sender is the From towards the peer: the message's sender at our domain

@@ -21,6 +21,16 @@ type TransportConfig struct {
 	HELO          string // our host name in EHLO
 	MMSDomain     string // ours: senders and message IDs are written at it
 	SystemAddress string // our X-Mms-Originator-System unless a route names another; "" = system-user@MMSDomain
+	// Observer, if set, is told what came of every mail sent.
+	Observer Observer
+}
+
+// Observer is told what came of each mail to a peer: the name it is
+// configured by (the route's, or the account's for its report endpoint),
+// the kind of mail (forward or report), and the error, nil if the peer
+// took it; an error marked mms.Permanent is final.
+type Observer interface {
+	Sent(peer, kind string, err error)
 }
 
 // NewTransport sends through c.
@@ -38,14 +48,18 @@ func systemAddress(configured, domain string) string {
 // SendReport sends an MM4 response or report to an account's report
 // endpoint, with STARTTLS when offered.
 func (t *Transport) SendReport(ctx context.Context, to vasp.Account, from string, rcpt []string, data []byte) error {
-	return t.send(ctx, Peer{Addr: to.ReportTo, TLS: TLSOpportunistic, User: to.ReportUser, Password: to.ReportPassword,
-		HELO: t.cfg.HELO}, Mail{From: from, To: rcpt, Data: data})
+	return t.send(ctx, to.Name, "report", Peer{Addr: to.ReportTo, TLS: TLSOpportunistic, User: to.ReportUser,
+		Password: to.ReportPassword, HELO: t.cfg.HELO}, Mail{From: from, To: rcpt, Data: data})
 }
 
-func (t *Transport) send(ctx context.Context, p Peer, m Mail) error {
+// send sends m to p, which is known as name, and tells the observer.
+func (t *Transport) send(ctx context.Context, name, kind string, p Peer, m Mail) error {
 	_, err := t.c.Send(ctx, p, m)
 	if err != nil && !Temporary(err) {
-		return mms.Permanent(err)
+		err = mms.Permanent(err)
+	}
+	if t.cfg.Observer != nil {
+		t.cfg.Observer.Sent(name, kind, err)
 	}
 	return err
 }

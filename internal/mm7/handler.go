@@ -59,6 +59,14 @@ type Config struct {
 	// of its own that throttles nothing.
 	Logins *vasp.Gate
 	Now    func() time.Time
+	// Observer, if set, is told of every request refused.
+	Observer Observer
+}
+
+// Observer is told why a VASP's request was refused, as the answer's MM7
+// status (or HTTP 401) says.
+type Observer interface {
+	Refused(why mms.Refusal)
 }
 
 // DefaultMaxMessage is MM4's default limit, so that a VASP may send the
@@ -105,6 +113,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		h.refused(mms.RefusedAuth)
 		w.Header().Set("WWW-Authenticate", `Basic realm="mmsc"`)
 		http.Error(w, "MM7 needs the credentials of a VASP account (HTTP Basic)", http.StatusUnauthorized)
 		return
@@ -203,6 +212,9 @@ func remoteIP(r *http.Request) netip.Addr {
 
 // answer writes a response with HTTP 200, whatever its status.
 func (h *Handler) answer(w http.ResponseWriter, rsp mm7soap.Response) {
+	if why, ok := refusal(rsp.Status.Code); ok {
+		h.refused(why)
+	}
 	w.Header().Set("Content-Type", mm7soap.ContentType)
 	w.WriteHeader(http.StatusOK)
 	w.Write(rsp.XML())
@@ -210,6 +222,9 @@ func (h *Handler) answer(w http.ResponseWriter, rsp mm7soap.Response) {
 
 // fault writes a SOAP Fault with HTTP 500 (SOAP 1.1).
 func (h *Handler) fault(w http.ResponseWriter, namespace, version string, status mm7soap.Status) {
+	if why, ok := refusal(status.Code); ok {
+		h.refused(why)
+	}
 	w.Header().Set("Content-Type", mm7soap.ContentType)
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write(mm7soap.Fault(namespace, version, status))

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mmsc-project/mmsc/internal/accept"
@@ -171,7 +173,8 @@ func TestSubmitDialects(t *testing.T) {
 // a well-formed operation and in a SOAP Fault (HTTP 500) for a request
 // that cannot be understood; nothing is stored.
 func TestSubmitRefusals(t *testing.T) {
-	s := newSide(t, mm7.Config{MaxMessage: 4 << 10}, account(t, "news", "secret", "+4477*,12345"), account(t, "strict", "secret", "99999"))
+	obs := &refusals{}
+	s := newSide(t, mm7.Config{MaxMessage: 4 << 10, Observer: obs}, account(t, "news", "secret", "+4477*,12345"), account(t, "strict", "secret", "99999"))
 	ct, body := golden(t, "rel5-5.3.0-prefixed.mm7")
 	replace := func(old, new string) []byte { return bytes.Replace(body, []byte(old), []byte(new), 1) }
 	var answers [][]byte
@@ -181,20 +184,32 @@ func TestSubmitRefusals(t *testing.T) {
 		body       []byte
 		http       int
 		code       string
+		why        mms.Refusal // what the metrics count it as
 	}{
-		{"a sender outside the masks", "strict", ct, body, 200, "2001"},
-		{"an address that is no number", "news", ct, replace("<mm7:Number>+447778889999</mm7:Number>", "<mm7:Number>+44 sales</mm7:Number>"), 200, "2002"},
+		{"a sender outside the masks", "strict", ct, body, 200, "2001", mms.RefusedSender},
+		{"an address that is no number", "news", ct, replace("<mm7:Number>+447778889999</mm7:Number>", "<mm7:Number>+44 sales</mm7:Number>"), 200, "2002", mms.RefusedRecipient},
 		{"only an e-mail recipient", "news", ct, replace("<mm7:To><mm7:Number>+447778889999</mm7:Number><mm7:Number displayOnly=\"true\">+447778889998</mm7:Number></mm7:To>",
-			"<mm7:To><mm7:RFC2822Address>bob@example.com</mm7:RFC2822Address></mm7:To>"), 200, "2003"},
-		{"content that cannot be read", "news", ct, replace("Content-Transfer-Encoding: base64\r\n\r\nR0lG", "Content-Transfer-Encoding: base64\r\n\r\n!!!!"), 200, "2007"},
-		{"not XML", "news", "text/xml", []byte("<env:Envelope"), 500, "4004"},
-		{"version 7", "news", ct, replace("5.3.0", "7.0.0"), 500, "4002"},
-		{"too large", "news", ct, replace("Science news", strings.Repeat("x", 80<<10)), 500, "2004"},
+			"<mm7:To><mm7:RFC2822Address>bob@example.com</mm7:RFC2822Address></mm7:To>"), 200, "2003", mms.RefusedRecipient},
+		{"content that cannot be read", "news", ct, replace("Content-Transfer-Encoding: base64\r\n\r\nR0lG", "Content-Transfer-Encoding: base64\r\n\r\n!!!!"), 200, "2007", mms.RefusedMalformed},
+		{"not XML", "news", "text/xml", []byte("<env:Envelope"), 500, "4004", mms.RefusedMalformed},
+		{"version 7", "news", ct, replace("5.3.0", "7.0.0"), 500, "4002", mms.RefusedMalformed},
+		{"too large", "news", ct, replace("Science news", strings.Repeat("x", 80<<10)), 500, "2004", mms.RefusedSize},
+		{"a wrong password", "news", ct, body, 401, "", mms.RefusedAuth},
 	} {
+		pass := "secret"
+		if tt.http == http.StatusUnauthorized {
+			pass = "wrong"
+		}
 		before, _ := s.st.Messages(context.Background(), 100)
-		code, answer, _ := s.post(t, tt.user, "secret", tt.ct, tt.body)
-		got, id, _, _ := status(t, answer)
+		code, answer, _ := s.post(t, tt.user, pass, tt.ct, tt.body)
 		after, _ := s.st.Messages(context.Background(), 100)
+		if why := obs.take(); !slices.Equal(why, []mms.Refusal{tt.why}) {
+			t.Errorf("%s: told %v, want %v", tt.name, why, tt.why)
+		}
+		if code == http.StatusUnauthorized {
+			continue
+		}
+		got, id, _, _ := status(t, answer)
 		if code != tt.http || got != tt.code || id != "" || len(after) != len(before) {
 			t.Errorf("%s: HTTP %d status %s MessageID %q, %d stored; want %d %s and nothing", tt.name, code, got, id,
 				len(after)-len(before), tt.http, tt.code)
@@ -202,10 +217,36 @@ func TestSubmitRefusals(t *testing.T) {
 		answers = append(answers, answer)
 	}
 	xmllint(t, answers...)
+	if code, _, _ := s.post(t, "news", "secret", ct, body); code != 200 || len(obs.take()) != 0 {
+		t.Errorf("a message accepted: HTTP %d, or told as a refusal", code)
+	}
 	s.st.Close()
 	if code, answer, _ := s.post(t, "news", "secret", ct, body); code != 500 || !bytes.Contains(answer, []byte("<StatusCode>4006</StatusCode>")) {
 		t.Errorf("accounts unreadable: HTTP %d %s, want a 4006 fault (the VASP retries)", code, answer)
 	}
+	if why := obs.take(); !slices.Equal(why, []mms.Refusal{mms.RefusedTemporary}) {
+		t.Errorf("accounts unreadable: told %v, want temporary", why)
+	}
+}
+
+// refusals records what an Observer is told.
+type refusals struct {
+	mu  sync.Mutex
+	got []mms.Refusal
+}
+
+func (r *refusals) Refused(why mms.Refusal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, why)
+}
+
+func (r *refusals) take() []mms.Refusal {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	got := r.got
+	r.got = nil
+	return got
 }
 
 // TestStoreTrouble: a message that cannot be stored is answered 3000, which

@@ -17,12 +17,13 @@ type Deliverer struct {
 	accounts Accounts
 	client   *http.Client
 	relayID  string
+	obs      Observer
 }
 
 // NewDeliverer returns the MM7 transport of mm7 routes; relayID names us
-// in its requests ("" for none).
-func NewDeliverer(accounts Accounts, relayID string) *Deliverer {
-	return &Deliverer{accounts: accounts, relayID: relayID, client: &http.Client{Timeout: DefaultTimeout}}
+// in its requests ("" for none); obs, if not nil, is told of each.
+func NewDeliverer(accounts Accounts, relayID string, obs Observer) *Deliverer {
+	return &Deliverer{accounts: accounts, relayID: relayID, client: &http.Client{Timeout: DefaultTimeout}, obs: obs}
 }
 
 // Deliver sends recipient d's copy of m to the VASP of route r. A VASP
@@ -43,5 +44,5 @@ func (t *Deliverer) Deliver(ctx context.Context, r route.Route, m *mms.Message, 
 	if err != nil {
 		return mms.Permanent(err)
 	}
-	return post(ctx, t.client, acct, ct, body)
+	return sent(t.obs, acct.Name, "deliver", post(ctx, t.client, acct, ct, body))
 }

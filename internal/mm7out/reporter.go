@@ -25,15 +25,23 @@ type Reporter struct {
 	accounts Accounts
 	client   *http.Client
 	relayID  string // our MMSRelayServerID
+	obs      Observer
+}
+
+// Observer is told what came of each request to a VASP: the account's
+// name, the kind of request (deliver or report), and the error, nil if the
+// VASP took it; an error marked mms.Permanent is final.
+type Observer interface {
+	Sent(vasp, kind string, err error)
 }
 
 // DefaultTimeout bounds one request to a VASP.
 const DefaultTimeout = 30 * time.Second
 
 // NewReporter returns the MM7 reporter; relayID names us in its requests
-// ("" for none).
-func NewReporter(accounts Accounts, relayID string) *Reporter {
-	return &Reporter{accounts: accounts, relayID: relayID, client: &http.Client{Timeout: DefaultTimeout}}
+// ("" for none); obs, if not nil, is told of each.
+func NewReporter(accounts Accounts, relayID string, obs Observer) *Reporter {
+	return &Reporter{accounts: accounts, relayID: relayID, client: &http.Client{Timeout: DefaultTimeout}, obs: obs}
 }
 
 // mmStatus is the MMStatus of a DeliveryReportReq for a recipient's state.
@@ -78,7 +86,16 @@ func (r *Reporter) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMa
 	default:
 		return mms.Permanent(fmt.Errorf("mm7out: a VASP over MM7 is sent reports only, not %s", mail.What()))
 	}
-	return post(ctx, r.client, acct, mm7soap.ContentType, body)
+	return sent(r.obs, acct.Name, "report", post(ctx, r.client, acct, mm7soap.ContentType, body))
+}
+
+// sent tells obs, if any, what came of a request of kind to vasp, and
+// returns err.
+func sent(obs Observer, vasp, kind string, err error) error {
+	if obs != nil {
+		obs.Sent(vasp, kind, err)
+	}
+	return err
 }
 
 // address is an address as MM7 writes it.

@@ -62,7 +62,8 @@ func TestReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := mm7out.NewReporter(st, "mms.example.net")
+	obs := &sends{}
+	r := mm7out.NewReporter(st, "mms.example.net", obs)
 	m := &mms.Message{ID: "06h1c1j1mchqz96kx9faz78874", EnvelopeFrom: "12345"}
 	report := func(acct, state string) error {
 		return r.Report(ctx, m, mms.OutboxMail{VASP: acct, Report: mms.Report{Kind: mms.ReportDelivery, About: "+447778889999", Status: state}},
@@ -89,6 +90,9 @@ func TestReport(t *testing.T) {
 		if (err != nil) != (tt.temporary || tt.permanent) || mms.IsPermanent(err) != tt.permanent {
 			t.Errorf("%s: %v; want temporary %v permanent %v", tt.name, err, tt.temporary, tt.permanent)
 		}
+		if got := obs.last(); got.vasp != "news" || got.kind != "report" || got.err != err {
+			t.Errorf("%s: the observer was told %+v", tt.name, got)
+		}
 	}
 	got := vaspSrv.got[0]
 	for _, want := range []string{"mmsc:pw ", "REL-5-MM7-1-3", "<MM7Version>5.3.0</MM7Version>", "<MessageID>06h1c1j1mchqz96kx9faz78874</MessageID>",
@@ -102,6 +106,26 @@ func TestReport(t *testing.T) {
 	if err := report("silent", string(mms.StateRetrieved)); !errors.Is(err, mms.ErrNoEndpoint) {
 		t.Errorf("an account without an MM7 URL: %v, want ErrNoEndpoint", err)
 	}
+	if len(obs.got) != len(tests) {
+		t.Errorf("the observer was told of %d requests, want %d (none for an account without an MM7 URL)", len(obs.got), len(tests))
+	}
+}
+
+// sends records what an Observer is told.
+type sends struct{ got []sent }
+
+type sent struct {
+	vasp, kind string
+	err        error
+}
+
+func (s *sends) Sent(vasp, kind string, err error) { s.got = append(s.got, sent{vasp, kind, err}) }
+
+func (s *sends) last() sent {
+	if len(s.got) == 0 {
+		return sent{}
+	}
+	return s.got[len(s.got)-1]
 }
 
 // recorder stands for the MM4 side in TestPreferMM7: it records what it
@@ -128,7 +152,7 @@ func TestPreferMM7(t *testing.T) {
 		}
 	}
 	mm4 := &recorder{}
-	p := mm7out.NewPreferMM7(mm7out.NewReporter(st, ""), mm4)
+	p := mm7out.NewPreferMM7(mm7out.NewReporter(st, "", nil), mm4)
 	m := &mms.Message{ID: "m1", EnvelopeFrom: "12345"}
 	report := mms.Report{Kind: mms.ReportDelivery, About: "+447778889999", Status: string(mms.StateRetrieved)}
 	for _, mail := range []mms.OutboxMail{

@@ -92,6 +92,9 @@ func (c *Client) setLink(old, l *link) {
 	c.linkMu.Lock()
 	defer c.linkMu.Unlock()
 	if c.link.CompareAndSwap(old, l) {
+		if c.cfg.Observer != nil { // first, so that whoever WaitConnected wakes finds it told
+			c.cfg.Observer.Linked(l != nil)
+		}
 		close(c.linkChanged)
 		c.linkChanged = make(chan struct{})
 	}

@@ -35,6 +35,20 @@ type Config struct {
 	// SubmitTimeout is how long to wait for a submit_sm_resp (and for the
 	// TCP connect and bind_transceiver_resp), default 10s.
 	SubmitTimeout time.Duration
+
+	// Observer, if set, is told of the link going up and down and of
+	// every submit_sm's answer.
+	Observer Observer
+}
+
+// Observer is told what the link does. Its methods are called on the
+// link's own goroutines and must return at once.
+type Observer interface {
+	// Linked: the link was bound (up) or lost or unbound.
+	Linked(up bool)
+	// Submitted: a submit_sm was answered with the command status of this
+	// name (StatusName), or not within SubmitTimeout ("timeout").
+	Submitted(status string)
 }
 
 // withDefaults fills the zero fields. It is applied once, in New, so the

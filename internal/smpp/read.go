@@ -38,13 +38,17 @@ func (c *Client) dispatch(l *link, f frame) error {
 		if !l.resolve(f.seq, c.submitResult(f)) {
 			c.log.Warn("smpp: submit_sm_resp for no waiting submit (late after a timeout?)",
 				"seq", f.seq, "status", StatusName(f.status))
+			break // counted as a timeout already
 		}
+		c.submitted(StatusName(f.status))
 	case data.GENERIC_NACK:
 		// §4.3: the SMSC could not read one of our PDUs. If it was a
 		// submit_sm, that submit has failed with this status.
 		if !l.resolve(f.seq, result{err: &StatusError{Status: f.status, Command: "submit_sm (generic_nack)"}}) {
 			c.log.Warn("smpp: generic_nack", "seq", f.seq, "status", StatusName(f.status))
+			break
 		}
+		c.submitted(StatusName(f.status))
 	case data.DELIVER_SM:
 		c.deliver(l, f)
 	case data.ENQUIRE_LINK:

@@ -99,9 +99,17 @@ func (c *Client) await(ctx context.Context, pend *pending) (string, error) {
 	case r := <-pend.ch:
 		return r.id, r.err
 	case <-t.C:
+		c.submitted("timeout")
 		return "", fmt.Errorf("%w (%s)", ErrResponseTimeout, c.cfg.SubmitTimeout)
 	case <-ctx.Done():
 		return "", ctx.Err()
+	}
+}
+
+// submitted tells the observer, if any, how a submit_sm was answered.
+func (c *Client) submitted(status string) {
+	if c.cfg.Observer != nil {
+		c.cfg.Observer.Submitted(status)
 	}
 }
 

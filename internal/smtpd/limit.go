@@ -10,11 +10,11 @@ import (
 	"github.com/mmsc-project/mmsc/internal/connlimit"
 )
 
-// limitedListener applies a connlimit.Limiter to a listener. Refused
-// connections get a 421 before go-smtp ever sees them.
+// limitedListener applies the server's connlimit.Limiter to a listener.
+// Refused connections get a 421 before go-smtp ever sees them.
 type limitedListener struct {
 	net.Listener
-	limits  *connlimit.Limiter
+	s       *Server
 	maxLine int // > 0: check line lengths on the socket (lineLimit)
 }
 
@@ -25,13 +25,13 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ip := connlimit.RemoteIP(c)
-		if l.limits.Acquire(ip) != connlimit.NotFull {
+		if l.s.limits.Acquire(ip) != connlimit.NotFull {
 			// Best effort: the peer may already be gone.
-			c.Write([]byte("421 4.7.0 Too many connections, try again later\r\n"))
+			c.Write(wire(l.s.refused(reply(errTooManyConns))))
 			c.Close()
 			continue
 		}
-		tc := &trackedConn{Conn: c, ip: ip, limits: l.limits}
+		tc := &trackedConn{Conn: c, ip: ip, limits: l.s.limits}
 		if l.maxLine > 0 {
 			tc.lines = &lineLimit{max: l.maxLine}
 		}

@@ -63,6 +63,14 @@ type Config struct {
 	// Answers records the MM4 responses and reports peers send back
 	// (TS 23.140 §8.4.2–§8.4.6); nil refuses them as unsupported.
 	Answers Answers
+	// Observer, if set, is told of every refusal.
+	Observer Observer
+}
+
+// Observer is told why each refusal was made, as reply names it: of a
+// connection, a login, a sender, a recipient or a message.
+type Observer interface {
+	Refused(why mms.Refusal)
 }
 
 func (c *Config) setDefaults() {
@@ -167,10 +175,18 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 	return s
 }
 
+// refused tells the observer of a refusal and returns its reply.
+func (s *Server) refused(rep *smtp.SMTPError, why mms.Refusal) *smtp.SMTPError {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Refused(why)
+	}
+	return rep
+}
+
 // Serve accepts plain SMTP (with STARTTLS when TLS is configured) on l until
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	return s.smtp.Serve(&limitedListener{Listener: l, limits: s.limits, maxLine: s.maxLine})
+	return s.smtp.Serve(&limitedListener{Listener: l, s: s, maxLine: s.maxLine})
 }
 
 // ServeTLS accepts implicit-TLS SMTP on l until Close.
@@ -178,7 +194,7 @@ func (s *Server) ServeTLS(l net.Listener) error {
 	if s.cfg.TLS == nil {
 		return errors.New("smtpd: ServeTLS without a TLS configuration")
 	}
-	return s.smtp.Serve(tls.NewListener(&limitedListener{Listener: l, limits: s.limits}, s.cfg.TLS))
+	return s.smtp.Serve(tls.NewListener(&limitedListener{Listener: l, s: s}, s.cfg.TLS))
 }
 
 // Shutdown stops accepting and waits for sessions to end, or closes them

@@ -108,21 +108,21 @@ func (ss *session) loginRefused(user string, err error) error {
 	case errors.Is(err, vasp.ErrThrottled):
 		ss.srv.log.Warn("login refused: throttled", "remote", ss.remote, "account", user, "err", err)
 		closeAfterReply(ss.conn.Conn())
-		return authReply(errAuthThrottled)
+		return ss.srv.refused(authReply(errAuthThrottled))
 	case errors.Is(err, vasp.ErrLoginFailed):
 		ss.srv.log.Warn("login failed", "remote", ss.remote, "account", user, "reason", err.Error())
-		return authReply(errAuthFailed)
+		return ss.srv.refused(authReply(errAuthFailed))
 	}
 	ss.srv.log.Error("account lookup failed", "remote", ss.remote, "account", user, "err", err)
-	return authReply(err)
+	return ss.srv.refused(authReply(err))
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.account == nil {
-		return reply(errAuthRequired)
+		return ss.srv.refused(reply(errAuthRequired))
 	}
 	if !ss.account.MaySendAs(from) {
-		return reply(fmt.Errorf("%w: %q", errSenderNotAllowed, from))
+		return ss.srv.refused(reply(fmt.Errorf("%w: %q", errSenderNotAllowed, from)))
 	}
 	ss.from, ss.rcpts = from, nil
 	return nil
@@ -130,11 +130,11 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if ss.account == nil {
-		return reply(errAuthRequired)
+		return ss.srv.refused(reply(errAuthRequired))
 	}
 	r, err := ss.recipient(to)
 	if err != nil {
-		return reply(err)
+		return ss.srv.refused(reply(err))
 	}
 	for _, have := range ss.rcpts {
 		if have == r {
@@ -178,7 +178,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	lvl := slog.LevelInfo
 	if err != nil {
-		rep, lvl = reply(err), slog.LevelWarn
+		rep, lvl = ss.srv.refused(reply(err)), slog.LevelWarn
 		ss.refused++
 	} else {
 		ss.messages++

@@ -16,7 +16,7 @@ import (
 // leasableStates are the states in which a delivery still has work to do
 // (a first try, a retry, a re-notification or its expiry); rows in any other
 // state are final and never leased again. A state added to mms that needs
-// work belongs here.
+// work belongs here, and in DeliveriesByState's zeros.
 const leasableStates = `'` + string(mms.StateQueued) + `', '` + string(mms.StateNotified) + `', '` +
 	string(mms.StateDeferred) + `', '` + string(mms.StateSent) + `'`
 

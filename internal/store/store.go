@@ -72,6 +72,9 @@ func (s *Store) wakeWork(route mms.Route) {
 	}
 }
 
+// Observe has every group commit from now on told to o.
+func (s *Store) Observe(o Observer) { s.w.observer.Store(&o) }
+
 // Close stops the writer after it has committed what was handed to it, then
 // closes the database. It is safe to call more than once.
 func (s *Store) Close() error {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
 )
@@ -68,6 +69,15 @@ type writer struct {
 
 	committers []*committer
 	gathering  sync.Mutex // one committer gathers at a time: batches keep their order and content its single writer
+
+	observer atomic.Pointer[Observer] // nil: nobody is told of commits
+}
+
+// Observer is told of each group commit: the writes it carried and the
+// time from the start of its content's sync to its transaction's commit,
+// which is what a write waits once its batch is gathered.
+type Observer interface {
+	Committed(writes int, took time.Duration)
 }
 
 // committer commits batches on its one connection.
@@ -173,8 +183,11 @@ func (w *writer) run() {
 	var wg sync.WaitGroup
 	for _, c := range w.committers {
 		wg.Go(func() {
-			for ops := w.take(); ops != nil; ops = w.take() {
+			for ops, start := w.take(); ops != nil; ops, start = w.take() {
 				c.commit(ops)
+				if o := w.observer.Load(); o != nil && !start.IsZero() {
+					(*o).Committed(len(ops), time.Since(start))
+				}
 			}
 		})
 	}
@@ -182,9 +195,10 @@ func (w *writer) run() {
 }
 
 // take waits for a write, gathers a batch around it and appends the batch's
-// content. It returns nil once stop was called and nothing is left. Rows are
-// committed only after their content is durable.
-func (w *writer) take() []*op {
+// content, and says when it started on that; it returns nil once stop was
+// called and nothing is left. Rows are committed only after their content is
+// durable.
+func (w *writer) take() ([]*op, time.Time) {
 	w.gathering.Lock()
 	defer w.gathering.Unlock()
 	for {
@@ -193,7 +207,7 @@ func (w *writer) take() []*op {
 		case first = <-w.ops:
 		case <-w.quit:
 			if first = w.next(); first == nil {
-				return nil
+				return nil, time.Time{}
 			}
 		}
 		ops := w.gather(first)
@@ -202,8 +216,12 @@ func (w *writer) take() []*op {
 				o.hold()
 			}
 		}
+		var start time.Time
+		if w.observer.Load() != nil { // a clock read is all that observing costs a batch
+			start = time.Now()
+		}
 		if ops = w.appendContent(ops); len(ops) > 0 {
-			return ops
+			return ops, start
 		}
 	}
 }

@@ -158,3 +158,51 @@ func TestAcceptCancelledWhileQueued(t *testing.T) {
 		}
 	})
 }
+
+// commits records what an Observer is told.
+type commits struct {
+	mu     sync.Mutex
+	writes []int
+	took   []time.Duration
+}
+
+func (c *commits) Committed(writes int, took time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writes = append(c.writes, writes)
+	c.took = append(c.took, took)
+}
+
+// TestObserveCommits: once observed, every group commit is told with its
+// writes, which add up to the writes made, and the time it took.
+func TestObserveCommits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk backend) {
+		s := bk.open(t, bk.fresh(t))
+		acceptDue(t, s, t0) // before Observe: not told
+		c := &commits{}
+		s.Observe(c)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				m := &mms.Message{ID: testID(), Received: t0.Add(time.Duration(i) * time.Second), Raw: []byte("x"),
+					Recipients: []mms.Recipient{{Address: "+4477009", Route: mms.RouteMM1}}}
+				if err := s.Accept(context.Background(), m); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		total := 0
+		for i, n := range c.writes {
+			total += n
+			if n < 1 || c.took[i] <= 0 {
+				t.Errorf("commit %d: %d writes in %v", i, n, c.took[i])
+			}
+		}
+		if total != 8 {
+			t.Errorf("commits told of %d writes (%v), want the 8 accepts", total, c.writes)
+		}
+	})
+}

@@ -42,20 +42,20 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	b.typeInto("#token", "wrong")
 	b.click("#login")
-	if src := b.source(); !strings.Contains(src, "That is not the admin token") {
+	if _, ok := b.waitFor("That is not the admin token"); !ok {
 		t.Errorf("a wrong token: no refusal on the page")
 	}
 	b.typeInto("#token", strings.TrimSpace(string(tok)))
 	b.click("#login")
-	if src := b.source(); !strings.Contains(src, "Dashboard") || !strings.Contains(src, "SMSC link") {
+	if src, ok := b.waitFor("SMSC link"); !ok || !strings.Contains(src, "Dashboard") {
 		t.Fatalf("after logging in: %.500s", src)
 	}
 
 	b.open(base + "/messages")
 	b.typeInto("#number", "447778889999")
 	b.click("#search")
-	src := b.source()
-	if !strings.Contains(src, string(id)) {
+	src, ok := b.waitFor(string(id))
+	if !ok {
 		t.Fatalf("search by number did not find %s: %.1000s", id, src)
 	}
 	if strings.Contains(src, "<script>x()") || strings.Contains(src, "<b>bold") || !strings.Contains(src, html.EscapeString("<b>bold</b>")) {
@@ -67,7 +67,7 @@ func TestConsoleInChromium(t *testing.T) {
 	b.typeInto("#vasp-password", "s3cret-pw")
 	b.typeInto("#vasp-sender", "+4477*")
 	b.click("#vasp-add")
-	if src := b.source(); !strings.Contains(src, "added acme") {
+	if src, ok := b.waitFor("added acme"); !ok {
 		t.Errorf("after adding a VASP: %.1000s", src)
 	}
 	out, err := mmsc(t, "", "vasp", "list", "-config", path)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -136,4 +137,17 @@ func (b *browser) url() string {
 	var s string
 	b.do("GET", b.session+"/url", nil, &s)
 	return s
+}
+
+// waitFor waits until the page holds text, for a navigation a click
+// started, and returns the page; it gives up after 20 s.
+func (b *browser) waitFor(text string) (string, bool) {
+	b.t.Helper()
+	var src string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if src = b.source(); strings.Contains(src, text) {
+			return src, true
+		}
+	}
+	return src, false
 }

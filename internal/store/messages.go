@@ -59,6 +59,7 @@ type acceptRows struct {
 	size       int
 	work       []string // routes with a recipient due now, and outboxWork if mail is
 	firstDue   int64    // when the recipients' first attempt is due
+	node       string   // who accepted it, for the recipients' events
 }
 
 func newAcceptRows(m *mms.Message) (*acceptRows, error) {
@@ -173,6 +174,9 @@ func (r *acceptRows) write(b *batch, refs []string) error {
 			return fmt.Errorf("outbox %d: %w", i, err)
 		}
 	}
+	if _, err := b.exec(insertAcceptEventsSQL, r.message[0], r.node); err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
 	return nil
 }
 
@@ -193,6 +197,7 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
+	rows.node = s.nodeName()
 	switch {
 	case s.dialect.acceptOne:
 		rows.inline()

@@ -260,6 +260,23 @@ DELETE FROM read_reports WHERE id NOT IN (SELECT MIN(id) FROM read_reports GROUP
 DROP INDEX read_reports_message;
 CREATE UNIQUE INDEX read_reports_recipient ON read_reports (message_id, address);
 `},
+
+	// 20: each recipient's history (mms.Event), written with every change
+	// to its row, read a message at a time in order. Messages accepted
+	// before it have none for their past.
+	{sql: `
+CREATE TABLE recipient_events (
+	id         {serial_key},
+	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address    TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	kind       TEXT NOT NULL,
+	state      TEXT NOT NULL,
+	detail     TEXT NOT NULL,
+	node       TEXT NOT NULL
+);
+CREATE INDEX recipient_events_message ON recipient_events (message_id, id);
+`},
 }
 
 // migration is one schema version.

@@ -40,7 +40,9 @@ SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
 	route = CASE WHEN $9 <> '' AND state IN (` + leasableStates + `) THEN $9 ELSE route END
 WHERE id = $5 AND lease_owner = $6`
 
-	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3`
+	// "smsc_id <> ''" lets SQLite use the partial index deliveries_smsc:
+	// without it, each receipt scanned every recipient.
+	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3 AND smsc_id <> ''`
 
 	deliveryByTokenSQL = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE token = $1`
 

@@ -35,6 +35,7 @@ var sqliteDialect = dialect{
 	ddlWords: strings.NewReplacer(
 		"{bytes}", "BLOB",
 		"{serial_key}", "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{row_key}", "INTEGER PRIMARY KEY",
 		"{raw_ref_segment}", "CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER)",
 	),
 }
@@ -48,6 +49,7 @@ var postgresDialect = dialect{
 	ddlWords: strings.NewReplacer(
 		"{bytes}", "BYTEA",
 		"{serial_key}", "BIGSERIAL PRIMARY KEY",
+		"{row_key}", "BIGSERIAL PRIMARY KEY",
 		"{raw_ref_segment}", "CAST(split_part(raw_ref, ':', 1) AS BIGINT)",
 	),
 	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",

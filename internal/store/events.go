@@ -64,10 +64,11 @@ FROM deliveries WHERE smsc_id = $6 AND smsc_id <> ''`
 VALUES ($6, $7, $1, $2, $3, $4, $5)`
 
 	// Cancel and CancelRecipient end only rows with work left (cancelSQL,
-	// cancelRecipientSQL).
+	// cancelRecipientSQL), a message's in the order of its recipients.
 	cancelEventSQL = insertEventSQL + `$3, $4, $5
-FROM deliveries WHERE message_id = $6 AND state IN (` + leasableStates + `)`
-	cancelRecipientEventSQL = cancelEventSQL + ` AND address = $7`
+FROM deliveries WHERE message_id = $6 AND state IN (` + leasableStates + `) ORDER BY id`
+	cancelRecipientEventSQL = insertEventSQL + `$3, $4, $5
+FROM deliveries WHERE message_id = $6 AND address = $7 AND state IN (` + leasableStates + `)`
 
 	// A resend moves a recipient back to queued from whatever state.
 	resendEventSQL = insertEventSQL + `CASE WHEN state <> $3 THEN $3 ELSE '' END, $4, $5

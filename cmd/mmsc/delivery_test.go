@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,6 +272,42 @@ func TestDeliverToHandset(t *testing.T) {
 	if rc[0].State != "retrieved" || rc[0].Notifications != 1 || rc[0].NextAttempt != nil {
 		t.Errorf("after the acknowledgement: %+v, want retrieved after one notification", rc[0])
 	}
+
+	// Each step is in the recipients' history, told by the one node (the
+	// acknowledgement after the fetch changed nothing).
+	events := history(t, path, id)
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Address+" "+string(e.Kind))
+		if e.Node == "" || e.Node != events[0].Node {
+			t.Errorf("event %+v: node %q, want this node's %q", e, e.Node, events[0].Node)
+		}
+	}
+	wantEvents := []string{"+447778889999 accepted", "+15550100 unroutable", "+447778889999 notified",
+		"+447778889999 receipt", "+447778889999 retrieved"}
+	if !slices.Equal(got, wantEvents) {
+		t.Errorf("events %q, want %q", got, wantEvents)
+	}
+}
+
+// history is the event history of message id in the store of the
+// configuration at path.
+func history(t *testing.T, path string, id mms.MessageID) []mms.Event {
+	t.Helper()
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := cfg.openStore(t.Context(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events, err := st.Events(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events
 }
 
 // TestSMSCRefusals: a throttled submit stays queued with the reason and is

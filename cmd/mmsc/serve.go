@@ -57,6 +57,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		return err
 	}
 	defer st.Close()
+	// One name for this node in its leases and in the events it records.
+	node := leaseOwner()
+	st.SetNode(node)
 	if version, _, err := st.SchemaVersion(ctx); err == nil {
 		log.Info("store open", "driver", cfg.Store.Driver, "schema_version", version)
 	}
@@ -132,7 +135,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		},
 		Ready: sms.Connected,
 	}, delivery.Config{
-		Owner:    leaseOwner(),
+		Owner:    node,
 		LeaseFor: time.Duration(cfg.Store.Lease),
 		MM1: delivery.MM1Policy{
 			RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
@@ -254,8 +257,9 @@ func routingCallback(cfg Config) accept.Callback {
 	return routecheck.New(cfg.MM4.RoutingURL, time.Duration(cfg.MM4.RoutingTimeout))
 }
 
-// leaseOwner names this process's leases on delivery rows: unique among
-// processes that share a store, and telling in a listing.
+// leaseOwner names this process's leases on delivery rows, and the events
+// it records: unique among processes that share a store, and telling in a
+// listing.
 func leaseOwner() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), mms.NewTransactionID()[:6])

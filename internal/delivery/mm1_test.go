@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -178,6 +179,7 @@ func TestNotifyFailures(t *testing.T) {
 			t.Errorf("notifications %v, want one at +%v", got, 3*delivery.DefaultRetryMin)
 		}
 
+		first := id
 		link.mu.Lock()
 		link.fails = []error{mms.Permanent(errors.New("smpp: submit_sm refused: ESME_RINVDSTADR (0x0000000b)"))}
 		link.mu.Unlock()
@@ -188,6 +190,24 @@ func TestNotifyFailures(t *testing.T) {
 		synctest.Wait()
 		if rc := recipient(t, st, id, 0); rc.State != mms.StateFailed || rc.LastError != "smpp: submit_sm refused: ESME_RINVDSTADR (0x0000000b)" {
 			t.Errorf("after a refused submit: %+v", rc)
+		}
+		// The attempts' outcomes are the recipients' histories: retries are
+		// told from notifications and failures by the outcome, not its words.
+		for _, tt := range []struct {
+			id   mms.MessageID
+			want []mms.EventKind
+		}{
+			{first, []mms.EventKind{mms.EventAccepted, mms.EventRetry, mms.EventRetry, mms.EventNotified}},
+			{id, []mms.EventKind{mms.EventAccepted, mms.EventFailed}},
+		} {
+			events, err := st.Events(context.Background(), tt.id)
+			var got []mms.EventKind
+			for _, e := range events {
+				got = append(got, e.Kind)
+			}
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("events of %s: %v (%v), want %v", tt.id, got, err, tt.want)
+			}
 		}
 	})
 }

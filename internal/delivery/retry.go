@@ -11,7 +11,7 @@ import (
 // retryLater is the outcome of an attempt that failed for now: the row
 // keeps state and is due again after backoff.
 func retryLater(state mms.State, failures int, lo, hi time.Duration, now, expiry time.Time, err error) mms.Outcome {
-	return mms.Outcome{State: state, Next: backoff(failures, lo, hi, now, expiry), LastError: temporary(err)}
+	return mms.Outcome{State: state, Next: backoff(failures, lo, hi, now, expiry), LastError: temporary(err), Temporary: true}
 }
 
 // backoff is when a row that failed for now is due again: after a wait

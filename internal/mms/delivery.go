@@ -32,6 +32,7 @@ type Outcome struct {
 	State     State
 	Next      time.Time // when the row is due again (a retry, a re-notification, its expiry)
 	LastError string    // "" for none
+	Temporary bool      // the attempt failed for now: LastError says why, Next is the next try
 	Notified  bool      // a notification reached the SMSC: count it
 	SMSCID    string    // the SMSC's ID for it, to match its receipt
 	Route     Route     // "" keeps the route; else the recipient moves to it (MM1 converted to a web link)

@@ -3,8 +3,8 @@ package store
 import "github.com/mmsc-project/mmsc/internal/mms"
 
 // acceptOneSQL is Accept in one statement, for PostgreSQL: the message row
-// and, only if it went in, its parts, deliveries and outbox mail, each list
-// as arrays. Four round trips per message would otherwise leave the server
+// and, only if it went in, its parts, deliveries, outbox mail and the
+// recipients' first events, each list as arrays. Four round trips per message would otherwise leave the server
 // waiting on the node more than working; data-modifying CTEs all run, and
 // the ones that read m insert nothing when the message ID was taken. The
 // result is 1, or 0 for a duplicate.
@@ -34,12 +34,18 @@ o AS (
 	SELECT m.id, $2, x.kind, x.mail_from, x.rcpt_to, x.data, '` + string(mms.OutboxQueued) + `', $3, $3
 	FROM m, unnest($46::text[], $47::text[], $48::text[], $49::bytea[]) WITH ORDINALITY
 		AS x(kind, mail_from, rcpt_to, data, n)
+	ORDER BY x.n),
+e AS (
+	INSERT INTO recipient_events (message_id, address, at, kind, state, detail, node)
+	SELECT m.id, address, $3, ` + acceptKindSQL + `, state, ` + acceptDetailSQL + `, $51
+	FROM m, unnest($40::text[], $41::text[], $42::text[], $43::text[]) WITH ORDINALITY
+		AS x(address, route, state, last_error, n)
 	ORDER BY x.n)
 SELECT COUNT(*) FROM m`
 
 // oneArgs are the arguments of acceptOneSQL: the message row as for
 // insertMessageSQL, then each column of the other rows as an array, then
-// when the recipients' first attempt is due.
+// when the recipients' first attempt is due, and the node accepting it.
 func (r *acceptRows) oneArgs() []any {
 	// Columns as newAcceptRows lays them out.
 	return append(append([]any(nil), r.message...),
@@ -50,7 +56,7 @@ func (r *acceptRows) oneArgs() []any {
 		column[string](r.deliveries, 5), column[string](r.deliveries, 7), column[string](r.deliveries, 8),
 		column[string](r.outbox, 2), column[string](r.outbox, 3), column[string](r.outbox, 4),
 		column[[]byte](r.outbox, 5),
-		r.firstDue,
+		r.firstDue, r.node,
 	)
 }
 

@@ -21,6 +21,10 @@ WHERE message_id = $1 AND state IN (` + leasableStates + `)`
 func (s *Store) Cancel(ctx context.Context, id mms.MessageID, reason string, now time.Time) (int, error) {
 	var n int64
 	err := s.w.do(ctx, 0, func(b *batch) error {
+		err := s.event(b, s.dialect.locked(cancelEventSQL), now, mms.EventCancelled, mms.StateCancelled, reason, string(id))
+		if err != nil {
+			return err
+		}
 		res, err := b.exec(cancelSQL, string(id), reason, millis(now))
 		if err != nil {
 			return err

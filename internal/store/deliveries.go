@@ -43,7 +43,9 @@ SET state = CASE WHEN state IN (` + leasableStates + `) THEN $1 ELSE state END,
 	route = CASE WHEN $9 <> '' AND state IN (` + leasableStates + `) THEN $9 ELSE route END
 WHERE id = $5 AND lease_owner = $6`
 
-	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3`
+	// "smsc_id <> ''" lets SQLite use the partial index deliveries_smsc:
+	// without it, each receipt scanned every recipient.
+	smsReceiptSQL = `UPDATE deliveries SET sms_status = $1, updated = $2 WHERE smsc_id = $3 AND smsc_id <> ''`
 
 	deliveryByTokenSQL = `SELECT ` + deliveryColumns + ` FROM deliveries WHERE token = $1`
 
@@ -197,17 +199,29 @@ func (s *Store) Release(ctx context.Context, id int64, owner string, o mms.Outco
 		notified = 1
 	}
 	var report bool
+	kind, detail, when := releaseEvent(o)
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		if !reportable[o.State] { // the common case (notified, a retry): no report, no reads
-			return b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID, string(o.Route))
+		var before mms.State
+		if reportable[o.State] { // not the common case (notified, a retry), which needs no report
+			var err error
+			if before, err = s.stateBefore(b, id); err != nil {
+				return err
+			}
 		}
-		before, err := s.stateBefore(b, id)
-		if err != nil {
-			return err
+		// Selected by the release's own condition, the event is written
+		// only if the release will be: a refused release writes nothing.
+		if kind != "" {
+			if _, err := b.exec(s.dialect.locked(releaseEventSQL), millis(now), string(kind), string(o.State), detail, owner, id, when); err != nil {
+				return err
+			}
 		}
 		if err := b.execOne(releaseSQL, string(o.State), millis(o.Next), o.LastError, millis(now), id, owner, notified, o.SMSCID, string(o.Route)); err != nil {
 			return err
 		}
+		if !reportable[o.State] {
+			return nil
+		}
+		var err error
 		report, err = noteChange(b, id, before, now)
 		return err
 	})
@@ -231,6 +245,9 @@ func (s *Store) SMSReceipt(ctx context.Context, smscID, status string, now time.
 	}
 	var n int64
 	err := s.w.do(ctx, 0, func(b *batch) error {
+		if err := s.event(b, receiptEventSQL, now, mms.EventReceipt, "", status, smscID); err != nil {
+			return err
+		}
 		res, err := b.exec(smsReceiptSQL, status, millis(now), smscID)
 		if err != nil {
 			return err
@@ -273,6 +290,13 @@ func (s *Store) Answer(ctx context.Context, id int64, state mms.State, next time
 			if before, err = s.stateBefore(b, id); err != nil {
 				return err
 			}
+		}
+		detail := reason
+		if state == mms.StateQueued {
+			detail = retryDetail(reason, next)
+		}
+		if err := s.event(b, s.dialect.locked(answerEventSQL), now, answerKind(state), state, detail, id); err != nil {
+			return err
 		}
 		res, err := b.exec(answerSQL, string(state), millis(next), reason, millis(now), id)
 		if err != nil {
@@ -367,6 +391,9 @@ func (s *Store) ReadReport(ctx context.Context, r mms.ReadReport, from mms.Reade
 			return err
 		}
 		first = true
+		if err := s.event(b, readReportEventSQL, now, mms.EventReadReport, "", r.Status, string(r.Message), reader); err != nil {
+			return err
+		}
 		res, err = b.exec(insertReadReportMailSQL, string(r.Message), reader, r.Status, millis(now))
 		if err != nil {
 			return err

@@ -43,6 +43,7 @@ var sqliteDialect = dialect{
 	ddlWords: strings.NewReplacer(
 		"{bytes}", "BLOB",
 		"{serial_key}", "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{row_key}", "INTEGER PRIMARY KEY",
 		"{raw_ref_segment}", "CAST(substr(raw_ref, 1, instr(raw_ref, ':') - 1) AS INTEGER)",
 	),
 	idSet: "(SELECT value FROM json_each(%s))",
@@ -57,6 +58,7 @@ var postgresDialect = dialect{
 	ddlWords: strings.NewReplacer(
 		"{bytes}", "BYTEA",
 		"{serial_key}", "BIGSERIAL PRIMARY KEY",
+		"{row_key}", "BIGSERIAL PRIMARY KEY",
 		"{raw_ref_segment}", "CAST(split_part(raw_ref, ':', 1) AS BIGINT)",
 	),
 	lockMigrations: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(migrationLockKey) + ")",

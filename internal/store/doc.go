@@ -1,7 +1,8 @@
 // Package store keeps everything the MMSC must not lose: accepted messages
 // (every field, the raw bytes as received and each decoded part), one
-// delivery row per recipient that the queue leases as a work item, and the
-// VASP accounts. It holds every SQL statement and migration of the project.
+// delivery row per recipient that the queue leases as a work item, each
+// recipient's history of events, and the VASP accounts. It holds every SQL
+// statement and migration of the project.
 //
 // Two backends run the same statements: SQLite (OpenSQLite), embedded, for
 // one node; and PostgreSQL (OpenPostgres), for several nodes that share one

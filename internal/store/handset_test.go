@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -275,4 +277,33 @@ func TestLeaseByRoutePattern(t *testing.T) {
 			t.Errorf("Lease(mm4:*) = %+v, %v; want the two peer rows", l, err)
 		}
 	})
+}
+
+// A receipt finds its recipient by the SMSC's ID, not by reading every
+// recipient: it and its event both use the index (SQLite's plan; the
+// partial index needs the query to say smsc_id is not empty).
+func TestSMSReceiptIndexed(t *testing.T) {
+	s := open(t, t.TempDir())
+	for q, args := range map[string][]any{
+		smsReceiptSQL:   {"DELIVRD", 1, "smsc-1"},
+		receiptEventSQL: {1, "receipt", "", "DELIVRD", "node", "smsc-1"},
+	} {
+		rows, err := s.read.Query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "deliveries_smsc") }) {
+			t.Errorf("%s\nplan %q: not by the index deliveries_smsc", q, plan)
+		}
+	}
 }

@@ -60,6 +60,7 @@ type acceptRows struct {
 	work       []string // routes with a recipient due now, and outboxWork if mail is
 	final      bool     // a recipient is final already (no route): its CDR is owed
 	firstDue   int64    // when the recipients' first attempt is due
+	node       string   // who accepted it, for the recipients' events
 }
 
 func newAcceptRows(m *mms.Message) (*acceptRows, error) {
@@ -175,6 +176,9 @@ func (r *acceptRows) write(b *batch, refs []string) error {
 			return fmt.Errorf("outbox %d: %w", i, err)
 		}
 	}
+	if _, err := b.exec(insertAcceptEventsSQL, r.message[0], r.node); err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
 	return nil
 }
 
@@ -195,6 +199,7 @@ func (s *Store) Accept(ctx context.Context, m *mms.Message) error {
 	if err != nil {
 		return fmt.Errorf("store: accept %s: %w", m.ID, err)
 	}
+	rows.node = s.nodeName()
 	switch {
 	case s.dialect.acceptOne:
 		rows.inline()

@@ -95,6 +95,13 @@ func (o Outbox) Lease(ctx context.Context, owner string, now time.Time, leaseFor
 // Release records the outcome of an attempt to send mail id.
 func (o Outbox) Release(ctx context.Context, id int64, owner string, out mms.OutboxOutcome, now time.Time) error {
 	err := o.s.w.do(ctx, 0, func(b *batch) error {
+		// A report that went is an event of the recipient it is about,
+		// selected like the release below, under the row's lock.
+		if out.State == mms.OutboxSent {
+			if _, err := b.exec(o.s.dialect.locked(reportedEventSQL), millis(now), owner, id); err != nil {
+				return err
+			}
+		}
 		return b.execOne(releaseOutboxSQL, string(out.State), millis(out.Next), out.LastError, millis(now), id, owner)
 	})
 	if err != nil {

@@ -76,6 +76,9 @@ func (s *Store) PeerReport(ctx context.Context, mm4MessageID, number string, sta
 			if before, err = s.stateBefore(b, did); err != nil {
 				return err
 			}
+			if err := s.event(b, peerReportEventSQL, now, mms.EventPeerReport, state, reason, did); err != nil {
+				return err
+			}
 			if _, err := b.exec(peerReportSQL, string(state), reason, millis(now), did); err != nil {
 				return err
 			}

@@ -72,6 +72,7 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 	s.w, err = newWriter(ctx, s.writes, nil, nil, log,
 		acceptOneSQL, deliveryStateSQL, s.dialect.stateBefore(),
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
+		s.dialect.locked(releaseEventSQL), s.dialect.locked(answerEventSQL),
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten())
 	if err != nil {
 		return nil, err

@@ -10,8 +10,8 @@ import (
 
 const (
 	// A message goes once it is past retention and no recipient has work
-	// left; its parts, deliveries and read reports go with it (ON DELETE
-	// CASCADE). In batches, so that the writer is never held for long.
+	// left; its parts, deliveries, read reports and recipients' events go
+	// with it (ON DELETE CASCADE). In batches, so that the writer is never held for long.
 	purgeSQL = `DELETE FROM messages WHERE id IN (
 	SELECT m.id FROM messages m
 	WHERE m.received < $1 AND NOT EXISTS (

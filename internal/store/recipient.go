@@ -59,6 +59,9 @@ func (s *Store) Resend(ctx context.Context, id mms.MessageID, address, reason st
 			return mms.Conflict("a node is attempting this recipient now; try again when it is done")
 		}
 		rt = mms.Route(route)
+		if err := s.event(b, s.dialect.locked(resendEventSQL), now, mms.EventResent, mms.StateQueued, reason, string(id), address); err != nil {
+			return err
+		}
 		return b.execOne(resendSQL, string(id), address, millis(now), reason)
 	})
 	if err != nil {
@@ -72,6 +75,11 @@ func (s *Store) Resend(ctx context.Context, id mms.MessageID, address, reason st
 // recipient; a conflict (mms.ErrConflict) when its outcome is final.
 func (s *Store) CancelRecipient(ctx context.Context, id mms.MessageID, address, reason string, now time.Time) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
+		err := s.event(b, s.dialect.locked(cancelRecipientEventSQL), now, mms.EventCancelled, mms.StateCancelled, reason,
+			string(id), address)
+		if err != nil {
+			return err
+		}
 		res, err := b.exec(cancelRecipientSQL, string(id), address, reason, millis(now))
 		if err != nil {
 			return err

@@ -18,13 +18,15 @@ import (
 // Each version is written once for both dialects, so that neither can miss
 // a change. Types are chosen so that the dialects differ only in a few
 // words of DDL, written in braces and spelled by each dialect (ddlWords):
-// {bytes} (BLOB, bytea), {serial_key} (an auto-incremented BIGINT key) and
-// {raw_ref_segment} (the number in front of raw_ref's first colon). Times
-// are BIGINT Unix milliseconds (0 = unset), booleans SMALLINT 0/1, text
-// TEXT. Version 1 put raw bytes and part data last in their rows, so that
-// reading the other columns need not walk SQLite's overflow pages; columns
-// added since come after them, which costs nothing now that SQLite keeps
-// content in the content log and leaves those columns empty.
+// {bytes} (BLOB, bytea), {serial_key} (an auto-incremented BIGINT key),
+// {row_key} (a BIGINT key above every one in the table, which SQLite
+// gives again once the rows above it are deleted) and {raw_ref_segment}
+// (the number in front of raw_ref's first colon). Times are BIGINT Unix
+// milliseconds (0 = unset), booleans SMALLINT 0/1, text TEXT. Version 1
+// put raw bytes and part data last in their rows, so that reading the
+// other columns need not walk SQLite's overflow pages; columns added since
+// come after them, which costs nothing now that SQLite keeps content in
+// the content log and leaves those columns empty.
 var migrations = []migration{
 	// 1: messages, parts, deliveries, VASP accounts.
 	{sql: `
@@ -276,6 +278,26 @@ ALTER TABLE deliveries ADD COLUMN cdr_claimed BIGINT NOT NULL DEFAULT 0;
 UPDATE deliveries SET cdr_written = -1 WHERE state NOT IN ('queued', 'notified', 'deferred', 'sent');
 CREATE INDEX deliveries_cdr_owed ON deliveries (id)
 	WHERE cdr_written = 0 AND state NOT IN ('queued', 'notified', 'deferred', 'sent');
+`},
+
+	// 21: each recipient's history (mms.Event), written with every change
+	// to its row, read a message at a time in order. Messages accepted
+	// before it have none for their past. Its key is a {row_key}: a new
+	// event's is above all kept, so it still orders each message's events,
+	// and SQLite need not read and write sqlite_sequence on every accept
+	// (AUTOINCREMENT took about 40 % of the time the history costs).
+	{sql: `
+CREATE TABLE recipient_events (
+	id         {row_key},
+	message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	address    TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	kind       TEXT NOT NULL,
+	state      TEXT NOT NULL,
+	detail     TEXT NOT NULL,
+	node       TEXT NOT NULL
+);
+CREATE INDEX recipient_events_message ON recipient_events (message_id, id);
 `},
 }
 

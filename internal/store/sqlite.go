@@ -83,8 +83,9 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 	s.content = content
 	s.ckpt = newCheckpointer(s.ckptDB, log)
 	s.w, err = newWriter(ctx, s.writes, s.ckpt, s.content, log,
-		insertMessageSQL, insertPartSQL, insertDeliverySQL,
+		insertMessageSQL, insertPartSQL, insertDeliverySQL, insertAcceptEventsSQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
+		s.dialect.locked(releaseEventSQL), s.dialect.locked(answerEventSQL),
 		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten())
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ type Store struct {
 	closed sync.Once
 	err    error // from the first Close
 
+	node       atomic.Pointer[string]          // names this node in the events it records (SetNode)
 	outboxWake atomic.Pointer[func()]          // told when a write queued outbox mail
 	workWake   atomic.Pointer[func(mms.Route)] // told when another node has new work
 	finalWake  atomic.Pointer[func()]          // told when a write here made a recipient final

@@ -62,6 +62,11 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("the subject is not shown as text: %.2000s", src)
 	}
 
+	b.open(base + "/messages/" + string(id))
+	if src, ok := b.waitFor("Timeline"); !ok || !strings.Contains(src, "accepted") {
+		t.Errorf("the message page has no timeline with its acceptance: %.1500s", src)
+	}
+
 	b.open(base + "/vasps")
 	b.typeInto("#vasp-name", "acme")
 	b.typeInto("#vasp-password", "s3cret-pw")

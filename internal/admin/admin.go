@@ -11,9 +11,11 @@ import (
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
-// Messages finds messages for listing.
+// Messages finds messages for listing, and what happened to each
+// recipient.
 type Messages interface {
 	FindMessages(ctx context.Context, q mms.MessageQuery) ([]mms.Summary, error)
+	Events(ctx context.Context, id mms.MessageID) ([]mms.Event, error)
 	Stats(ctx context.Context, now time.Time) (mms.Stats, error)
 }
 

@@ -273,6 +273,21 @@ func TestMessages(t *testing.T) {
 		}
 	}
 
+	// The recipient's history: accepted, cancelled, resent, in order.
+	m = admin.Message{}
+	f.call(t, "GET", base, token, "", &m)
+	var kinds []string
+	for _, r := range m.Recipients {
+		if r.Address == "+447700900789" {
+			for _, e := range r.History {
+				kinds = append(kinds, e.Kind)
+			}
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "accepted cancelled resent" {
+		t.Errorf("history %q, want \"accepted cancelled resent\"", got)
+	}
+
 	var st map[string]any
 	if got, _ := f.call(t, "GET", "/api/v1/stats", token, "", &st); got != 200 {
 		t.Fatalf("stats: %d", got)

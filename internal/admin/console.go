@@ -200,11 +200,7 @@ func (a *Admin) consoleMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Admin) consoleMessage(w http.ResponseWriter, r *http.Request) {
-	s, err := a.find(r)
-	var m Message
-	if err == nil {
-		m, err = a.message(r, s)
-	}
+	m, err := a.whole(r)
 	if err != nil {
 		a.consoleFail(w, r, err)
 		return

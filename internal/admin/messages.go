@@ -139,15 +139,31 @@ func (a *Admin) find(r *http.Request) (mms.Summary, error) {
 }
 
 func (a *Admin) getMessage(w http.ResponseWriter, r *http.Request) {
-	s, err := a.find(r)
-	if err == nil {
-		var m Message
-		if m, err = a.message(r, s); err == nil {
-			writeJSON(w, http.StatusOK, m)
-			return
-		}
+	m, err := a.whole(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
 	}
-	a.fail(w, r, err)
+	writeJSON(w, http.StatusOK, m)
+}
+
+// whole is the message the path names with what is owed to its originator
+// and each recipient's history.
+func (a *Admin) whole(r *http.Request) (Message, error) {
+	s, err := a.find(r)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := a.message(r, s)
+	if err != nil {
+		return Message{}, err
+	}
+	events, err := a.b.Messages.Events(r.Context(), s.ID)
+	if err != nil {
+		return Message{}, err
+	}
+	withHistory(&m, events)
+	return m, nil
 }
 
 func (a *Admin) resend(w http.ResponseWriter, r *http.Request) {

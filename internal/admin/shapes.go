@@ -94,6 +94,28 @@ type Recipient struct {
 	NextAttempt   *time.Time `json:"next_attempt,omitempty"` // only while the recipient has work left
 	Token         string     `json:"token,omitempty"`        // last element of the handset's Content-Location
 	SMSStatus     string     `json:"sms_status,omitempty"`   // the SMSC's receipt for the latest notification
+	History       []Event    `json:"history,omitempty"`      // what happened to it, oldest first (one message's page only)
+}
+
+// Event is one thing that happened to a recipient.
+type Event struct {
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	State  string    `json:"state,omitempty"` // after it; "" when it left the state as it was
+	Detail string    `json:"detail,omitempty"`
+	Node   string    `json:"node,omitempty"` // which node recorded it
+}
+
+// withHistory gives each of m's recipients its events from l.
+func withHistory(m *Message, l []mms.Event) {
+	for i := range m.Recipients {
+		r := &m.Recipients[i]
+		for _, e := range l {
+			if e.Address == r.Address {
+				r.History = append(r.History, Event{e.At.UTC(), string(e.Kind), string(e.State), e.Detail, e.Node})
+			}
+		}
+	}
 }
 
 // Owed is an MM4 response or report owed to the originator.

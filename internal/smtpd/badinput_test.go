@@ -24,8 +24,8 @@ func TestRefusals(t *testing.T) {
 		steps [][2]string // command, expected reply prefix
 	}{
 		{"MAIL without AUTH", "", "", [][2]string{{from, "530 5.7.0"}}},
-		{"RCPT without AUTH", "", "", [][2]string{{from, "530 5.7.0"}, {rcpt, "502 "}}},
-		{"DATA without AUTH", "", "", [][2]string{{"DATA", "502 "}}},
+		{"RCPT without AUTH", "", "", [][2]string{{from, "530 5.7.0"}, {rcpt, "503 5.5.1"}}},
+		{"DATA without AUTH", "", "", [][2]string{{"DATA", "503 5.5.1"}}},
 		{"foreign domain", "test", "test", [][2]string{{from, "250 "}, {"RCPT TO:<+447778889999/TYPE=PLMN@other.example.org>", "550 5.1.2"}}},
 		{"foreign wappush domain", "test", "test", [][2]string{{from, "250 "}, {"RCPT TO:<+447778889999@wappush.other.example.org>", "550 5.1.2"}}},
 		{"no domain", "test", "test", [][2]string{{from, "250 "}, {"RCPT TO:<+447778889999>", "5"}}},

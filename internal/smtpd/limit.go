@@ -15,7 +15,8 @@ import (
 type limitedListener struct {
 	net.Listener
 	s       *Server
-	maxLine int // > 0: check line lengths on the socket (lineLimit)
+	maxLine int  // > 0: check line lengths on the socket (lineLimit)
+	plain   bool // the socket carries the replies as written (no implicit TLS)
 }
 
 func (l *limitedListener) Accept() (net.Conn, error) {
@@ -32,6 +33,7 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			continue
 		}
 		tc := &trackedConn{Conn: c, ip: ip, limits: l.s.limits}
+		tc.plain = l.plain
 		if l.maxLine > 0 {
 			tc.lines = &lineLimit{max: l.maxLine}
 		}
@@ -46,6 +48,7 @@ type trackedConn struct {
 	ip         netip.Addr
 	limits     *connlimit.Limiter
 	lines      *lineLimit // nil: go-smtp checks line lengths itself
+	plain      bool       // correct go-smtp's reply codes as they are written (fixReplies)
 	closeAfter atomic.Bool
 	once       sync.Once
 }
@@ -65,6 +68,12 @@ func (c *trackedConn) Read(b []byte) (int, error) {
 }
 
 func (c *trackedConn) Write(b []byte) (int, error) {
+	if c.plain {
+		// The replies are on this connection as written. Under TLS
+		// (implicit, or after STARTTLS) they are not, nothing matches, and
+		// go-smtp's codes stand.
+		b = fixReplies(b)
+	}
 	n, err := c.Conn.Write(b)
 	if c.closeAfter.Load() {
 		c.Close()

@@ -186,7 +186,7 @@ func (s *Server) refused(rep *smtp.SMTPError, why mms.Refusal) *smtp.SMTPError {
 // Serve accepts plain SMTP (with STARTTLS when TLS is configured) on l until
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	return s.smtp.Serve(&limitedListener{Listener: l, s: s, maxLine: s.maxLine})
+	return s.smtp.Serve(&limitedListener{Listener: l, s: s, maxLine: s.maxLine, plain: true})
 }
 
 // ServeTLS accepts implicit-TLS SMTP on l until Close.

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mmsc-project/mmsc/internal/connlimit"
 )
@@ -34,6 +35,13 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 		}
 		tc := &trackedConn{Conn: c, ip: ip, limits: l.s.limits}
 		tc.plain = l.plain
+		tc.sessions = &l.s.sessions
+		if !l.s.sessions.add(tc) {
+			c.SetWriteDeadline(time.Now().Add(time.Second))
+			c.Write([]byte(shuttingDown))
+			tc.Close()
+			continue
+		}
 		if l.maxLine > 0 {
 			tc.lines = &lineLimit{max: l.maxLine}
 		}
@@ -51,9 +59,47 @@ type trackedConn struct {
 	plain      bool       // correct go-smtp's reply codes as they are written (fixReplies)
 	closeAfter atomic.Bool
 	once       sync.Once
+
+	// busy: a command's bytes have been read and its reply not yet
+	// written; inData: the session is taking a message. Either keeps the
+	// session from being closed as idle when the server stops.
+	mu       sync.Mutex
+	busy     bool
+	inData   bool
+	sessions *sessions
+}
+
+// closeIfIdle answers 421 and closes c if it waits for a command.
+func (c *trackedConn) closeIfIdle() {
+	c.mu.Lock()
+	idle := !c.busy && !c.inData
+	if idle {
+		c.Conn.Write([]byte(shuttingDown))
+	}
+	c.mu.Unlock()
+	if idle {
+		c.Close()
+	}
+}
+
+// taking marks c as taking a message (Session.Data), or no longer.
+func (c *trackedConn) taking(on bool) {
+	c.mu.Lock()
+	c.inData = on
+	c.mu.Unlock()
 }
 
 func (c *trackedConn) Read(b []byte) (int, error) {
+	n, err := c.read(b)
+	if n > 0 {
+		c.mu.Lock()
+		c.busy = true
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+func (c *trackedConn) read(b []byte) (int, error) {
 	if c.lines == nil {
 		return c.Conn.Read(b)
 	}
@@ -74,7 +120,10 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 		// go-smtp's codes stand.
 		b = fixReplies(b)
 	}
+	c.mu.Lock()
 	n, err := c.Conn.Write(b)
+	c.busy = false // a reply is out: the session waits for its next command
+	c.mu.Unlock()
 	if c.closeAfter.Load() {
 		c.Close()
 	}
@@ -83,17 +132,29 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 
 func (c *trackedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.limits.Release(c.ip) })
+	c.once.Do(func() {
+		c.limits.Release(c.ip)
+		if c.sessions != nil {
+			c.sessions.remove(c)
+		}
+	})
 	return err
 }
 
 // closeAfterReply arranges for conn, or the connection under its TLS layer,
 // to close once the next reply is out.
 func closeAfterReply(conn net.Conn) {
+	if t := tracked(conn); t != nil {
+		t.closeAfter.Store(true)
+	}
+}
+
+// tracked is the trackedConn under conn, or under its TLS layer; nil if
+// there is none.
+func tracked(conn net.Conn) *trackedConn {
 	if tc, ok := conn.(*tls.Conn); ok {
 		conn = tc.NetConn()
 	}
-	if t, ok := conn.(*trackedConn); ok {
-		t.closeAfter.Store(true)
-	}
+	t, _ := conn.(*trackedConn)
+	return t
 }

@@ -114,6 +114,7 @@ type Server struct {
 	log      *slog.Logger
 	logins   *vasp.Gate
 	limits   *connlimit.Limiter
+	sessions sessions // open connections, to tell the idle ones the server stops
 	smtp     *smtp.Server
 	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
 	buffers  sync.Pool // *bytes.Buffer for DATA: most messages are alike in size
@@ -200,7 +201,13 @@ func (s *Server) ServeTLS(l net.Listener) error {
 // Shutdown stops accepting and waits for sessions to end, or closes them
 // when ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.smtp.Shutdown(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.smtp.Shutdown(ctx) }() // no new connections from here
+	// A session that waits for a command is told at once; one with a
+	// message in hand finishes it, gets its reply, and is told at its next
+	// command (go-smtp then answers 421 itself) or its read timeout.
+	s.sessions.closeIdle()
+	return <-done
 }
 
 // Close stops at once.

@@ -170,6 +170,11 @@ func (ss *session) recipient(to string) (mms.Recipient, error) {
 // cause of an internal failure was logged where it happened; the peer and
 // this line see only the reply.
 func (ss *session) Data(r io.Reader) error {
+	if tc := tracked(ss.conn.Conn()); tc != nil {
+		// A message in hand is finished, whoever stops the server.
+		tc.taking(true)
+		defer tc.taking(false)
+	}
 	start := ss.srv.cfg.Now()
 	id, err := ss.data(r)
 	rep := &smtp.SMTPError{Code: 250, EnhancedCode: smtp.NoEnhancedCode, Message: "Message Accepted <" + string(id) + ">"}

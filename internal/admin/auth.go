@@ -11,29 +11,41 @@ import (
 // tokenAccount is the name wrong tokens are counted under in the throttle.
 const tokenAccount = "admin token"
 
-// authorized lets through requests that carry the token. Wrong tokens are
-// counted per address; once an address is locked out it is answered 429
-// without a look at its token, unless the token is right: guessing a
-// 256-bit token is hopeless, so the lock only spares the log and the CPU,
-// and must never keep the operator out.
-func (a *Admin) authorized(next http.Handler) http.Handler {
+// admitToken decides a token r carries, for the API and the console's
+// login alike. A wrong one is counted per address; an address locked out
+// is refused (locked) without its token being counted again, unless the
+// token is right: guessing a 256-bit token is hopeless, so the lock only
+// spares the log and the CPU, and must never keep the operator out.
+func (a *Admin) admitToken(r *http.Request, token string) (ok, locked bool) {
 	want := sha256.Sum256([]byte(a.cfg.Token))
+	got := sha256.Sum256([]byte(token))
+	if a.cfg.Token != "" && subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+		return true, false
+	}
+	ip := remoteIP(r)
+	if a.cfg.Throttle.Locked(ip, tokenAccount) {
+		return false, true
+	}
+	a.cfg.Throttle.Fail(ip, tokenAccount)
+	return false, false
+}
+
+// authorized lets through requests that carry the token (admitToken).
+func (a *Admin) authorized(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := bearer(r)
-		sum := sha256.Sum256([]byte(got))
-		if ok && a.cfg.Token != "" && subtle.ConstantTimeCompare(sum[:], want[:]) == 1 {
+		got, given := bearer(r)
+		ok, locked := a.admitToken(r, got)
+		switch {
+		case ok && given:
 			next.ServeHTTP(w, r)
 			return
-		}
-		ip := remoteIP(r)
-		if a.cfg.Throttle.Locked(ip, tokenAccount) {
+		case locked:
 			w.Header().Set("Retry-After", "60")
 			writeError(w, http.StatusTooManyRequests, "too many requests with a wrong token from this address; try again in a minute")
 			return
 		}
-		a.cfg.Throttle.Fail(ip, tokenAccount)
 		reason := "missing token"
-		if ok {
+		if given {
 			reason = "wrong token"
 		}
 		a.log.Warn("admin: request refused", "remote", r.RemoteAddr, "path", r.URL.Path, "reason", reason)

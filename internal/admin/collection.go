@@ -61,41 +61,30 @@ func (c collection[T, In, Out]) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c.show(it))
 }
 
-func (c collection[T, In, Out]) create(w http.ResponseWriter, r *http.Request) {
-	var in In
-	if err := decode(r, &in); err != nil {
-		c.a.fail(w, r, err)
-		return
-	}
+// added makes the item in describes, for the API and the console alike.
+func (c collection[T, In, Out]) added(r *http.Request, in In) (T, string, error) {
+	var it T
 	name := in.given()
 	if name == nil || *name == "" {
-		c.a.fail(w, r, badRequest{`"name" is required`})
-		return
+		return it, "", badRequest{`"name" is required`}
 	}
-	it := c.fresh(*name, c.a.cfg.Now().UTC().Truncate(time.Millisecond))
+	it = c.fresh(*name, c.a.cfg.Now().UTC().Truncate(time.Millisecond))
 	err := in.apply(&it)
 	if err == nil {
 		err = c.add(r.Context(), it)
 	}
-	if err != nil {
-		c.a.fail(w, r, err)
-		return
+	if err == nil {
+		c.a.log.Info("admin: "+c.noun+" added", "name", *name, "remote", r.RemoteAddr)
 	}
-	c.a.log.Info("admin: "+c.noun+" added", "name", *name, "remote", r.RemoteAddr)
-	w.Header().Set("Location", c.path+"/"+url.PathEscape(*name))
-	writeJSON(w, http.StatusCreated, c.show(it))
+	return it, *name, err
 }
 
-func (c collection[T, In, Out]) change(w http.ResponseWriter, r *http.Request) {
-	var in In
-	if err := decode(r, &in); err != nil {
-		c.a.fail(w, r, err)
-		return
-	}
-	name := r.PathValue("name")
+// changed applies in to the item named name, for the API and the console
+// alike.
+func (c collection[T, In, Out]) changed(r *http.Request, name string, in In) (T, error) {
+	var it T
 	if n := in.given(); n != nil && *n != name {
-		c.a.fail(w, r, badRequest{"a " + c.noun + " cannot be renamed; add one under the new name"})
-		return
+		return it, badRequest{"a " + c.noun + " cannot be renamed; add one under the new name"}
 	}
 	it, err := c.one(r.Context(), name)
 	if err == nil {
@@ -104,11 +93,39 @@ func (c collection[T, In, Out]) change(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = c.update(r.Context(), it)
 	}
+	if err == nil {
+		c.a.log.Info("admin: "+c.noun+" changed", "name", name, "remote", r.RemoteAddr)
+	}
+	return it, err
+}
+
+func (c collection[T, In, Out]) create(w http.ResponseWriter, r *http.Request) {
+	var in In
+	err := decode(r, &in)
+	var it T
+	var name string
+	if err == nil {
+		it, name, err = c.added(r, in)
+	}
 	if err != nil {
 		c.a.fail(w, r, err)
 		return
 	}
-	c.a.log.Info("admin: "+c.noun+" changed", "name", name, "remote", r.RemoteAddr)
+	w.Header().Set("Location", c.path+"/"+url.PathEscape(name))
+	writeJSON(w, http.StatusCreated, c.show(it))
+}
+
+func (c collection[T, In, Out]) change(w http.ResponseWriter, r *http.Request) {
+	var in In
+	err := decode(r, &in)
+	var it T
+	if err == nil {
+		it, err = c.changed(r, r.PathValue("name"), in)
+	}
+	if err != nil {
+		c.a.fail(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, c.show(it))
 }
 

@@ -3,8 +3,6 @@ package admin
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"embed"
 	"errors"
 	"html/template"
@@ -15,8 +13,6 @@ import (
 	"strings"
 
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/route"
-	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
 // The web console: server-rendered pages over the same backend as the API,
@@ -91,15 +87,10 @@ func (a *Admin) loggedIn(next http.Handler) http.Handler {
 }
 
 func (a *Admin) login(w http.ResponseWriter, r *http.Request) {
-	ip := remoteIP(r)
-	want := sha256.Sum256([]byte(a.cfg.Token))
-	got := sha256.Sum256([]byte(strings.TrimSpace(r.PostFormValue("token"))))
-	if a.cfg.Token == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+	if ok, locked := a.admitToken(r, strings.TrimSpace(r.PostFormValue("token"))); !ok {
 		status, msg := http.StatusUnauthorized, "That is not the admin token."
-		if a.cfg.Throttle.Locked(ip, tokenAccount) {
+		if locked {
 			status, msg = http.StatusTooManyRequests, "Too many wrong tokens from this address; wait a minute."
-		} else {
-			a.cfg.Throttle.Fail(ip, tokenAccount)
 		}
 		a.log.Warn("admin: console login refused", "remote", r.RemoteAddr)
 		a.render(w, status, "login", struct{ page }{page{Title: "Log in", Error: msg}})
@@ -292,42 +283,28 @@ func vaspForm(r *http.Request) (vaspInput, error) {
 
 func (a *Admin) consoleAddVASP(w http.ResponseWriter, r *http.Request) {
 	in, err := vaspForm(r)
-	if err == nil && (in.Name == nil || *in.Name == "") {
-		err = badRequest{"a VASP needs a name"}
-	}
+	var name string
 	if err == nil {
-		acc := vasp.Account{Name: *in.Name, Created: a.cfg.Now().UTC()}
-		if err = in.apply(&acc); err == nil {
-			err = a.b.Accounts.AddAccount(r.Context(), acc)
-		}
+		_, name, err = a.vasps().added(r, in)
 	}
 	if err != nil {
 		a.consoleFail(w, r, err)
 		return
 	}
-	a.log.Info("admin: VASP added", "name", *in.Name, "remote", r.RemoteAddr)
-	a.redirect(w, r, "/vasps", "added "+*in.Name)
+	a.redirect(w, r, "/vasps", "added "+name)
 }
 
 func (a *Admin) consoleChangeVASP(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	in, err := vaspForm(r)
-	var acc vasp.Account
 	if err == nil {
 		in.Name = nil
-		acc, err = a.b.Accounts.Account(r.Context(), name)
-	}
-	if err == nil {
-		err = in.apply(&acc)
-	}
-	if err == nil {
-		err = a.b.Accounts.UpdateAccount(r.Context(), acc)
+		_, err = a.vasps().changed(r, name, in)
 	}
 	if err != nil {
 		a.consoleFail(w, r, err)
 		return
 	}
-	a.log.Info("admin: VASP changed", "name", name, "remote", r.RemoteAddr)
 	a.redirect(w, r, "/vasps", "saved "+name)
 }
 
@@ -355,21 +332,12 @@ func (a *Admin) consoleAddRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	def := r.PostFormValue("default") == "true"
 	in.Name, in.Kind, in.Match, in.Host, in.Domain, in.VASP, in.Default = str("name"), str("kind"), str("match"), str("host"), str("domain"), str("vasp"), &def
-	var err error
-	if *in.Name == "" {
-		err = badRequest{"a route needs a name"}
-	} else {
-		rt := route.Route{Name: *in.Name, Created: a.cfg.Now().UTC()}
-		if err = in.apply(&rt); err == nil {
-			err = a.b.Routes.AddRoute(r.Context(), rt)
-		}
-	}
+	_, name, err := a.routes().added(r, in)
 	if err != nil {
 		a.consoleFail(w, r, err)
 		return
 	}
-	a.log.Info("admin: route added", "name", *in.Name, "remote", r.RemoteAddr)
-	a.redirect(w, r, "/routes", "added "+*in.Name)
+	a.redirect(w, r, "/routes", "added "+name)
 }
 
 // consoleDelete removes the item the path names and goes back to list.

@@ -59,6 +59,7 @@ type trackedConn struct {
 	plain      bool       // correct go-smtp's reply codes as they are written (fixReplies)
 	closeAfter atomic.Bool
 	once       sync.Once
+	tap        dataTap // where the dialogue is, to read messages past go-smtp (plain only)
 
 	// busy: a command's bytes have been read and its reply not yet
 	// written; inData: the session is taking a message. Either keeps the
@@ -90,13 +91,28 @@ func (c *trackedConn) taking(on bool) {
 }
 
 func (c *trackedConn) Read(b []byte) (int, error) {
+	if len(c.tap.pending) > 0 {
+		n := copy(b, c.tap.pending)
+		c.tap.pending = c.tap.pending[n:]
+		return n, nil
+	}
 	n, err := c.read(b)
 	if n > 0 {
-		c.mu.Lock()
-		c.busy = true
-		c.mu.Unlock()
+		c.markBusy()
+		if c.plain && c.lines != nil {
+			// The message can be read past go-smtp only where this
+			// connection sees it and checks its lines (lineLimit).
+			c.tap.sawRead(b[:n])
+		}
 	}
 	return n, err
+}
+
+// markBusy notes that a command's (or a message's) bytes are in hand.
+func (c *trackedConn) markBusy() {
+	c.mu.Lock()
+	c.busy = true
+	c.mu.Unlock()
 }
 
 func (c *trackedConn) read(b []byte) (int, error) {
@@ -119,6 +135,7 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 		// (implicit, or after STARTTLS) they are not, nothing matches, and
 		// go-smtp's codes stand.
 		b = fixReplies(b)
+		c.tap.sawReply(b)
 	}
 	c.mu.Lock()
 	n, err := c.Conn.Write(b)

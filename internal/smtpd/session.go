@@ -1,6 +1,7 @@
 package smtpd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,12 +205,12 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 
 	buf := ss.srv.getBuffer()
 	defer ss.srv.putBuffer(buf) // the store is done with Raw once Accept returns
-	if _, err := buf.ReadFrom(r); err != nil {
+	if err := ss.readMessage(buf, r); err != nil {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			closeAfterReply(ss.conn.Conn())
 			return "", errDataTimeout
 		}
-		return "", err // 552 from go-smtp's size limit, or a network error
+		return "", err // 552 for the size limit, or a network error
 	}
 	pdu, err := mm4.ParseAny(buf.Bytes(), ss.srv.cfg.Now())
 	if err != nil {
@@ -238,6 +239,22 @@ func (ss *session) data(r io.Reader) (mms.MessageID, error) {
 		return "", err
 	}
 	return id, nil
+}
+
+// readMessage reads the message into buf: off the socket in large reads
+// when the connection can (takeMessage), else through go-smtp's reader r.
+func (ss *session) readMessage(buf *bytes.Buffer, r io.Reader) error {
+	if tc := tracked(ss.conn.Conn()); tc != nil {
+		taken, tooBig, err := tc.takeMessage(buf, ss.srv.cfg.MaxMessageBytes)
+		if taken {
+			if err == nil && tooBig {
+				err = smtp.ErrDataTooLarge // go-smtp's own reply
+			}
+			return err
+		}
+	}
+	_, err := buf.ReadFrom(r)
+	return err
 }
 
 // answer records a response or report.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net"
 	"strings"
@@ -254,5 +255,33 @@ func sendRaw(t *testing.T, addr, from, to string, data []byte, want string) {
 	}
 	if got := resp.StatusText; !strings.HasPrefix(got, want) {
 		t.Errorf("reply %q, want %q", got, want)
+	}
+}
+
+// TestNothingOwedWithoutEndpoint: a VASP on an IP account without a report
+// endpoint asks for an MM4_forward.RES and delivery reports; nothing can
+// reach it, so nothing is written for it (issue #25: each such response
+// was a row the outbox leased and held at once).
+func TestNothingOwedWithoutEndpoint(t *testing.T) {
+	path, _ := writeConfig(t, "")
+	if out, err := mmsc(t, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {
+		t.Fatalf("vasp add: %v\n%s", err, out)
+	}
+	addrs := serveInProcess(t, path)
+	msg, err := mm4.Build(mm4.ForwardRequest{
+		From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+447778889999/TYPE=PLMN@mms.example.net"},
+		Text: "hello", AckRequest: true, OriginatorSystem: "system-user@mms.vasp.example", DeliveryReport: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitTo(t, addrs["SMTP (MM4)"], msg, "+447778889999/TYPE=PLMN@mms.example.net")
+	var listed admin.Message
+	out, err := mmsc(t, "", "messages", "-json", "-config", path)
+	if err != nil || json.Unmarshal([]byte(out), &listed) != nil {
+		t.Fatalf("messages -json: %v\n%s", err, out)
+	}
+	if len(listed.Outbox) != 0 {
+		t.Errorf("owed to an account without a report endpoint: %+v, want nothing", listed.Outbox)
 	}
 }

@@ -119,7 +119,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	})
 	retain := time.Duration(cfg.MM1.RetainDays) * 24 * time.Hour
 	handsetPush := wappush.NewNotifier(sms, publicURL)
-	mm7Reports := mm7out.NewReporter(st, cfg.MMSDomain, obs.mm7out)
+	// The accept path asks of the sender's account per message (its
+	// rate; whether it takes reports): read through a cache.
+	directory := vasp.NewCache(st, vasp.DefaultCacheTTL, nil)
+	mm7Reports := mm7out.NewReporter(directory, cfg.MMSDomain, obs.mm7out)
 	engine = delivery.New(st, st.Outbox(), delivery.Transports{
 		Notify: handsetPush,
 		Pages:  wappush.NewPagePush(sms, publicURL, cfg.WAPPush.Mode, cfg.WAPPush.Text),
@@ -129,7 +132,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 			// A VASP that submits over MM4 but has an MM7 URL wants its
 			// reports over MM7.
 			mms.InterfaceMM4: mm7out.NewPreferMM7(mm7Reports,
-				mm4out.NewReporter(peers, st, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system})),
+				mm4out.NewReporter(peers, directory, mm4out.ReporterConfig{MMSDomain: cfg.MMSDomain, SystemAddress: system})),
 			mms.InterfaceMM1: handsetPush,
 			mms.InterfaceMM7: mm7Reports,
 		},
@@ -170,8 +173,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		Wake:             engine.Wake,
 		Routes:           st,
 		RefuseUnroutable: []mms.Interface{mms.InterfaceMM1, mms.InterfaceMM7},
-		Pace:             vasp.NewPacer(st),
+		Pace:             vasp.NewPacer(directory),
 		Responders:       map[mms.Interface]accept.Responder{mms.InterfaceMM4: mm4.ForwardResponder{System: system}},
+		Reach:            engine,
 		Log:              log,
 		Callback:         routingCallback(cfg),
 		ForceCallback:    cfg.MM4.RoutingForce,

@@ -54,6 +54,11 @@ type Config struct {
 	// originator once the recipients are routed (MM4's forward response,
 	// mm4.ForwardResponder), stored with the message in the same step.
 	Responders map[mms.Interface]Responder
+	// Reach, if set, says whether the originator of a message has
+	// somewhere to take what it is owed. What could go nowhere is not
+	// written: the Responders' mails are dropped, and the message is
+	// marked ReportsNowhere so that no report is queued for it later.
+	Reach Reach
 	// Log takes what the accept path notices but does not refuse; nil discards.
 	Log *slog.Logger
 	// Callback, if set, is asked how to route recipients (NowSMS's
@@ -85,6 +90,12 @@ type Pacer interface {
 // once its recipients are routed; nothing when it owes nothing.
 type Responder interface {
 	Owed(m *mms.Message) ([]mms.Mail, error)
+}
+
+// Reach says whether the originator of m has somewhere to take what it is
+// owed: a report (report true), or what a Responder wrote.
+type Reach interface {
+	Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error)
 }
 
 // Callback answers how to route one recipient: a route's name, "Direct" or
@@ -171,7 +182,12 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 			r.cfg.Log.Warn("accept: no response for the originator of this message", "message", m.ID,
 				"interface", m.Origin.Interface, "err", err)
 		}
-		m.Outbox = append(m.Outbox, owed...)
+		if len(owed) > 0 && r.reaches(ctx, m, false) {
+			m.Outbox = append(m.Outbox, owed...)
+		}
+	}
+	if m.DeliveryReport || m.ReadReply {
+		m.ReportsNowhere = !r.reaches(ctx, m, true)
 	}
 	if err := r.store.Accept(ctx, m); err != nil {
 		return "", fmt.Errorf("accept: %s: %w", m.ID, err)
@@ -183,6 +199,21 @@ func (r *Path) Accept(ctx context.Context, m *mms.Message) (mms.MessageID, error
 		r.cfg.Wake(m)
 	}
 	return m.ID, nil
+}
+
+// reaches is Reach's answer, and yes when there is no Reach or it cannot
+// tell: then what is owed is written, and held when it is sent.
+func (r *Path) reaches(ctx context.Context, m *mms.Message, report bool) bool {
+	if r.cfg.Reach == nil {
+		return true
+	}
+	ok, err := r.cfg.Reach.Reaches(ctx, m, report)
+	if err != nil {
+		r.cfg.Log.Warn("accept: could not tell whether the originator takes answers; writing them", "message", m.ID,
+			"account", m.Origin.Account, "err", err)
+		return true
+	}
+	return ok
 }
 
 // expiry is when a message received at received stops being offered: the

@@ -336,3 +336,69 @@ func (s slowStore) Accept(ctx context.Context, m *mms.Message) error {
 	*s.now = s.now.Add(s.took)
 	return s.Store.Accept(ctx, m)
 }
+
+// reach answers Reaches as the delivery engine's reporters would for one
+// account: whether it takes responses, whether it takes reports, or that
+// it cannot tell.
+type reach struct {
+	responses, reports bool
+	err                error
+}
+
+func (r reach) Reaches(_ context.Context, _ *mms.Message, report bool) (bool, error) {
+	if report {
+		return r.reports, r.err
+	}
+	return r.responses, r.err
+}
+
+// owes writes one mail for every message: an MM4_forward.RES stands in.
+type owes struct{}
+
+func (owes) Owed(m *mms.Message) ([]mms.Mail, error) {
+	return []mms.Mail{{Kind: "MM4_forward.RES", From: "system-user@mms.example.net", To: "vasp@vasp.example", Data: []byte("x")}}, nil
+}
+
+// TestOwedOnlyWhereItCanGo: what the originator is owed is written only
+// when it has somewhere to take it; when that cannot be told, it is
+// written (and held when sent, as before).
+func TestOwedOnlyWhereItCanGo(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		reach       accept.Reach
+		wantOutbox  int
+		wantNowhere bool
+	}{
+		{"no Reach configured", nil, 1, false},
+		{"takes both", reach{responses: true, reports: true}, 1, false},
+		{"takes neither (an IP account without a report endpoint)", reach{}, 0, true},
+		{"takes reports only (an MM7 URL)", reach{reports: true}, 0, false},
+		{"takes responses only", reach{responses: true}, 1, true},
+		{"cannot tell", reach{err: errors.New("store down")}, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := storetest.SQLite(t)
+			ctx := context.Background()
+			r := accept.New(st, accept.Config{Reach: tc.reach,
+				Responders: map[mms.Interface]accept.Responder{mms.InterfaceMM4: owes{}}})
+			m := &mms.Message{Origin: mms.Origin{Interface: mms.InterfaceMM4, Account: "acme"}, Raw: []byte("x"),
+				AckRequest: true, DeliveryReport: true, Recipients: []mms.Recipient{{Address: "+447700900001"}}}
+			id, err := r.Accept(ctx, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owed, err := st.Outbox().ForMessage(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Message(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(owed) != tc.wantOutbox || got.ReportsNowhere != tc.wantNowhere || !got.DeliveryReport {
+				t.Errorf("outbox %d rows, reports nowhere %v, delivery report %v; want %d rows, %v, true",
+					len(owed), got.ReportsNowhere, got.DeliveryReport, tc.wantOutbox, tc.wantNowhere)
+			}
+		})
+	}
+}

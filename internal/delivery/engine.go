@@ -66,6 +66,7 @@ type Engine struct {
 	peers    *queue.Queue[mms.Delivery, mms.Outcome]
 	vasps    *queue.Queue[mms.Delivery, mms.Outcome]
 	outbox   *queue.Queue[mms.OutboxMail, mms.OutboxOutcome]
+	reports  *Outbox
 	handsets *Handsets
 	answers  *Answers
 	receipts receipts
@@ -88,14 +89,15 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 	peers.Ready, vasps.Ready = nil, nil // MM4 and MM7 need no SMS link
 	notify, pageNotify := NewMM1(st, t.Notify, mm1Policy, nil), NewMM1(st, t.Pages, pagePolicy, nil)
 	notify.observer, pageNotify.observer = cfg.Observer, cfg.Observer
+	reports := NewOutbox(st, t.Reports, log, nil)
 	e := &Engine{
-		st:    st,
-		mm1:   queue.New(st, observe(notify, cfg.Observer), q(mms.RouteMM1), log),
-		pages: queue.New(st, observe(pageNotify, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
-		peers: queue.New(st, observe(NewMM4(st, st, t.Peers, cfg.MM4, nil), cfg.Observer), peers, log),
-		vasps: queue.New(st, observe(NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), cfg.Observer), vasps, log),
-		outbox: queue.New(outbox, NewOutbox(st, t.Reports, log, nil),
-			queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
+		st:       st,
+		mm1:      queue.New(st, observe(notify, cfg.Observer), q(mms.RouteMM1), log),
+		pages:    queue.New(st, observe(pageNotify, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
+		peers:    queue.New(st, observe(NewMM4(st, st, t.Peers, cfg.MM4, nil), cfg.Observer), peers, log),
+		vasps:    queue.New(st, observe(NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), cfg.Observer), vasps, log),
+		outbox:   queue.New(outbox, reports, queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
+		reports:  reports,
 		handsets: NewHandsets(st),
 		answers:  NewAnswers(st, log, nil),
 		receipts: make(receipts, receiptBuffer),
@@ -133,6 +135,12 @@ func (e *Engine) Handsets() *Handsets { return e.handsets }
 // Answers records what peer MMSCs answer about our forwards (for the MM4
 // ingress).
 func (e *Engine) Answers() *Answers { return e.answers }
+
+// Reaches says whether the originator of m has somewhere to take what it
+// is owed (Reporter.Reaches), for the accept path.
+func (e *Engine) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	return e.reports.Reaches(ctx, m, report)
+}
 
 // Wake starts the delivery of a message just accepted: it wakes the
 // queues that have work in it (a needless wake costs a lease, a write).

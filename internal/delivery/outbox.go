@@ -17,6 +17,11 @@ import (
 // mms.Permanent fails it; any other is retried.
 type Reporter interface {
 	Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error
+	// Reaches says whether the originator of m has somewhere to take
+	// what it is owed: a report (report true), or a mail written at
+	// acceptance. The accept path asks, and writes nothing that could go
+	// nowhere.
+	Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error)
 }
 
 // Outbox sends the responses and reports owed to originators, each through
@@ -69,6 +74,16 @@ func (o *Outbox) Attempt(ctx context.Context, mail mms.OutboxMail) mms.OutboxOut
 		return mms.OutboxOutcome{State: mms.OutboxFailed, Next: now, LastError: "gave up: " + err.Error()}
 	}
 	return o.retry(mail, now, err)
+}
+
+// Reaches asks the Reporter of the interface m came by; with none,
+// nothing can be sent.
+func (o *Outbox) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	rep, ok := o.reporters[m.Origin.Interface]
+	if !ok {
+		return false, nil
+	}
+	return rep.Reaches(ctx, m, report)
 }
 
 func (o *Outbox) retry(mail mms.OutboxMail, now time.Time, err error) mms.OutboxOutcome {

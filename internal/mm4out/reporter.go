@@ -48,10 +48,7 @@ func NewReporter(send reportSender, accounts Accounts, cfg ReporterConfig) *Repo
 // Report sends mail, owed to the originator of m, to the report endpoint
 // of the account m came by. An account without one is mms.ErrNoEndpoint.
 func (r *Reporter) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error {
-	acct, err := r.accounts.Account(ctx, mail.VASP)
-	if errors.Is(err, mms.ErrNotFound) || (err == nil && acct.ReportTo == "") {
-		return fmt.Errorf("account %s has no report endpoint: %w", mail.VASP, mms.ErrNoEndpoint)
-	}
+	acct, err := r.endpoint(ctx, mail.VASP)
 	if err != nil {
 		return err
 	}
@@ -61,6 +58,24 @@ func (r *Reporter) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMa
 		}
 	}
 	return r.send.SendReport(ctx, acct, mail.From, []string{mail.To}, mail.Data)
+}
+
+// Reaches says whether the account m came by has a report endpoint, for
+// responses and reports alike: the accept path writes nothing it could
+// not send.
+func (r *Reporter) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	_, err := r.endpoint(ctx, m.Origin.Account)
+	return mms.Reachable(err)
+}
+
+// endpoint is the account name whose report endpoint answers go to; an
+// account without one is mms.ErrNoEndpoint.
+func (r *Reporter) endpoint(ctx context.Context, name string) (vasp.Account, error) {
+	acct, err := r.accounts.Account(ctx, name)
+	if errors.Is(err, mms.ErrNotFound) || (err == nil && acct.ReportTo == "") {
+		return vasp.Account{}, fmt.Errorf("account %s has no report endpoint: %w", name, mms.ErrNoEndpoint)
+	}
+	return acct, err
 }
 
 // mmStatus is the X-Mms-MM-Status-Code that reports a recipient's state

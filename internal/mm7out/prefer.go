@@ -11,6 +11,7 @@ import (
 // engine's Reporter).
 type reporter interface {
 	Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error
+	Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error)
 }
 
 // PreferMM7 answers VASPs that submitted over another interface (MM4): a
@@ -30,10 +31,20 @@ func NewPreferMM7(mm7 *Reporter, other reporter) *PreferMM7 {
 // Report sends mail, owed to the originator of m.
 func (p *PreferMM7) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error {
 	if mail.Report.Kind != "" {
-		acct, err := p.mm7.accounts.Account(ctx, mail.VASP)
-		if err == nil && acct.MM7URL != "" {
+		if _, err := p.mm7.endpoint(ctx, mail.VASP); err == nil {
 			return p.mm7.Report(ctx, m, mail, now)
 		}
 	}
 	return p.other.Report(ctx, m, mail, now)
+}
+
+// Reaches says whether what m's originator is owed can go anywhere: a
+// report to its MM7 URL or by other, a response by other only.
+func (p *PreferMM7) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	if report {
+		if ok, err := p.mm7.Reaches(ctx, m, true); ok || err != nil {
+			return ok, err
+		}
+	}
+	return p.other.Reaches(ctx, m, report)
 }

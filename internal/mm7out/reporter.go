@@ -50,13 +50,27 @@ var mmStatus = map[mms.State]string{
 	mms.StateForwarded: "Forwarded", mms.StateDeferred: "Deferred", mms.StateFailed: "Indeterminate",
 }
 
+// Reaches says whether the account m came by has an MM7 URL. Only reports
+// go there: nothing is written at acceptance for MM7.
+func (r *Reporter) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	_, err := r.endpoint(ctx, m.Origin.Account)
+	return mms.Reachable(err)
+}
+
+// endpoint is the account name whose MM7 URL reports go to; an account
+// without one is mms.ErrNoEndpoint.
+func (r *Reporter) endpoint(ctx context.Context, name string) (vasp.Account, error) {
+	acct, err := r.accounts.Account(ctx, name)
+	if errors.Is(err, mms.ErrNotFound) || err == nil && acct.MM7URL == "" {
+		return vasp.Account{}, fmt.Errorf("account %s has no MM7 URL: %w", name, mms.ErrNoEndpoint)
+	}
+	return acct, err
+}
+
 // Report sends the report mail stands for about m to the MM7 URL of the
 // account m came by. An account without one is mms.ErrNoEndpoint.
 func (r *Reporter) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMail, now time.Time) error {
-	acct, err := r.accounts.Account(ctx, mail.VASP)
-	if errors.Is(err, mms.ErrNotFound) || err == nil && acct.MM7URL == "" {
-		return fmt.Errorf("account %s has no MM7 URL: %w", mail.VASP, mms.ErrNoEndpoint)
-	}
+	acct, err := r.endpoint(ctx, mail.VASP)
 	if err != nil {
 		return err
 	}

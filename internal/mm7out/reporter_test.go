@@ -137,6 +137,8 @@ func (r *recorder) Report(ctx context.Context, m *mms.Message, mail mms.OutboxMa
 	return nil
 }
 
+func (r *recorder) Reaches(context.Context, *mms.Message, bool) (bool, error) { return true, nil }
+
 // TestPreferMM7: a VASP that submitted over MM4 and has an MM7 URL gets its
 // reports over MM7; its MM4_forward.RES still goes by MM4, and a VASP
 // without an MM7 URL gets everything by MM4.

@@ -55,3 +55,13 @@ func (e *conflictError) Is(target error) bool { return target == ErrConflict }
 // edge can answer every kind of clash alike (HTTP 409) without knowing
 // each.
 func Conflict(msg string) error { return &conflictError{msg} }
+
+// Reachable turns the lookup of an originator's endpoint into whether it
+// has one: ErrNoEndpoint is no, no error is yes, and any other error
+// leaves it unknown.
+func Reachable(lookup error) (bool, error) {
+	if errors.Is(lookup, ErrNoEndpoint) {
+		return false, nil
+	}
+	return lookup == nil, lookup
+}

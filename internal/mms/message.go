@@ -18,23 +18,27 @@ type Message struct {
 	Recipients   []Recipient // RCPT TO: the recipients; header To/Cc are for display
 
 	// Header fields (TS 23.140 §8.4.1, MM4_forward.REQ).
-	MessageType      string // "MM4_forward.REQ", canonical spelling
-	MMSVersion       string // X-Mms-3GPP-MMS-Version
-	TransactionID    string // X-Mms-Transaction-ID, unquoted
-	MM4MessageID     string // X-Mms-Message-ID, unquoted
-	SMTPMessageID    string // Message-ID, without angle brackets
-	From             string // header From, decoded
-	To               []string
-	Cc               []string
-	Subject          string // RFC 2047 decoded
-	Date             time.Time
-	MessageClass     string // Personal, Advertisement, Informational, Auto; "" = absent
-	Priority         string // Low, Normal, High; "" = absent
-	Expiry           time.Time
-	DeliveryTime     time.Time // X-Mms-Delivery-Time: no attempt before it (zero: at once); schedules, is not kept
-	AckRequest       bool
-	DeliveryReport   bool
-	ReadReply        bool
+	MessageType    string // "MM4_forward.REQ", canonical spelling
+	MMSVersion     string // X-Mms-3GPP-MMS-Version
+	TransactionID  string // X-Mms-Transaction-ID, unquoted
+	MM4MessageID   string // X-Mms-Message-ID, unquoted
+	SMTPMessageID  string // Message-ID, without angle brackets
+	From           string // header From, decoded
+	To             []string
+	Cc             []string
+	Subject        string // RFC 2047 decoded
+	Date           time.Time
+	MessageClass   string // Personal, Advertisement, Informational, Auto; "" = absent
+	Priority       string // Low, Normal, High; "" = absent
+	Expiry         time.Time
+	DeliveryTime   time.Time // X-Mms-Delivery-Time: no attempt before it (zero: at once); schedules, is not kept
+	AckRequest     bool
+	DeliveryReport bool
+	ReadReply      bool
+	// ReportsNowhere: the originator asked for reports (DeliveryReport,
+	// ReadReply) but has nowhere to take them, as decided at acceptance;
+	// none are written for it.
+	ReportsNowhere   bool
 	OriginatorSystem string
 	Sender           string // RFC 5322 Sender, a fallback for where answers go
 	SenderHidden     bool   // X-Mms-Sender-Visibility: Hide

@@ -35,6 +35,19 @@ func flag(b bool) int64 {
 	return 0
 }
 
+// A report flag (delivery_report, read_reply) is 0 when the originator did
+// not ask, 1 when it asked, and askedNowhere when it asked but has nowhere
+// to take reports (mms.Message.ReportsNowhere): the statements that queue
+// reports take only 1, so none is written.
+const askedNowhere = 2
+
+func asked(b, nowhere bool) int64 {
+	if b && nowhere {
+		return askedNowhere
+	}
+	return flag(b)
+}
+
 // list stores header address lists as JSON: a decoded display name may
 // contain any character, including the newline a joined list would split on.
 func list(l []string) (string, error) {

@@ -80,8 +80,8 @@ func newAcceptRows(m *mms.Message) (*acceptRows, error) {
 		message: []any{
 			string(m.ID), m.Origin.Account, millis(m.Received), m.EnvelopeFrom, m.MessageType, m.MMSVersion,
 			m.TransactionID, m.MM4MessageID, m.SMTPMessageID, m.From, to, cc, m.Subject, millis(m.Date),
-			m.MessageClass, m.Priority, millis(m.Expiry), flag(m.AckRequest), flag(m.DeliveryReport),
-			flag(m.ReadReply), m.OriginatorSystem, m.Sender, flag(m.SenderHidden), m.ContentType,
+			m.MessageClass, m.Priority, millis(m.Expiry), flag(m.AckRequest), asked(m.DeliveryReport, m.ReportsNowhere),
+			asked(m.ReadReply, m.ReportsNowhere), m.OriginatorSystem, m.Sender, flag(m.SenderHidden), m.ContentType,
 			int64(len(m.Raw)), int64(m.ForwardCounter), string(m.Origin.Interface), service, []byte{}, "", int64(0),
 		},
 		content: [][]byte{m.Raw},
@@ -293,6 +293,7 @@ func (s *Store) loadMessage(ctx context.Context, tx *sql.Tx, id mms.MessageID, w
 	}
 	m.Received, m.Date, m.Expiry = fromMillis(received), fromMillis(date), fromMillis(expiry)
 	m.AckRequest, m.DeliveryReport, m.ReadReply, m.SenderHidden = ack != 0, report != 0, reply != 0, hidden != 0
+	m.ReportsNowhere = report == askedNowhere || reply == askedNowhere
 	if m.To, err = fromList(to); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 
 // TestDeliveryReportsOwed: when a message asked for delivery reports,
 // every move of a recipient to a reportable state queues one report, in
-// the same write; moves that change nothing queue none.
+// the same write; moves that change nothing queue none; and a message
+// whose originator has nowhere to take reports (decided at acceptance)
+// queues none, though it still says it asked.
 func TestDeliveryReportsOwed(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
 		s := bk.open(t, bk.fresh(t))
@@ -18,7 +20,9 @@ func TestDeliveryReportsOwed(t *testing.T) {
 		asked := fullMessage(testID(), t0) // DeliveryReport: true
 		silent := fullMessage(testID(), t0)
 		silent.DeliveryReport = false
-		for _, m := range []*mms.Message{asked, silent} {
+		nowhere := fullMessage(testID(), t0)
+		nowhere.ReadReply, nowhere.ReportsNowhere = true, true
+		for _, m := range []*mms.Message{asked, silent, nowhere} {
 			if err := s.Accept(ctx, m); err != nil {
 				t.Fatal(err)
 			}
@@ -41,7 +45,7 @@ func TestDeliveryReportsOwed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, m := range []*mms.Message{asked, silent} {
+		for _, m := range []*mms.Message{asked, silent, nowhere} {
 			step(m, mms.StateDeferred)
 			step(m, mms.StateRetrieved)
 			step(m, mms.StateRetrieved)
@@ -62,6 +66,21 @@ func TestDeliveryReportsOwed(t *testing.T) {
 		}
 		if got, _ := s.Outbox().ForMessage(ctx, silent.ID); len(got) != 0 {
 			t.Errorf("reports for the message that did not ask: %+v", got)
+		}
+		if _, err := s.ReadReport(ctx, mms.ReadReport{Message: nowhere.ID, Reader: nowhere.Recipients[0].Address,
+			Status: mms.ReadStatusRead}, mms.Readers{Routes: []mms.Route{mms.RouteMM1}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Outbox().ForMessage(ctx, nowhere.ID); len(got) != 0 {
+			t.Errorf("reports for the message whose originator takes none: %+v", got)
+		}
+		m, err := s.Message(ctx, nowhere.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.DeliveryReport || !m.ReadReply || !m.ReportsNowhere {
+			t.Errorf("stored flags: delivery report %v, read reply %v, reports nowhere %v; want all true",
+				m.DeliveryReport, m.ReadReply, m.ReportsNowhere)
 		}
 	})
 }

@@ -22,30 +22,24 @@ type Directory interface {
 type Pacer struct {
 	dir Directory
 
-	mu    sync.Mutex
-	rates map[string]cachedRate
-	next  map[string]time.Time // the account's next free slot
+	mu   sync.Mutex
+	next map[string]time.Time // the account's next free slot
 }
 
-type cachedRate struct {
-	perSecond int
-	until     time.Time
-}
-
-// rateTTL is how long an account's rate is used before it is read again:
-// a rate set with the CLI applies within it.
-const rateTTL = 2 * time.Second
-
-// NewPacer paces the accounts of dir.
+// NewPacer paces the accounts of dir. Their rates are read through a
+// Cache, so that a rate set with the CLI applies within DefaultCacheTTL.
 func NewPacer(dir Directory) *Pacer {
-	return &Pacer{dir: dir, rates: map[string]cachedRate{}, next: map[string]time.Time{}}
+	if _, ok := dir.(*Cache); !ok {
+		dir = NewCache(dir, DefaultCacheTTL, nil)
+	}
+	return &Pacer{dir: dir, next: map[string]time.Time{}}
 }
 
 // NotBefore is when a message from account, accepted at now, may first be
 // delivered: now for an account without a rate (or unknown), else its
 // next slot.
 func (p *Pacer) NotBefore(ctx context.Context, account string, now time.Time) (time.Time, error) {
-	rate, err := p.rate(ctx, account, now)
+	rate, err := p.rate(ctx, account)
 	if err != nil || rate <= 0 {
 		return now, err
 	}
@@ -59,22 +53,10 @@ func (p *Pacer) NotBefore(ctx context.Context, account string, now time.Time) (t
 	return slot, nil
 }
 
-func (p *Pacer) rate(ctx context.Context, account string, now time.Time) (int, error) {
-	p.mu.Lock()
-	c, ok := p.rates[account]
-	p.mu.Unlock()
-	if ok && now.Before(c.until) {
-		return c.perSecond, nil
-	}
+func (p *Pacer) rate(ctx context.Context, account string) (int, error) {
 	a, err := p.dir.Account(ctx, account)
 	if errors.Is(err, mms.ErrNotFound) {
-		err = nil
+		return 0, nil
 	}
-	if err != nil {
-		return 0, err
-	}
-	p.mu.Lock()
-	p.rates[account] = cachedRate{perSecond: a.MaxRate, until: now.Add(rateTTL)}
-	p.mu.Unlock()
-	return a.MaxRate, nil
+	return a.MaxRate, err
 }

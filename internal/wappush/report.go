@@ -10,6 +10,12 @@ import (
 	"github.com/mmsc-project/mmsc/internal/mmsenc"
 )
 
+// Reaches says whether the handset that sent m can be sent reports: it
+// can when its number is known.
+func (n *Notifier) Reaches(ctx context.Context, m *mms.Message, report bool) (bool, error) {
+	return m.EnvelopeFrom != "", nil
+}
+
 // deliveryStatus is the X-Mms-Status of an m-delivery-ind for a
 // recipient's state (OMA-TS-MMS_ENC §7.3.54). A failure the MMSC cannot
 // name more closely is Indeterminate.

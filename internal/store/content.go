@@ -10,10 +10,11 @@ package store
 // business, driven by Purge: the content log deletes whole segments (see
 // contentLog.sweep).
 type contentStore interface {
-	// append stores pieces and returns a reference for each, in order. It
-	// returns only when they are durable: rows that point at them commit
-	// after it.
-	append(pieces [][]byte) (refs []string, err error)
+	// write stores pieces and returns a reference for each, in order,
+	// and sync, which returns once they are durable: rows that point at
+	// them commit after sync has returned nil. Nothing else may be
+	// written before sync has returned.
+	write(pieces [][]byte) (refs []string, sync func() error, err error)
 	read(ref string) ([]byte, error)
 	close() error
 }

@@ -77,22 +77,35 @@ func (l *contentLog) lastSegment() (int64, error) {
 	return strconv.ParseInt(strings.TrimSuffix(filepath.Base(names[len(names)-1]), ".seg"), 10, 64)
 }
 
-// append writes pieces one after another at the end of the current
-// segment, syncs them, and returns a reference to each.
+// append writes pieces and syncs them (write, then its sync).
+func (l *contentLog) append(pieces [][]byte) (refs []string, err error) {
+	refs, sync, err := l.write(pieces)
+	if err != nil {
+		return nil, err
+	}
+	return refs, sync()
+}
+
+// write writes pieces one after another at the end of the current
+// segment and returns a reference to each, and the sync that makes them
+// durable. The writer runs the sync while it inserts the rows that point
+// at them, and commits after it: the sync's wait costs the batch only
+// what is left of it after the inserts.
 //
 // Several processes may append (a second server on the same data, a tool):
-// each append holds an exclusive flock on the directory's LOCK file, finds
-// the current segment and its size under it, and releases it after the
-// sync, so appends from different processes never overlap. Within this
-// process only the writer goroutine appends.
-func (l *contentLog) append(pieces [][]byte) (refs []string, err error) {
+// each write holds an exclusive flock on the directory's LOCK file, finds
+// the current segment and its size under it, and releases it once the
+// bytes are written, so writes from different processes never overlap;
+// an fsync covers the whole file, whoever wrote last. Within this process
+// only the writer goroutine writes.
+func (l *contentLog) write(pieces [][]byte) (refs []string, sync func() error, err error) {
 	if err := l.lockAppend(); err != nil {
-		return nil, fmt.Errorf("content log: %w", err)
+		return nil, nil, fmt.Errorf("content log: %w", err)
 	}
 	defer unlockFile(l.lock)
 	off, err := l.current()
 	if err != nil {
-		return nil, fmt.Errorf("content log: %w", err)
+		return nil, nil, fmt.Errorf("content log: %w", err)
 	}
 	// One write for the whole batch: a copy in memory is cheaper than a
 	// system call per piece.
@@ -104,16 +117,21 @@ func (l *contentLog) append(pieces [][]byte) (refs []string, err error) {
 	}
 	if _, err := l.f.WriteAt(l.buf, off); err != nil {
 		l.abandon()
-		return nil, fmt.Errorf("content log: write: %w", err)
+		return nil, nil, fmt.Errorf("content log: write: %w", err)
 	}
 	if cap(l.buf) > 16<<20 {
 		l.buf = nil // do not keep a huge batch's buffer forever
 	}
-	if err := l.f.Sync(); err != nil {
-		l.abandon()
-		return nil, fmt.Errorf("content log: sync: %w", err)
-	}
-	return refs, nil
+	f := l.f
+	return refs, func() error {
+		if err := f.Sync(); err != nil {
+			if l.f == f {
+				l.abandon()
+			}
+			return fmt.Errorf("content log: sync: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 func (l *contentLog) lockAppend() error {

@@ -183,8 +183,8 @@ func (w *writer) run() {
 	var wg sync.WaitGroup
 	for _, c := range w.committers {
 		wg.Go(func() {
-			for ops, start := w.take(); ops != nil; ops, start = w.take() {
-				c.commit(ops)
+			for ops, start, durable := w.take(); ops != nil; ops, start, durable = w.take() {
+				c.commit(ops, durable)
 				if o := w.observer.Load(); o != nil && !start.IsZero() {
 					(*o).Committed(len(ops), time.Since(start))
 				}
@@ -194,11 +194,11 @@ func (w *writer) run() {
 	wg.Wait()
 }
 
-// take waits for a write, gathers a batch around it and appends the batch's
+// take waits for a write, gathers a batch around it and writes the batch's
 // content, and says when it started on that; it returns nil once stop was
-// called and nothing is left. Rows are committed only after their content is
-// durable.
-func (w *writer) take() ([]*op, time.Time) {
+// called and nothing is left. Rows are committed only after durable, which
+// waits for their content's sync, has returned nil.
+func (w *writer) take() (ops []*op, start time.Time, durable func() error) {
 	w.gathering.Lock()
 	defer w.gathering.Unlock()
 	for {
@@ -207,21 +207,20 @@ func (w *writer) take() ([]*op, time.Time) {
 		case first = <-w.ops:
 		case <-w.quit:
 			if first = w.next(); first == nil {
-				return nil, time.Time{}
+				return nil, time.Time{}, nil
 			}
 		}
-		ops := w.gather(first)
+		ops = w.gather(first)
 		for _, o := range ops {
 			if o.hold != nil {
 				o.hold()
 			}
 		}
-		var start time.Time
 		if w.observer.Load() != nil { // a clock read is all that observing costs a batch
 			start = time.Now()
 		}
-		if ops = w.appendContent(ops); len(ops) > 0 {
-			return ops, start
+		if ops, durable = w.appendContent(ops); len(ops) > 0 {
+			return ops, start, durable
 		}
 	}
 }
@@ -265,13 +264,19 @@ func (e opError) Unwrap() error { return e.err }
 // message costs its neighbours an fsync each but never their acceptance. A
 // failure to begin or commit is the database's, not an op's: retrying would
 // only repeat it (each time after the busy timeout), so it fails the batch.
-func (c *committer) commit(ops []*op) {
+//
+// durable says whether the batch's content is durable; the transaction
+// commits only once it has said yes, and fails with it otherwise.
+func (c *committer) commit(ops []*op, durable func() error) {
 	if len(ops) == 0 {
 		return
 	}
+	if durable != nil {
+		defer durable() // the next batch's content waits for this one's sync, whatever became of the batch
+	}
 	w := c.w
 	results := c.results[:0]
-	err := c.inTx(func(b *batch) error {
+	err := c.inTx(durable, func(b *batch) error {
 		results = results[:0]
 		for _, o := range ops {
 			err := o.run(b)
@@ -294,7 +299,7 @@ func (c *committer) commit(ops []*op) {
 		w.log.Warn("store: write failed in a batch; retrying the batch's writes one by one",
 			"writes", len(ops), "err", oe.err)
 		for _, o := range ops {
-			o.done <- c.inTx(o.run)
+			o.done <- c.inTx(durable, o.run)
 		}
 		c.wrote(ops)
 	case errors.As(err, &oe):
@@ -327,9 +332,10 @@ func (c *committer) wrote(ops []*op) {
 	}
 }
 
-// inTx runs fn in one write transaction and commits it. The writer's work
-// is not tied to any caller's context (see do), hence Background.
-func (c *committer) inTx(fn func(*batch) error) error {
+// inTx runs fn in one write transaction and commits it once durable (if
+// not nil) has returned nil. The writer's work is not tied to any
+// caller's context (see do), hence Background.
+func (c *committer) inTx(durable func() error, fn func(*batch) error) error {
 	ctx := context.Background()
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -339,6 +345,12 @@ func (c *committer) inTx(fn func(*batch) error) error {
 	if err := fn(b); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if durable != nil {
+		if err := durable(); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -419,18 +431,24 @@ func (b *batch) execOne(query string, args ...any) error {
 }
 
 // appendContent writes the content of every op in the batch to the content
-// log with one sync, before the rows that refer to it are committed. If
-// that fails, the ops with content fail and the others go on.
-func (w *writer) appendContent(ops []*op) []*op {
+// log and starts its one sync, which durable waits for: the rows that refer
+// to it are inserted meanwhile and committed after. If the write fails, the
+// ops with content fail and the others go on.
+func (w *writer) appendContent(ops []*op) (kept []*op, durable func() error) {
 	var pieces [][]byte
 	for _, o := range ops {
 		pieces = append(pieces, o.content...)
 	}
 	if len(pieces) == 0 {
-		return ops
+		return ops, nil
 	}
-	refs, err := w.content.append(pieces)
-	kept := ops[:0]
+	refs, syncContent, err := w.content.write(pieces)
+	if err == nil {
+		synced := make(chan error, 1)
+		go func() { synced <- syncContent() }()
+		durable = sync.OnceValue(func() error { return <-synced })
+	}
+	kept = ops[:0]
 	for _, o := range ops {
 		switch {
 		case len(o.content) == 0:
@@ -442,5 +460,5 @@ func (w *writer) appendContent(ops []*op) []*op {
 			kept = append(kept, o)
 		}
 	}
-	return kept
+	return kept, durable
 }

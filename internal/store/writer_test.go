@@ -206,3 +206,37 @@ func TestObserveCommits(t *testing.T) {
 		}
 	})
 }
+
+// unsyncable writes content but fails to make it durable, as a full or
+// failing disk would.
+type unsyncable struct{ contentStore }
+
+func (u unsyncable) write(pieces [][]byte) ([]string, func() error, error) {
+	refs, _, err := u.contentStore.write(pieces)
+	return refs, func() error { return errors.New("sync: input/output error") }, err
+}
+
+// TestContentSyncFailure: rows are inserted while their content syncs, but
+// commit only once it is durable; when the sync fails, the write fails and
+// nothing of it is stored.
+func TestContentSyncFailure(t *testing.T) {
+	s, err := OpenSQLite(context.Background(), t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	good := s.w.content
+	s.w.content = unsyncable{good}
+	m := fullMessage(testID(), t0)
+	if err := s.Accept(ctx, m); err == nil || !strings.Contains(err.Error(), "input/output error") {
+		t.Fatalf("accept with content that cannot be synced: %v, want the sync's error", err)
+	}
+	if _, err := s.Message(ctx, m.ID); !errors.Is(err, mms.ErrNotFound) {
+		t.Errorf("message whose content never became durable: %v, want mms.ErrNotFound", err)
+	}
+	s.w.content = good
+	if err := s.Accept(ctx, fullMessage(testID(), t0)); err != nil {
+		t.Errorf("accept once the disk is back: %v", err)
+	}
+}

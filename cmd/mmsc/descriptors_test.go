@@ -23,7 +23,7 @@ func TestListenerCaps(t *testing.T) {
 		{"1024: 256 kept back, the rest shared in proportion", 1024, 1000, 1000, 384, 384, false},
 		{"proportion follows the configuration", 1024, 300, 900, 192, 576, false},
 		{"no room at all", 200, 1000, 1000, 1, 1, false},
-		{"the defaults fit 12,222", 12222, 10000, 1000, 10000, 1000, true},
+		{"the defaults fit 12,222 (a hard limit of 12,223: Go runs one below it)", 12222, 10000, 1000, 10000, 1000, true},
 		{"... and not 12,221", 12221, 10000, 1000, 9999, 1000, false},
 		{"the defaults under 1,024", 1024, 10000, 1000, 698, 70, false},
 	}

@@ -15,15 +15,15 @@ type accountCount struct{ open, max int }
 
 // MoveToAccount counts a connection from ip that holds one of ip's slots
 // (from "") or one of account from's as one of account to's instead, which
-// may hold at most max (0: no cap). AccountFull leaves it as it was. A
+// may hold at most limit (0: no cap). AccountFull leaves it as it was. A
 // connection already to's only gives the account its cap anew.
-func (l *Limiter) MoveToAccount(ip netip.Addr, from, to string, max int) Full {
+func (l *Limiter) MoveToAccount(ip netip.Addr, from, to string, limit int) Full {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.byAccount[to]
-	c.max = max
+	c.max = limit
 	if from != to {
-		if max > 0 && c.open >= max {
+		if limit > 0 && c.open >= limit {
 			return AccountFull
 		}
 		if from == "" {

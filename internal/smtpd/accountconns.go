@@ -11,14 +11,14 @@ func (ss *session) countAgainst(a vasp.Account) error {
 	if tc == nil {
 		return nil // not from our listener: nothing counts it
 	}
-	max := a.MaxConnections
-	if max == 0 {
-		max = ss.srv.cfg.MaxConnsPerAccount
+	limit := a.MaxConnections
+	if limit == 0 {
+		limit = ss.srv.cfg.MaxConnsPerAccount
 	}
-	if tc.countAgainst(a.Name, max) {
+	if tc.countAgainst(a.Name, limit) {
 		return nil
 	}
-	ss.srv.log.Warn("connection refused: the account has its sessions", "remote", ss.remote, "account", a.Name, "max", max)
+	ss.srv.log.Warn("connection refused: the account has its sessions", "remote", ss.remote, "account", a.Name, "max", limit)
 	closeAfterReply(ss.conn.Conn())
 	return ss.srv.refused(reply(errAccountConns))
 }

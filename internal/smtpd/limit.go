@@ -171,14 +171,14 @@ func (c *trackedConn) Close() error {
 }
 
 // countAgainst makes c one of account's connections, of which there may be
-// max; false when account has them all, and c stays as it was.
-func (c *trackedConn) countAgainst(account string, max int) bool {
+// limit; false when account has them all, and c stays as it was.
+func (c *trackedConn) countAgainst(account string, limit int) bool {
 	c.slot.Lock()
 	defer c.slot.Unlock()
 	if c.released {
 		return true // closed already: nothing to count
 	}
-	if c.limits.MoveToAccount(c.ip, c.account, account, max) != connlimit.NotFull {
+	if c.limits.MoveToAccount(c.ip, c.account, account, limit) != connlimit.NotFull {
 		return false
 	}
 	c.account = account

@@ -204,3 +204,37 @@ listen = "x"
 		t.Errorf("serve with a bad config: %v", err)
 	}
 }
+
+// The connection limit is set with the account and changed later, and the
+// fields not named on the command line keep their values.
+func TestVASPMaxConnections(t *testing.T) {
+	path, _ := writeConfig(t, "")
+	steps := []struct {
+		args    []string
+		wantErr bool
+		want    string // in the account's JSON after the step
+	}{
+		{[]string{"vasp", "add", "acme", "-password", "pw", "-sender", "+4477*", "-max-connections", "100"}, false, `"max_connections":100`},
+		{[]string{"vasp", "add", "bad", "-password", "pw", "-max-connections", "-1"}, true, ""},
+		{[]string{"vasp", "set", "acme", "-max-connections", "5"}, false, `"max_connections":5`},
+		{[]string{"vasp", "set", "acme", "-max-rate", "7"}, false, `"sender":"+4477*","max_rate":7,"max_connections":5`},
+		{[]string{"vasp", "set", "acme", "-max-connections", "-1"}, true, ""},
+		{[]string{"vasp", "set", "ghost", "-max-connections", "5"}, true, ""},
+		{[]string{"vasp", "set", "acme", "-max-connections", "0"}, false, `"sender":"+4477*","max_rate":7,"created"`},
+	}
+	for _, s := range steps {
+		out, err := mmsc(t, "", append(s.args, "-config", path)...)
+		if (err != nil) != s.wantErr {
+			t.Fatalf("mmsc %v: err = %v, want error %v", s.args, err, s.wantErr)
+		}
+		if s.want == "" {
+			continue
+		}
+		if out, err = mmsc(t, "", "vasp", "list", "-json", "-config", path); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, s.want) {
+			t.Errorf("after mmsc %v the account is %s, want %s in it", s.args, out, s.want)
+		}
+	}
+}

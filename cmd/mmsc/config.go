@@ -78,7 +78,8 @@ type SMTPConfig struct {
 	KeyFile          string   `toml:"key_file"`
 	MaxMessageSize   int64    `toml:"max_message_size"`
 	MaxRecipients    int      `toml:"max_recipients"`
-	MaxConnsPerIP    int      `toml:"max_connections_per_ip"`
+	MaxConnsPerIP    int      `toml:"max_connections_per_ip"`      // sessions not (yet) an account's
+	MaxConnsPerAcct  int      `toml:"max_connections_per_account"` // for an account whose own is 0
 	MaxConns         int      `toml:"max_connections"`
 	AuthFailureLimit int      `toml:"auth_failures_per_minute"`
 	ReadTimeout      duration `toml:"read_timeout"`
@@ -162,7 +163,8 @@ func defaultConfig() Config {
 			MaxMessageSize:   2097152,
 			MaxRecipients:    100,
 			MaxConnsPerIP:    50,
-			MaxConns:         1000,
+			MaxConnsPerAcct:  100,
+			MaxConns:         10000,
 			AuthFailureLimit: 5,
 			ReadTimeout:      duration(5 * time.Minute),
 			DataTimeout:      duration(10 * time.Minute),
@@ -326,6 +328,7 @@ func (c Config) problems() []error {
 	positive("smtp.max_message_size", c.SMTP.MaxMessageSize)
 	positive("smtp.max_recipients", int64(c.SMTP.MaxRecipients))
 	positive("smtp.max_connections_per_ip", int64(c.SMTP.MaxConnsPerIP))
+	positive("smtp.max_connections_per_account", int64(c.SMTP.MaxConnsPerAcct))
 	positive("smtp.max_connections", int64(c.SMTP.MaxConns))
 	positive("smtp.auth_failures_per_minute", int64(c.SMTP.AuthFailureLimit))
 	positive("smtp.read_timeout", int64(c.SMTP.ReadTimeout))

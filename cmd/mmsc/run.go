@@ -36,7 +36,8 @@ Usage:
   mmsc serve [-config F]                       run the MMSC
   mmsc vasp add NAME [-password P|-] [-allow-ip LIST] [-sender MASKS] [-config F]
          [-mm7-url URL [-mm7-user U -mm7-password P] [-mm7-version V]] [-max-rate N]
-         [-report-to H:P [-report-user U -report-password P]]
+         [-report-to H:P [-report-user U -report-password P]] [-max-connections N]
+  mmsc vasp set NAME [the flags of vasp add but -password] [-config F]   change only what is named
   mmsc vasp list [-json] [-config F]
   mmsc vasp remove NAME [-config F]
   mmsc vasp passwd NAME -password P|- [-config F]

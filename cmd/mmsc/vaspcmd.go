@@ -26,11 +26,13 @@ func openStore(ctx context.Context, e env, configFlag string) (*store.Store, err
 
 func cmdVASP(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"vasp needs a verb: add, list, remove, passwd"}
+		return usageError{"vasp needs a verb: add, set, list, remove, passwd"}
 	}
 	switch args[0] {
 	case "add":
 		return vaspAdd(ctx, e, args[1:])
+	case "set":
+		return vaspSet(ctx, e, args[1:])
 	case "list":
 		return vaspList(ctx, e, args[1:])
 	case "remove":
@@ -38,7 +40,7 @@ func cmdVASP(ctx context.Context, e env, args []string) error {
 	case "passwd":
 		return vaspPasswd(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown vasp verb %q (want add, list, remove, passwd)", args[0])}
+	return usageError{fmt.Sprintf("unknown vasp verb %q (want add, set, list, remove, passwd)", args[0])}
 }
 
 // readPassword takes -password P, or reads a line from stdin for "-" so that
@@ -58,23 +60,13 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "vasp add")
 	config := fs.String("config", "", "configuration file")
 	password := fs.String("password", "", "password, or - to read it from stdin (optional for an account named by IP address)")
-	allowIP := fs.String("allow-ip", "", "addresses it may log in from: 10.1.2.*,192.0.2.7,198.51.100.0/24")
-	sender := fs.String("sender", "", "MAIL FROM masks it may use: +4477*,+4478*")
-	reportTo := fs.String("report-to", "", "its SMTP server for MM4 responses and reports, host:port")
-	reportUser := fs.String("report-user", "", "AUTH user at -report-to")
-	reportPassword := fs.String("report-password", "", "AUTH password at -report-to")
-	mm7URL := fs.String("mm7-url", "", "its MM7 URL, for delivery and read reports over MM7")
-	mm7User := fs.String("mm7-user", "", "HTTP Basic user at -mm7-url")
-	mm7Password := fs.String("mm7-password", "", "HTTP Basic password at -mm7-url")
-	mm7Version := fs.String("mm7-version", "", "the MM7Version it speaks (default 6.8.0; 5.x.y for a REL-5 VASP)")
-	maxRate := fs.Int("max-rate", 0, "messages a second delivered, over MM4 and MM7; more are queued, not refused (0: no limit)")
+	fields := newAccountFlags(fs)
 	name, err := parseWithName(fs, args)
 	if err != nil {
 		return err
 	}
-	a := vasp.Account{Name: name, AllowIP: *allowIP, SenderMask: *sender, Created: time.Now().UTC(),
-		ReportTo: *reportTo, ReportUser: *reportUser, ReportPassword: *reportPassword,
-		MM7URL: *mm7URL, MM7User: *mm7User, MM7Password: *mm7Password, MM7Version: *mm7Version, MaxRate: *maxRate}
+	a := vasp.Account{Name: name, Created: time.Now().UTC()}
+	fields.apply(&a)
 	pw, err := readPassword(e, *password)
 	if err != nil {
 		return err
@@ -100,6 +92,36 @@ func vaspAdd(ctx context.Context, e env, args []string) error {
 		kind = "IP account (every connection from " + name + " is this VASP)"
 	}
 	fmt.Fprintf(e.stdout, "added VASP %s: %s\n", name, kind)
+	return nil
+}
+
+// vaspSet changes the fields named on the command line of an account
+// there is, and keeps the rest.
+func vaspSet(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "vasp set")
+	config := fs.String("config", "", "configuration file")
+	fields := newAccountFlags(fs)
+	name, err := parseWithName(fs, args)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, e, *config)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.Account(ctx, name)
+	if err != nil {
+		return fmt.Errorf("set %q: %w", name, err)
+	}
+	fields.apply(&a)
+	if err := a.Validate(); err != nil {
+		return usageError{err.Error()}
+	}
+	if err := st.UpdateAccount(ctx, a); err != nil {
+		return fmt.Errorf("set %q: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "changed VASP %s\n", name)
 	return nil
 }
 

@@ -121,7 +121,7 @@ func TestVASPs(t *testing.T) {
 		name, method, path, body string
 		want                     int
 	}{
-		{"create", "POST", "/api/v1/vasps", `{"name":"acme","password":"s3cret","sender":"+4477*","max_rate":5}`, 201},
+		{"create", "POST", "/api/v1/vasps", `{"name":"acme","password":"s3cret","sender":"+4477*","max_rate":5,"max_connections":100}`, 201},
 		{"create again", "POST", "/api/v1/vasps", `{"name":"acme","password":"x"}`, 409},
 		{"no name", "POST", "/api/v1/vasps", `{"password":"x"}`, 400},
 		{"bad JSON", "POST", "/api/v1/vasps", `{"name":`, 400},
@@ -130,6 +130,8 @@ func TestVASPs(t *testing.T) {
 		{"get", "GET", "/api/v1/vasps/acme", "", 200},
 		{"get unknown", "GET", "/api/v1/vasps/nobody", "", 404},
 		{"change the sender masks", "PATCH", "/api/v1/vasps/acme", `{"sender":"+4478*"}`, 200},
+		{"change the connection limit", "PATCH", "/api/v1/vasps/acme", `{"max_connections":60}`, 200},
+		{"invalid: a negative connection limit", "PATCH", "/api/v1/vasps/acme", `{"max_connections":-1}`, 422},
 		{"rename", "PATCH", "/api/v1/vasps/acme", `{"name":"other"}`, 400},
 		{"change unknown", "PATCH", "/api/v1/vasps/nobody", `{"sender":"+1*"}`, 404},
 		{"delete unknown", "DELETE", "/api/v1/vasps/nobody", "", 404},
@@ -144,8 +146,11 @@ func TestVASPs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc.SenderMask != "+4478*" || acc.MaxRate != 5 || acc.Admit("s3cret", netip.MustParseAddr("127.0.0.1"), nil) != nil {
-		t.Errorf("stored: sender %q, rate %d, password kept: %v", acc.SenderMask, acc.MaxRate, acc.Admit("s3cret", netip.MustParseAddr("127.0.0.1"), nil))
+	if acc.SenderMask != "+4478*" || acc.MaxRate != 5 || acc.MaxConnections != 60 || acc.Admit("s3cret", netip.MustParseAddr("127.0.0.1"), nil) != nil {
+		t.Errorf("stored: sender %q, rate %d, connections %d, password kept: %v", acc.SenderMask, acc.MaxRate, acc.MaxConnections, acc.Admit("s3cret", netip.MustParseAddr("127.0.0.1"), nil))
+	}
+	if f.call(t, "GET", "/api/v1/vasps/acme", token, "", &v); v.MaxConns != 60 {
+		t.Errorf("shown: %+v, want max_connections 60", v)
 	}
 	var list []map[string]any
 	f.call(t, "GET", "/api/v1/vasps", token, "", &list)
@@ -361,17 +366,18 @@ func TestConsoleSessionAndCSRF(t *testing.T) {
 		{"no CSRF field", url.Values{"name": {"a1"}, "password": {"pw"}}, "", http.StatusForbidden},
 		{"a wrong CSRF field", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {"x"}}, "", http.StatusForbidden},
 		{"from another site", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, "http://evil.example", http.StatusForbidden},
-		{"the form", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, f.srv.URL, http.StatusSeeOther},
+		{"the form", url.Values{"name": {"a1"}, "password": {"pw"}, "max_connections": {"60"}, "csrf": {csrf}}, f.srv.URL, http.StatusSeeOther},
 		{"the form again: a clash", url.Values{"name": {"a1"}, "password": {"pw"}, "csrf": {csrf}}, "", http.StatusConflict},
 		{"an invalid account", url.Values{"name": {"a2"}, "password": {"pw"}, "allow_ip": {"300.1.1.1"}, "csrf": {csrf}}, "", http.StatusUnprocessableEntity},
+		{"a connection limit that is no number", url.Values{"name": {"a2"}, "password": {"pw"}, "max_connections": {"lots"}, "csrf": {csrf}}, "", http.StatusUnprocessableEntity},
 	}
 	for _, tt := range tests {
 		if resp := post("/vasps", tt.form, tt.origin); resp.StatusCode != tt.want {
 			t.Errorf("%s: %d, want %d", tt.name, resp.StatusCode, tt.want)
 		}
 	}
-	if _, err := f.st.Account(context.Background(), "a1"); err != nil {
-		t.Errorf("the form's account: %v", err)
+	if a, err := f.st.Account(context.Background(), "a1"); err != nil || a.MaxConnections != 60 {
+		t.Errorf("the form's account: %+v, %v; want max connections 60", a, err)
 	}
 	if _, err := f.st.Account(context.Background(), "a2"); err == nil {
 		t.Error("the invalid account was stored")

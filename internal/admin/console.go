@@ -268,17 +268,30 @@ func vaspForm(r *http.Request) (vaspInput, error) {
 	if p := r.PostFormValue("password"); p != "" {
 		in.Password = &p
 	}
-	if s := str("max_rate"); s != nil {
-		n := 0
-		if *s != "" {
-			var err error
-			if n, err = strconv.Atoi(*s); err != nil || n < 0 {
-				return in, invalid{errors.New("max rate: want a whole number of messages a second, 0 for no limit")}
-			}
-		}
-		in.MaxRate = &n
+	var err error
+	if in.MaxRate, err = count(str("max_rate"), "max rate: want a whole number of messages a second, 0 for no limit"); err != nil {
+		return in, err
+	}
+	if in.MaxConnections, err = count(str("max_connections"), "max connections: want a whole number of sessions, 0 for the server's default"); err != nil {
+		return in, err
 	}
 	return in, nil
+}
+
+// count reads a form's whole number, 0 when left empty; nil when the form
+// has no such field. A number it cannot read is invalid, as problem says.
+func count(s *string, problem string) (*int, error) {
+	if s == nil {
+		return nil, nil
+	}
+	n := 0
+	if *s != "" {
+		var err error
+		if n, err = strconv.Atoi(*s); err != nil || n < 0 {
+			return nil, invalid{errors.New(problem)}
+		}
+	}
+	return &n, nil
 }
 
 func (a *Admin) consoleAddVASP(w http.ResponseWriter, r *http.Request) {

@@ -23,13 +23,14 @@ type VASP struct {
 	MM7URL      string    `json:"mm7_url,omitempty"`
 	MM7Version  string    `json:"mm7_version,omitempty"`
 	MaxRate     int       `json:"max_rate,omitempty"`
+	MaxConns    int       `json:"max_connections,omitempty"` // 0: the server's default
 	Created     time.Time `json:"created"`
 }
 
 // VASPOf is a's shape.
 func VASPOf(a vasp.Account) VASP {
 	return VASP{a.Name, a.IsIPAccount(), a.PasswordHash != "", a.AllowIP, a.SenderMask, a.ReportTo, a.MM7URL,
-		a.MM7Version, a.MaxRate, a.Created.UTC()}
+		a.MM7Version, a.MaxRate, a.MaxConnections, a.Created.UTC()}
 }
 
 // Route is a routing rule; an mm4 route is an MM4 peer.

@@ -22,6 +22,7 @@ type vaspInput struct {
 	MM7Password    *string `json:"mm7_password"`
 	MM7Version     *string `json:"mm7_version"`
 	MaxRate        *int    `json:"max_rate"`
+	MaxConnections *int    `json:"max_connections"`
 }
 
 // apply changes a as in says, hashing a new password, and validates the
@@ -37,6 +38,7 @@ func (in vaspInput) apply(a *vasp.Account) error {
 	set(&a.MM7Password, in.MM7Password)
 	set(&a.MM7Version, in.MM7Version)
 	set(&a.MaxRate, in.MaxRate)
+	set(&a.MaxConnections, in.MaxConnections)
 	if in.Password != nil {
 		a.PasswordHash = ""
 		if *in.Password != "" {

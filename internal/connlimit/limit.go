@@ -1,6 +1,6 @@
 // Package connlimit caps a listener's connections per remote address and in
 // total, so that one address, or a crowd, cannot take every descriptor the
-// process has. It follows no wire spec: each listener says in its own
+// process has, and, for a listener whose clients log in, per account. It follows no wire spec: each listener says in its own
 // protocol why it refused (smtpd a 421, httpserver a 503).
 package connlimit
 
@@ -15,24 +15,27 @@ import (
 type Limiter struct {
 	perAddr, total int
 
-	mu     sync.Mutex
-	count  int
-	byAddr map[netip.Addr]int
+	mu        sync.Mutex
+	count     int
+	byAddr    map[netip.Addr]int
+	byAccount map[string]accountCount // account.go
 }
 
 // New is a Limiter of at most perAddr connections from one address and
 // total in all.
 func New(perAddr, total int) *Limiter {
-	return &Limiter{perAddr: perAddr, total: total, byAddr: make(map[netip.Addr]int)}
+	return &Limiter{perAddr: perAddr, total: total, byAddr: make(map[netip.Addr]int), byAccount: make(map[string]accountCount)}
 }
 
 // Full says which cap a new connection from ip would exceed, if any.
 type Full int
 
 const (
-	NotFull  Full = iota
-	AddrFull      // ip has perAddr connections open
-	AllFull       // total connections are open
+	NotFull        Full = iota
+	AddrFull            // ip has perAddr connections open
+	AllFull             // total connections are open
+	AccountFull         // the account has as many connections open as it may (account.go)
+	AccountUnknown      // the account holds no connection, so its cap is unknown (account.go)
 )
 
 // Acquire takes a slot for a connection from ip, or says which cap is
@@ -56,6 +59,10 @@ func (l *Limiter) Release(ip netip.Addr) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.count--
+	l.leaveAddr(ip)
+}
+
+func (l *Limiter) leaveAddr(ip netip.Addr) {
 	if l.byAddr[ip]--; l.byAddr[ip] <= 0 {
 		delete(l.byAddr, ip)
 	}

@@ -17,6 +17,13 @@
 // end of DATA. Without TLS the listener checks line lengths itself, a line
 // at a time, instead of go-smtp's byte-at-a-time check (linelimit.go).
 //
+// Connections are capped per address and in all at connect; a session
+// that logs in, or whose address names an IP account, counts from then on
+// against its account's cap instead of its address's (accountconns.go), so
+// that one VASP's pool of sessions from one address is held to what its
+// account allows. RFC 5321 sets no such caps; 421 is its reply for a
+// service that must close the channel.
+//
 // Every error becomes a reply in exactly one place, reply.go; internal error
 // text never reaches the wire.
 package smtpd

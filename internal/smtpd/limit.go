@@ -27,13 +27,14 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ip := connlimit.RemoteIP(c)
-		if l.s.limits.Acquire(ip) != connlimit.NotFull {
+		account, err := l.s.admit(ip)
+		if err != nil {
 			// Best effort: the peer may already be gone.
-			c.Write(wire(l.s.refused(reply(errTooManyConns))))
+			c.Write(wire(l.s.refused(reply(err))))
 			c.Close()
 			continue
 		}
-		tc := &trackedConn{Conn: c, ip: ip, limits: l.s.limits}
+		tc := &trackedConn{Conn: c, ip: ip, limits: l.s.limits, account: account}
 		tc.plain = l.plain
 		tc.sessions = &l.s.sessions
 		if !l.s.sessions.add(tc) {
@@ -49,12 +50,33 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 	}
 }
 
+// admit takes a slot for a new connection from ip: one of ip's, or, when
+// ip has all its own, one of the IP account's it names if that account
+// holds sessions already (the account it is then counted against).
+func (s *Server) admit(ip netip.Addr) (account string, err error) {
+	switch s.limits.Acquire(ip) {
+	case connlimit.NotFull:
+		return "", nil
+	case connlimit.AddrFull:
+		switch s.limits.AcquireAccount(ip.String()) {
+		case connlimit.NotFull:
+			return ip.String(), nil
+		case connlimit.AccountFull:
+			return "", errAccountConns
+		}
+	}
+	return "", errTooManyConns
+}
+
 // trackedConn releases its slot once, and can be told to close right after
 // the next reply is written (421 after too many failed logins).
 type trackedConn struct {
 	net.Conn
 	ip         netip.Addr
 	limits     *connlimit.Limiter
+	slot       sync.Mutex // over account and released
+	account    string     // the account whose slot it holds; "" = ip's
+	released   bool
 	lines      *lineLimit // nil: go-smtp checks line lengths itself
 	plain      bool       // correct go-smtp's reply codes as they are written (fixReplies)
 	closeAfter atomic.Bool
@@ -150,12 +172,34 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 func (c *trackedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() {
-		c.limits.Release(c.ip)
+		c.slot.Lock()
+		c.released = true
+		if c.account == "" {
+			c.limits.Release(c.ip)
+		} else {
+			c.limits.ReleaseAccount(c.account)
+		}
+		c.slot.Unlock()
 		if c.sessions != nil {
 			c.sessions.remove(c)
 		}
 	})
 	return err
+}
+
+// countAgainst makes c one of account's connections, of which there may be
+// limit; false when account has them all, and c stays as it was.
+func (c *trackedConn) countAgainst(account string, limit int) bool {
+	c.slot.Lock()
+	defer c.slot.Unlock()
+	if c.released {
+		return true // closed already: nothing to count
+	}
+	if c.limits.MoveToAccount(c.ip, c.account, account, limit) != connlimit.NotFull {
+		return false
+	}
+	c.account = account
+	return true
 }
 
 // closeAfterReply arranges for conn, or the connection under its TLS layer,

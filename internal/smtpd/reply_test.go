@@ -24,6 +24,7 @@ func TestReply(t *testing.T) {
 	}{
 		{errDataTimeout, 421, smtp.EnhancedCode{4, 4, 2}, "Timeout", "", mms.RefusedTimeout},
 		{errTooManyConns, 421, smtp.EnhancedCode{4, 7, 0}, "Too many connections", "", mms.RefusedConnections},
+		{errAccountConns, 421, smtp.EnhancedCode{4, 7, 0}, "Too many connections for this account", "", mms.RefusedConnections},
 		{errAuthRequired, 530, smtp.EnhancedCode{5, 7, 0}, "Authentication required", "", mms.RefusedAuth},
 		{errAuthFailed, 535, smtp.EnhancedCode{5, 7, 8}, "invalid", "", mms.RefusedAuth},
 		{errAuthThrottled, 421, smtp.EnhancedCode{4, 7, 0}, "Too many failed logins", "", mms.RefusedThrottled},

@@ -44,12 +44,15 @@ type Config struct {
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	DataTimeout     time.Duration
-	MaxConnsPerIP   int
-	MaxConns        int
-	AuthFailures    int           // failed logins per address and account, and failed accounts per address, per AuthWindow; 0 = 5
-	AuthWindow      time.Duration // 0 = 1 minute
-	TLS             *tls.Config   // enables STARTTLS and ServeTLS
-	Now             func() time.Time
+	MaxConnsPerIP   int // 0 = 50; sessions not (yet) an account's
+	MaxConns        int // 0 = 10000; every session
+	// MaxConnsPerAccount is the sessions an account whose MaxConnections
+	// is 0 may hold open; 0 = 100.
+	MaxConnsPerAccount int
+	AuthFailures       int           // failed logins per address and account, and failed accounts per address, per AuthWindow; 0 = 5
+	AuthWindow         time.Duration // 0 = 1 minute
+	TLS                *tls.Config   // enables STARTTLS and ServeTLS
+	Now                func() time.Time
 
 	// SystemUser is the local part of our MM4 system address (the
 	// X-Mms-Originator-System we give peers), accepted as a recipient at
@@ -93,7 +96,8 @@ func (c *Config) setDefaults() {
 	def(&c.MaxRecipients, 100)
 	def(&c.MaxLineLength, 10000)
 	def(&c.MaxConnsPerIP, 50)
-	def(&c.MaxConns, 1000)
+	def(&c.MaxConns, 10000)
+	def(&c.MaxConnsPerAccount, 100)
 	def(&c.AuthFailures, 5)
 	defDur(&c.ReadTimeout, 5*time.Minute)
 	defDur(&c.WriteTimeout, time.Minute)
@@ -216,7 +220,11 @@ func (s *Server) Close() error { return s.smtp.Close() }
 type backend struct{ s *Server }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return b.s.newSession(c), nil
+	ss, err := b.s.newSession(c)
+	if err != nil {
+		return nil, err // no session: go-smtp answers err, and nil is never used
+	}
+	return ss, nil
 }
 
 // errorLog adapts go-smtp's logger to slog.

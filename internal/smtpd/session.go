@@ -43,7 +43,9 @@ type session struct {
 	messages, refused int // for the session log line
 }
 
-func (s *Server) newSession(c *smtp.Conn) *session {
+// newSession is a connection's session from its EHLO (or HELO); its error
+// is the reply, after which the connection closes.
+func (s *Server) newSession(c *smtp.Conn) (*session, error) {
 	ss := &session{
 		srv:    s,
 		conn:   c,
@@ -58,13 +60,16 @@ func (s *Server) newSession(c *smtp.Conn) *session {
 		a, err := s.accounts.Account(ctx, ss.ip.String())
 		switch {
 		case err == nil:
+			if err := ss.countAgainst(a); err != nil {
+				return nil, err
+			}
 			ss.account, ss.how = &a, "ip"
 		case !errors.Is(err, ErrNoAccount):
 			// Not fatal: the peer may still AUTH; MAIL will say 530.
 			s.log.Error("IP account lookup failed", "remote", ss.remote, "err", err)
 		}
 	}
-	return ss
+	return ss, nil
 }
 
 func (ss *session) AuthMechanisms() []string { return []string{sasl.Login, sasl.Plain} }
@@ -97,6 +102,9 @@ func (ss *session) login(user, pass, how string) error {
 	})
 	if err != nil {
 		return ss.loginRefused(user, err)
+	}
+	if err := ss.countAgainst(a); err != nil {
+		return err
 	}
 	ss.account, ss.how = &a, how
 	return nil

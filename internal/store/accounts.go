@@ -15,11 +15,11 @@ import (
 
 const (
 	insertAccountSQL = `INSERT INTO vasps (name, password_hash, allow_ip, sender_mask, created, report_to, report_user,
-	report_password, mm7_url, mm7_user, mm7_password, mm7_version, max_rate)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	report_password, mm7_url, mm7_user, mm7_password, mm7_version, max_rate, max_connections)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (name) DO NOTHING`
 	accountColumns = `name, password_hash, allow_ip, sender_mask, created, report_to, report_user, report_password,
-	mm7_url, mm7_user, mm7_password, mm7_version, max_rate`
+	mm7_url, mm7_user, mm7_password, mm7_version, max_rate, max_connections`
 	selectAccountSQL  = `SELECT ` + accountColumns + ` FROM vasps WHERE name = $1`
 	selectAccountsSQL = `SELECT ` + accountColumns + ` FROM vasps`
 	deleteAccountSQL  = `DELETE FROM vasps WHERE name = $1`
@@ -40,7 +40,8 @@ func (s *Store) AddAccount(ctx context.Context, a vasp.Account) error {
 		// A duplicate inserts nothing instead of failing, which would spoil
 		// the batch it shares with other writes.
 		err := b.execOne(insertAccountSQL, a.Name, a.PasswordHash, a.AllowIP, a.SenderMask, millis(a.Created),
-			a.ReportTo, a.ReportUser, a.ReportPassword, a.MM7URL, a.MM7User, a.MM7Password, a.MM7Version, int64(a.MaxRate))
+			a.ReportTo, a.ReportUser, a.ReportPassword, a.MM7URL, a.MM7User, a.MM7Password, a.MM7Version, int64(a.MaxRate),
+			int64(a.MaxConnections))
 		if errors.Is(err, mms.ErrNotFound) {
 			return ErrExists
 		}
@@ -115,7 +116,7 @@ func scanAccount(r scanner) (vasp.Account, error) {
 	var a vasp.Account
 	var created int64
 	if err := r.Scan(&a.Name, &a.PasswordHash, &a.AllowIP, &a.SenderMask, &created, &a.ReportTo, &a.ReportUser,
-		&a.ReportPassword, &a.MM7URL, &a.MM7User, &a.MM7Password, &a.MM7Version, &a.MaxRate); err != nil {
+		&a.ReportPassword, &a.MM7URL, &a.MM7User, &a.MM7Password, &a.MM7Version, &a.MaxRate, &a.MaxConnections); err != nil {
 		return vasp.Account{}, err
 	}
 	a.Created = fromMillis(created)

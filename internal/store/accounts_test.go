@@ -17,8 +17,8 @@ func TestAccounts(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk backend) {
 		s := bk.open(t, bk.fresh(t))
 		ctx := context.Background()
-		alice := vasp.Account{Name: "alice", PasswordHash: "$2a$10$x", AllowIP: "10.0.0.*", SenderMask: "+4477*", Created: t0}
-		ip := vasp.Account{Name: "192.0.2.7", Created: t0.Add(time.Second)}
+		alice := vasp.Account{Name: "alice", PasswordHash: "$2a$10$x", AllowIP: "10.0.0.*", SenderMask: "+4477*", Created: t0, MaxConnections: 100}
+		ip := vasp.Account{Name: "192.0.2.7", Created: t0.Add(time.Second), MaxConnections: 5}
 		steps := []struct {
 			name string
 			do   func() error

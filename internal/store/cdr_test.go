@@ -241,10 +241,26 @@ func rawDB(t *testing.T, bk backend, where string) *sql.DB {
 	return db
 }
 
+// undoVersion22 takes db back to version 21: accounts without a
+// connection limit.
+func undoVersion22(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, q := range []string{
+		`ALTER TABLE vasps DROP COLUMN max_connections`,
+		`DELETE FROM schema_version WHERE version = 22`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
 // undoVersion20 takes db back to version 19, as a database upgraded
-// from the release before CDRs is (the history of version 21 goes too).
+// from the release before CDRs is (the history of version 21, and what
+// came after it, go too).
 func undoVersion20(t *testing.T, db *sql.DB) {
 	t.Helper()
+	undoVersion22(t, db)
 	for _, q := range []string{
 		`DROP TABLE recipient_events`,
 		`DELETE FROM schema_version WHERE version = 21`,

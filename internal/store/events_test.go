@@ -393,6 +393,7 @@ func TestEventsMigration(t *testing.T) {
 		}
 		s.Close()
 		db := rawDB(t, bk, where)
+		undoVersion22(t, db)
 		for _, q := range []string{
 			`DROP TABLE recipient_events`,
 			fmt.Sprintf(`DELETE FROM schema_version WHERE version >= %d`, version),

@@ -22,11 +22,11 @@ func TestUpdateAccountAndRoute(t *testing.T) {
 		if err := s.AddAccount(ctx, vasp.Account{Name: "acme", SenderMask: "+4477*", Created: created}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateAccount(ctx, vasp.Account{Name: "acme", SenderMask: "+4478*", MaxRate: 5, Created: t0.Add(time.Hour)}); err != nil {
+		if err := s.UpdateAccount(ctx, vasp.Account{Name: "acme", SenderMask: "+4478*", MaxRate: 5, MaxConnections: 60, Created: t0.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		if a, err := s.Account(ctx, "acme"); err != nil || a.SenderMask != "+4478*" || a.MaxRate != 5 || !a.Created.Equal(created) {
-			t.Errorf("after update: %+v, %v; want the new mask and rate, the old creation time", a, err)
+		if a, err := s.Account(ctx, "acme"); err != nil || a.SenderMask != "+4478*" || a.MaxRate != 5 || a.MaxConnections != 60 || !a.Created.Equal(created) {
+			t.Errorf("after update: %+v, %v; want the new mask, rate and connections, the old creation time", a, err)
 		}
 		if err := s.UpdateAccount(ctx, vasp.Account{Name: "nobody"}); !errors.Is(err, mms.ErrNotFound) {
 			t.Errorf("UpdateAccount(unknown) = %v, want mms.ErrNotFound", err)

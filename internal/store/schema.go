@@ -299,6 +299,12 @@ CREATE TABLE recipient_events (
 );
 CREATE INDEX recipient_events_message ON recipient_events (message_id, id);
 `},
+
+	// 22: how many SMTP sessions a VASP may hold open at once (0: the
+	// server's default).
+	{sql: `
+ALTER TABLE vasps ADD COLUMN max_connections BIGINT NOT NULL DEFAULT 0;
+`},
 }
 
 // migration is one schema version.

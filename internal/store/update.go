@@ -11,7 +11,7 @@ import (
 const (
 	updateAccountSQL = `UPDATE vasps SET password_hash = $2, allow_ip = $3, sender_mask = $4, report_to = $5,
 	report_user = $6, report_password = $7, mm7_url = $8, mm7_user = $9, mm7_password = $10, mm7_version = $11,
-	max_rate = $12
+	max_rate = $12, max_connections = $13
 WHERE name = $1`
 
 	updateRouteSQL = `UPDATE routes SET kind = $2, match_masks = $3, is_default = $4, host = $5, domain = $6,
@@ -26,7 +26,7 @@ WHERE name = $1`
 func (s *Store) UpdateAccount(ctx context.Context, a vasp.Account) error {
 	err := s.w.do(ctx, 0, func(b *batch) error {
 		return b.execOne(updateAccountSQL, a.Name, a.PasswordHash, a.AllowIP, a.SenderMask, a.ReportTo, a.ReportUser,
-			a.ReportPassword, a.MM7URL, a.MM7User, a.MM7Password, a.MM7Version, int64(a.MaxRate))
+			a.ReportPassword, a.MM7URL, a.MM7User, a.MM7Password, a.MM7Version, int64(a.MaxRate), int64(a.MaxConnections))
 	})
 	if err != nil {
 		return fmt.Errorf("store: update account %q: %w", a.Name, err)

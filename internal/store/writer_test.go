@@ -74,7 +74,7 @@ func TestBatchFailureRetriesEachWrite(t *testing.T) {
 	wg.Go(func() {
 		errs[len(ms)] = s.w.do(context.Background(), 0, func(b *batch) error {
 			// Writes, then fails: the batch must be rolled back with it.
-			if _, err := b.exec(insertAccountSQL, "ghost", "", "", "", int64(1), "", "", "", "", "", "", "", int64(0)); err != nil {
+			if _, err := b.exec(insertAccountSQL, "ghost", "", "", "", int64(1), "", "", "", "", "", "", "", int64(0), int64(0)); err != nil {
 				return err
 			}
 			return broken

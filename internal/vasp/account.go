@@ -36,6 +36,12 @@ type Account struct {
 	// MM4 and MM7 alike; more are stored and queued, not refused. 0: no
 	// limit.
 	MaxRate int
+
+	// MaxConnections is how many SMTP sessions it may hold open at once,
+	// from any number of addresses: those that logged in as it, and, for
+	// an IP account, those from its address. 0: the server's default
+	// (smtp.max_connections_per_account).
+	MaxConnections int
 }
 
 // ErrBadPassword is returned by CheckPassword for a wrong password.
@@ -157,6 +163,9 @@ func (a Account) Validate() error {
 	}
 	if a.MaxRate < 0 {
 		return fmt.Errorf("account %q: max rate %d: want messages a second, or 0 for no limit", a.Name, a.MaxRate)
+	}
+	if a.MaxConnections < 0 {
+		return fmt.Errorf("account %q: max connections %d: want a number of sessions, or 0 for the server's default", a.Name, a.MaxConnections)
 	}
 	if v := a.MM7Version; v != "" && !strings.HasPrefix(v, "5.") && !strings.HasPrefix(v, "6.") {
 		return fmt.Errorf("account %q: MM7 version %q: want 5.x.y or 6.x.y", a.Name, v)

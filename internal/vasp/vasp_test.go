@@ -67,12 +67,13 @@ func TestAccount(t *testing.T) {
 	if !(Account{Name: "2001:db8::1"}).IsIPAccount() || a.IsIPAccount() {
 		t.Error("IsIPAccount")
 	}
-	for _, bad := range []Account{{Name: ""}, {Name: "a b", PasswordHash: h}, {Name: "nopass"}, {Name: "x", PasswordHash: h, AllowIP: "10.*.1.1"}} {
+	for _, bad := range []Account{{Name: ""}, {Name: "a b", PasswordHash: h}, {Name: "nopass"}, {Name: "x", PasswordHash: h, AllowIP: "10.*.1.1"},
+		{Name: "192.0.2.1", MaxConnections: -1}} {
 		if bad.Validate() == nil {
 			t.Errorf("Validate(%+v) passed", bad)
 		}
 	}
-	if (Account{Name: "192.0.2.1"}).Validate() != nil || a.Validate() != nil {
+	if (Account{Name: "192.0.2.1", MaxConnections: 100}).Validate() != nil || a.Validate() != nil {
 		t.Error("Validate refused a good account")
 	}
 }

@@ -67,3 +67,28 @@ func TestShutdownTellsIdleSessions(t *testing.T) {
 		t.Fatal("Shutdown still waits after every session ended")
 	}
 }
+
+// TestShutdownTellsIdleSessionsOverTLS: the 421 reaches an idle session
+// over every transport, readable through its TLS layer, and Shutdown
+// returns once they are gone.
+func TestShutdownTellsIdleSessionsOverTLS(t *testing.T) {
+	for _, tr := range transports() {
+		t.Run(tr.name, func(t *testing.T) {
+			ts := tr.start(t)
+			idle := tr.open(t, ts)
+			idle.send("EHLO vasp.example.com")
+			idle.reply()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- ts.srv.Shutdown(ctx) }()
+			idle.expect("421 4.3.2 ")
+			if !idle.closed() {
+				t.Error("the idle session is still open after its 421")
+			}
+			if err := <-done; err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+		})
+	}
+}

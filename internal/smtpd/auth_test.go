@@ -235,6 +235,32 @@ func TestConnectionCap(t *testing.T) {
 	}
 }
 
+// On the implicit-TLS port the 421 comes through TLS, which a TLS client
+// can read.
+func TestConnectionCapOverTLS(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) { c.MaxConnsPerIP = 2; c.TLS = selfSigned(t) })
+	a, b := dialTLS(t, ts.tlsAddr), dialTLS(t, ts.tlsAddr)
+	a.expect("220 ")
+	b.expect("220 ")
+	c := dialTLS(t, ts.tlsAddr)
+	c.expect("421 4.7.0 Too many connections")
+	if !c.closed() {
+		t.Fatal("the refused connection is still open")
+	}
+	a.cmd("QUIT", "221 ")
+	if !a.closed() {
+		t.Fatal("QUIT did not close")
+	}
+	for i := 0; ; i++ { // the slot comes back; the refusal took none
+		d := dialTLS(t, ts.tlsAddr)
+		if r := d.reply(); strings.HasPrefix(r[0], "220 ") {
+			break
+		} else if i > 50 {
+			t.Fatalf("slot not released: %q", r)
+		}
+	}
+}
+
 // An idle peer is told and let go; so is one that stalls inside DATA.
 func TestTimeouts(t *testing.T) {
 	ts := startServer(t, func(c *smtpd.Config) {

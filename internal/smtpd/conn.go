@@ -125,6 +125,10 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 			if c.offer != nil {
 				out = []byte(ehloOfferingSTARTTLS)
 			}
+		case goSMTPNoRcpt:
+			// Perhaps to a BDAT, whose chunk go-smtp then reads by its
+			// count, not by lines (startTLSLine is out of step).
+			c.late = true
 		}
 	}
 	if c.needHello && isHelloReply(b) {

@@ -52,7 +52,7 @@ func TestRepliesOnTheWire(t *testing.T) {
 		{"EHLO without a domain", [][2]string{{"EHLO", "501 5.5.2 Domain/address argument required for HELO"}}, false},
 		{"an unknown command", [][2]string{{"FROB", "500 5.5.2 Syntax errors, FROB command unrecognized"}}, false},
 		{"a mangled command", [][2]string{{"MAILX", "501 5.5.2 Bad command"}}, false},
-		{"a command not implemented", [][2]string{{"HELP", "502 5.5.1 HELP command not implemented"}}, false},
+		{"a command not implemented", [][2]string{{"HELP", "502 5.5.1 HELP command not implemented"}, {"EXPN x", "502 5.5.1 EXPN command not implemented"}}, false},
 		{"VRFY", [][2]string{{"VRFY x", "252 2.5.0 Cannot VRFY user, but will accept message"}}, false},
 		{"a fourth bad command", [][2]string{{"FROB", "500 "}, {"FROB", "500 "}, {"MAILX", "501 "}, {"FROB", "500 5.5.2 "},
 			{"", "500 5.5.1 Too many errors. Quiting now"}}, true},

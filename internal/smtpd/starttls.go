@@ -15,7 +15,10 @@ import "bytes"
 // What the client sent after STARTTLS in the clear must not count as said
 // under TLS (RFC 3207 §4.2; CVE-2011-0411): reads end after each line
 // go-smtp would take for STARTTLS (startTLSLine), so go-smtp holds none of
-// those bytes, and the connection discards them when TLS starts. Nor may
+// those bytes, and the connection discards them when TLS starts. That
+// holds while go-smtp reads lines; once it has read a BDAT chunk by its
+// count (which it does, to discard it, even for a BDAT refused for want of
+// a recipient) the scan is out of step, and STARTTLS is refused. Nor may
 // what was said before count: go-smtp keeps its session, so STARTTLS is
 // refused once AUTH or MAIL has been given (nothing else of the session
 // outlives it but the EHLO, which go-smtp cannot be made to forget: until
@@ -23,7 +26,8 @@ import "bytes"
 // would without one, helloNeeded).
 const (
 	goSMTPNoTLS          = "502 5.5.1 TLS not supported\r\n"
-	ehloBeforeSTARTTLS   = "250-CHUNKING\r\n" // go-smtp's offer comes next: the same bytes as when it did TLS itself
+	goSMTPNoRcpt         = "502 5.5.1 Missing RCPT TO command.\r\n" // to DATA or BDAT
+	ehloBeforeSTARTTLS   = "250-CHUNKING\r\n"                       // go-smtp's offer comes next: the same bytes as when it did TLS itself
 	ehloOfferingSTARTTLS = "250-CHUNKING\r\n250-STARTTLS\r\n"
 
 	readyForTLS = "220 2.0.0 Ready to start TLS\r\n"

@@ -29,7 +29,6 @@ type trackedConn struct {
 	sessions *sessions
 	lines    *lineLimit
 	tls      *tlsLayer // nil: no TLS configured
-	log      *slog.Logger
 
 	// Kept by go-smtp's goroutine for the connection alone: in Read,
 	// Write, and the Session methods it calls.
@@ -66,7 +65,6 @@ func newTrackedConn(c net.Conn, ip netip.Addr, s *Server, implicit bool) *tracke
 		sessions:    &s.sessions,
 		lines:       &lineLimit{max: s.cfg.MaxLineLength},
 		tls:         s.tls,
-		log:         s.log,
 		stream:      c,
 		handshaking: implicit,
 	}

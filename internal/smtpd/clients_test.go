@@ -81,16 +81,6 @@ func TestImplicitTLS(t *testing.T) {
 	d.expect("250 Message Accepted")
 }
 
-func TestSTARTTLSAdvertised(t *testing.T) {
-	ts := startServer(t, func(c *smtpd.Config) { c.TLS = selfSigned(t) })
-	d := dial(t, ts.addr)
-	d.expect("220 ")
-	d.send("EHLO x")
-	if r := strings.Join(d.reply(), "\n"); !strings.Contains(r, "STARTTLS") {
-		t.Errorf("EHLO with TLS configured does not offer STARTTLS:\n%s", r)
-	}
-}
-
 // Third-party clients from Debian: swaks and curl. .ci/run installs them.
 // swaks submits over plain TCP, STARTTLS (-tls) and implicit TLS (--tlsc).
 func TestSwaks(t *testing.T) {

@@ -37,6 +37,16 @@ func TestSTARTTLS(t *testing.T) {
 		d.expect("250 Message Accepted")
 	})
 
+	t.Run("not offered under implicit TLS", func(t *testing.T) {
+		d := dialTLS(t, ts.tlsAddr)
+		d.expect("220 ")
+		if r := ehlo(d); strings.Contains(r, "STARTTLS") {
+			t.Errorf("EHLO under implicit TLS offers STARTTLS:\n%s", r)
+		}
+		d.cmd("STARTTLS", "503 5.5.1 Already running in TLS")
+		d.cmd("NOOP", "250 ")
+	})
+
 	t.Run("plaintext after STARTTLS is discarded", func(t *testing.T) {
 		// CVE-2011-0411: what came with STARTTLS in the clear must not
 		// be taken as said under TLS (RFC 3207 §4.2).

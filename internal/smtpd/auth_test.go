@@ -175,32 +175,26 @@ func TestLongLine(t *testing.T) {
 
 // A line past the limit ends the session, as go-smtp's own check would: a
 // command with 500, a message with a permanent 554 (it would fail again)
-// and then 500, and nothing is stored. Without TLS the listener checks
-// lines (lineLimit); with TLS offered go-smtp does; the peer cannot tell.
+// and then 500, and nothing is stored. The listener checks lines
+// (lineLimit) under its TLS layer, so the peer sees the same over every
+// transport.
 func TestLineTooLong(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []serverOption
-	}{
-		{"plain server", nil},
-		{"server offering TLS", []serverOption{func(c *smtpd.Config) { c.TLS = selfSigned(t) }}},
-	} {
-		opts := append([]serverOption{func(c *smtpd.Config) { c.MaxLineLength = 6000 }}, mode.opts...)
-		t.Run(mode.name+"/command", func(t *testing.T) {
-			ts := startServer(t, opts...)
-			d := dial(t, ts.addr)
-			d.expect("220 ")
+	for _, tr := range transports() {
+		limit := func(c *smtpd.Config) { c.MaxLineLength = 6000 }
+		t.Run(tr.name+"/command", func(t *testing.T) {
+			ts := tr.start(t, limit)
+			d := tr.open(t, ts)
 			d.send("EHLO " + strings.Repeat("x", 6001))
 			d.expect("500 5.4.0")
 			if !d.closed() {
 				t.Fatal("session still open")
 			}
 		})
-		t.Run(mode.name+"/message", func(t *testing.T) {
-			ts := startServer(t, opts...)
+		t.Run(tr.name+"/message", func(t *testing.T) {
+			ts := tr.start(t, limit)
 			ts.addAccount(t, vasp.Account{Name: "test"}, "test")
-			d := dial(t, ts.addr)
-			d.login("test", "test")
+			d := tr.open(t, ts)
+			d.login2("test", "test")
 			d.startData()
 			d.send(strings.Join([]string{
 				"Subject: long line", "MIME-Version: 1.0", "Content-Type: application/octet-stream",
@@ -233,6 +227,32 @@ func TestConnectionCap(t *testing.T) {
 	// The slot comes back once the first connection is gone.
 	for i := 0; ; i++ {
 		d := dial(t, ts.addr)
+		if r := d.reply(); strings.HasPrefix(r[0], "220 ") {
+			break
+		} else if i > 50 {
+			t.Fatalf("slot not released: %q", r)
+		}
+	}
+}
+
+// On the implicit-TLS port the 421 comes through TLS, which a TLS client
+// can read.
+func TestConnectionCapOverTLS(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) { c.MaxConnsPerIP = 2; c.TLS = selfSigned(t) })
+	a, b := dialTLS(t, ts.tlsAddr), dialTLS(t, ts.tlsAddr)
+	a.expect("220 ")
+	b.expect("220 ")
+	c := dialTLS(t, ts.tlsAddr)
+	c.expect("421 4.7.0 Too many connections")
+	if !c.closed() {
+		t.Fatal("the refused connection is still open")
+	}
+	a.cmd("QUIT", "221 ")
+	if !a.closed() {
+		t.Fatal("QUIT did not close")
+	}
+	for i := 0; ; i++ { // the slot comes back; the refusal took none
+		d := dialTLS(t, ts.tlsAddr)
 		if r := d.reply(); strings.HasPrefix(r[0], "220 ") {
 			break
 		} else if i > 50 {

@@ -81,41 +81,52 @@ func TestImplicitTLS(t *testing.T) {
 	d.expect("250 Message Accepted")
 }
 
-func TestSTARTTLSAdvertised(t *testing.T) {
-	ts := startServer(t, func(c *smtpd.Config) { c.TLS = selfSigned(t) })
-	d := dial(t, ts.addr)
-	d.expect("220 ")
-	d.send("EHLO x")
-	if r := strings.Join(d.reply(), "\n"); !strings.Contains(r, "STARTTLS") {
-		t.Errorf("EHLO with TLS configured does not offer STARTTLS:\n%s", r)
-	}
-}
-
 // Third-party clients from Debian: swaks and curl. .ci/run installs them.
+// swaks submits over plain TCP, STARTTLS (-tls) and implicit TLS (--tlsc).
 func TestSwaks(t *testing.T) {
 	swaks, err := exec.LookPath("swaks")
 	if err != nil {
 		t.Skip("swaks not installed (apt-get install swaks; .ci/run does)")
 	}
-	ts := startServer(t)
-	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
-	file := filepath.Join(t.TempDir(), "mm4.eml")
-	os.WriteFile(file, []byte(seedMessage(t)), 0o600)
-	cmd := exec.Command(swaks, "--server", ts.addr, "--auth", "LOGIN", "--auth-user", "test", "--auth-password", "test",
-		"--from", "+447779998888/TYPE=PLMN@mms.example.net", "--to", "+447778889999/TYPE=PLMN@mms.example.net",
-		"--data", "@"+file, "--pipeline")
-	cmd.Env = append(os.Environ(), "POSIXLY_CORRECT=1") // else Getopt reads "+44…" as an option
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("swaks: %v\n%s", err, out)
-	}
-	for _, want := range []string{"334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", "<-  235 ", "250 Message Accepted <"} {
-		if !bytes.Contains(out, []byte(want)) {
-			t.Errorf("swaks transcript lacks %q:\n%s", want, out)
-		}
-	}
-	if n := ts.stored(t); n != 1 {
-		t.Fatalf("stored %d messages, want 1", n)
+	for _, mode := range []struct {
+		name string
+		tls  []string // swaks's option; nil: plain TCP
+	}{
+		{"plain", nil},
+		{"STARTTLS", []string{"-tls"}},
+		{"implicit TLS", []string{"--tlsc"}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			ts := startServer(t, func(c *smtpd.Config) { c.TLS = selfSigned(t) })
+			ts.addAccount(t, vasp.Account{Name: "test"}, "test")
+			file := filepath.Join(t.TempDir(), "mm4.eml")
+			os.WriteFile(file, []byte(seedMessage(t)), 0o600)
+			addr := ts.addr
+			if mode.name == "implicit TLS" {
+				addr = ts.tlsAddr
+			}
+			args := append([]string{"--server", addr, "--auth", "LOGIN", "--auth-user", "test", "--auth-password", "test",
+				"--from", "+447779998888/TYPE=PLMN@mms.example.net", "--to", "+447778889999/TYPE=PLMN@mms.example.net",
+				"--data", "@" + file, "--pipeline"}, mode.tls...)
+			cmd := exec.Command(swaks, args...)
+			cmd.Env = append(os.Environ(), "POSIXLY_CORRECT=1") // else Getopt reads "+44…" as an option
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("swaks: %v\n%s", err, out)
+			}
+			want := []string{"334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", " 235 ", " 250 Message Accepted <"}
+			if mode.tls != nil {
+				want = append(want, "TLS started")
+			}
+			for _, w := range want {
+				if !bytes.Contains(out, []byte(w)) {
+					t.Errorf("swaks transcript lacks %q:\n%s", w, out)
+				}
+			}
+			if n := ts.stored(t); n != 1 {
+				t.Fatalf("stored %d messages, want 1", n)
+			}
+		})
 	}
 }
 

@@ -94,9 +94,6 @@ func (c *trackedConn) takeMessage(buf *bytes.Buffer, max int64) (taken, tooBig b
 	dots := dotReader{lineStart: true}
 	for {
 		n, rerr := c.read(in[len(in):cap(in)])
-		if n > 0 {
-			c.markBusy()
-		}
 		in = in[:len(in)+n]
 		out, used, end := dots.feed(buf.AvailableBuffer(), in)
 		buf.Write(out)

@@ -14,8 +14,23 @@
 // "wappush." asks for Multimedia WAP Push (NowSMS's own spelling is lost).
 // Lines may run to 10,000 bytes, not RFC 5321's 1,000 (some peers send
 // unwrapped base64); a longer one ends the session with 500, or 554 at the
-// end of DATA. Without TLS the listener checks line lengths itself, a line
-// at a time, instead of go-smtp's byte-at-a-time check (linelimit.go).
+// end of DATA. The listener checks line lengths itself, a line at a time,
+// instead of go-smtp's byte-at-a-time check (linelimit.go).
+//
+// TLS is layered below go-smtp, not above it: the listener does the server
+// side of implicit TLS (ServeTLS) and of STARTTLS (RFC 3207) in the
+// connection it hands go-smtp (conn.go, starttls.go), and go-smtp, given no
+// TLS configuration, sees plain text on every transport. So go-smtp's
+// replies can be corrected as they are written on every transport: a
+// command out of order is 503 (RFC 5321 §4.2.4) where go-smtp says 502, and
+// undecodable AUTH base64 501 5.5.2 (RFC 4954 §4) where it says 454
+// (sequence.go); and the stop's 421 goes through TLS (drain.go). Where this
+// departs from go-smtp's own STARTTLS: an argument is refused (501), and so
+// is STARTTLS after AUTH or MAIL (503) — go-smtp's session lives on across
+// the handshake, so that is how nothing said in the clear counts as said
+// under TLS (RFC 3207 §4.2); bytes sent after STARTTLS in the clear are
+// discarded; a failed handshake closes the connection where go-smtp answered
+// 550; and go-smtp's Conn.TLSConnectionState no longer reports TLS.
 //
 // Connections are capped per address and in all at connect; a session
 // that logs in, or whose address names an IP account, counts from then on

@@ -2,6 +2,7 @@ package smtpd
 
 import (
 	"sync"
+	"time"
 )
 
 // shuttingDown is what an idle session is told when the server stops
@@ -51,4 +52,28 @@ func (s *sessions) closeIdle() {
 	for _, c := range l {
 		c.closeIfIdle()
 	}
+}
+
+// closeIfIdle answers 421 and closes c if it waits for a command: through
+// TLS when the session is under it. A connection still in its implicit
+// TLS handshake has nothing to be told through yet, and is closed.
+func (c *trackedConn) closeIfIdle() {
+	c.mu.Lock()
+	idle := !c.busy && !c.inData
+	if idle && !c.handshaking {
+		// go-smtp's write deadline may be long past: the 421 gets its own.
+		c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+		c.stream.Write([]byte(shuttingDown))
+	}
+	c.mu.Unlock()
+	if idle {
+		c.Close()
+	}
+}
+
+// taking marks c as taking a message (Session.Data), or no longer.
+func (c *trackedConn) taking(on bool) {
+	c.mu.Lock()
+	c.inData = on
+	c.mu.Unlock()
 }

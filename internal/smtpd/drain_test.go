@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmsc-project/mmsc/internal/smtpd"
 	"github.com/mmsc-project/mmsc/internal/vasp"
 )
 
@@ -65,5 +66,56 @@ func TestShutdownTellsIdleSessions(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Shutdown still waits after every session ended")
+	}
+}
+
+// TestShutdownTellsIdleSessionsOverTLS: the 421 reaches an idle session
+// over every transport, readable through its TLS layer, and Shutdown
+// returns once they are gone.
+func TestShutdownTellsIdleSessionsOverTLS(t *testing.T) {
+	for _, tr := range transports() {
+		t.Run(tr.name, func(t *testing.T) {
+			ts := tr.start(t)
+			idle := tr.open(t, ts)
+			idle.send("EHLO vasp.example.com")
+			idle.reply()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- ts.srv.Shutdown(ctx) }()
+			idle.expect("421 4.3.2 ")
+			if !idle.closed() {
+				t.Error("the idle session is still open after its 421")
+			}
+			if err := <-done; err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+		})
+	}
+}
+
+// TestShutdownClosesTLSHandshakes: a connection to the implicit-TLS port
+// that has not finished its handshake has nothing it could read yet; the
+// stop closes it rather than wait out the handshake's timeout.
+func TestShutdownClosesTLSHandshakes(t *testing.T) {
+	ts := startServer(t, func(c *smtpd.Config) { c.TLS = selfSigned(t) })
+	c, err := net.Dial("tcp", ts.tlsAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	time.Sleep(200 * time.Millisecond) // accepted, waiting for a ClientHello
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := ts.srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Shutdown took %v", d)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("read %d bytes, %v; want the connection closed", n, err)
 	}
 }

@@ -12,9 +12,9 @@ import (
 // 30 KB message (BENCHMARKS.md), where bytes.IndexByte finds each line end
 // at memory speed.
 //
-// It can stand in for go-smtp's check only while the socket carries plain
-// text. After STARTTLS go-smtp reads through a TLS layer of its own, above
-// this one, so a server offering TLS keeps go-smtp's check (see New).
+// It stands in for go-smtp's check on every transport: the connection
+// checks what go-smtp reads, in the clear, below the TLS layer
+// (trackedConn).
 type lineLimit struct {
 	max int   // bytes a line may hold before its LF
 	cur int   // bytes since the last LF

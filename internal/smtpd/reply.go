@@ -20,6 +20,7 @@ var (
 	errDataTimeout      = errors.New("DATA took too long")
 	errTooManyConns     = errors.New("too many connections")
 	errAccountConns     = errors.New("too many connections for this account")
+	errNoHello          = errors.New("no EHLO since STARTTLS")
 	// A forward request addressed only to our system address has nobody
 	// to deliver to.
 	errNoHandsetRecipient = errors.New("no recipient but the MM4 system address: nobody to deliver this message to")
@@ -44,6 +45,9 @@ func reply(err error) (*smtp.SMTPError, mms.Refusal) {
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many connections, try again later"}, mms.RefusedConnections
 	case errors.Is(err, errAccountConns):
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many connections for this account, try again later"}, mms.RefusedConnections
+	case errors.Is(err, errNoHello):
+		// go-smtp's text for MAIL or AUTH before EHLO, with RFC 5321's code.
+		return &smtp.SMTPError{Code: 503, EnhancedCode: smtp.EnhancedCode{5, 5, 1}, Message: "Please introduce yourself first."}, mms.RefusedMalformed
 	case errors.Is(err, errAuthRequired):
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}, mms.RefusedAuth
 	case errors.Is(err, errAuthThrottled):

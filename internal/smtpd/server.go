@@ -120,7 +120,7 @@ type Server struct {
 	limits   *connlimit.Limiter
 	sessions sessions // open connections, to tell the idle ones the server stops
 	smtp     *smtp.Server
-	maxLine  int       // > 0: the listener checks line lengths, not go-smtp
+	tls      *tlsLayer // nil: no TLS configured
 	buffers  sync.Pool // *bytes.Buffer for DATA: most messages are alike in size
 }
 
@@ -163,18 +163,17 @@ func New(cfg Config, accounts Accounts, accept Acceptor, log *slog.Logger) *Serv
 	ss.Domain = cfg.LocalHost
 	ss.MaxMessageBytes = cfg.MaxMessageBytes
 	ss.MaxRecipients = cfg.MaxRecipients
-	// Without TLS the socket carries the commands and the message as they
-	// are, and the listener checks line lengths far more cheaply than
-	// go-smtp (lineLimit); with TLS offered go-smtp must, above its TLS layer.
-	ss.MaxLineLength = cfg.MaxLineLength
-	if cfg.TLS == nil {
-		ss.MaxLineLength = 0 // go-smtp: no check of its own
-		s.maxLine = cfg.MaxLineLength
-	}
+	// The connection checks line lengths far more cheaply than go-smtp
+	// (lineLimit), below its TLS layer (trackedConn).
+	ss.MaxLineLength = 0 // go-smtp: no check of its own
 	ss.ReadTimeout = cfg.ReadTimeout
 	ss.WriteTimeout = cfg.WriteTimeout
 	ss.AllowInsecureAuth = true // VASP links are private lines; TLS is offered, not forced
-	ss.TLSConfig = cfg.TLS
+	// go-smtp gets no TLSConfig: TLS is the connection's, below go-smtp,
+	// so that go-smtp's bytes pass through it in the clear (trackedConn).
+	if cfg.TLS != nil {
+		s.tls = &tlsLayer{config: cfg.TLS, readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout, log: log}
+	}
 	ss.ErrorLog = errorLog{log}
 	s.smtp = ss
 	return s
@@ -191,7 +190,7 @@ func (s *Server) refused(rep *smtp.SMTPError, why mms.Refusal) *smtp.SMTPError {
 // Serve accepts plain SMTP (with STARTTLS when TLS is configured) on l until
 // Close.
 func (s *Server) Serve(l net.Listener) error {
-	return s.smtp.Serve(&limitedListener{Listener: l, s: s, maxLine: s.maxLine, plain: true})
+	return s.smtp.Serve(&limitedListener{Listener: l, s: s})
 }
 
 // ServeTLS accepts implicit-TLS SMTP on l until Close.
@@ -199,7 +198,7 @@ func (s *Server) ServeTLS(l net.Listener) error {
 	if s.cfg.TLS == nil {
 		return errors.New("smtpd: ServeTLS without a TLS configuration")
 	}
-	return s.smtp.Serve(tls.NewListener(&limitedListener{Listener: l, s: s}, s.cfg.TLS))
+	return s.smtp.Serve(&limitedListener{Listener: l, s: s, implicit: true})
 }
 
 // Shutdown stops accepting and waits for sessions to end, or closes them

@@ -203,3 +203,71 @@ func (d *dialog) startData() {
 	d.cmd("RCPT TO:<+447778889999/TYPE=PLMN@mms.example.net>", "250 ")
 	d.cmd("DATA", "354 ")
 }
+
+// startTLS runs STARTTLS on d (RFC 3207) with crypto/tls's client, so that
+// the dialogue goes on over TLS, line by line as before.
+func (d *dialog) startTLS() {
+	d.t.Helper()
+	d.cmd("STARTTLS", "220 2.0.0 Ready to start TLS")
+	d.handshake()
+}
+
+// handshake is the client's side of TLS after the server's 220 to STARTTLS.
+func (d *dialog) handshake() {
+	d.t.Helper()
+	if d.r.Buffered() > 0 {
+		d.t.Fatalf("the server sent more after its 220: %d bytes", d.r.Buffered())
+	}
+	tc := tls.Client(d.conn, &tls.Config{InsecureSkipVerify: true})
+	if err := tc.Handshake(); err != nil {
+		d.t.Fatalf("TLS handshake after STARTTLS: %v", err)
+	}
+	d.conn, d.r = tc, bufio.NewReader(tc)
+}
+
+// transport is one way a peer reaches the dialogue: over plain TCP, over
+// TCP then STARTTLS, or over implicit TLS.
+type transport struct {
+	name string
+	tls  bool // the server needs a certificate
+	// open connects and returns a dialogue that has been greeted (220)
+	// and, for STARTTLS, has gone through EHLO and STARTTLS: the client
+	// is expected to EHLO again.
+	open func(t testing.TB, ts *testServer) *dialog
+}
+
+// transports are every way to reach the server, each on a server
+// configured for it.
+func transports() []transport {
+	plain := func(t testing.TB, ts *testServer) *dialog {
+		d := dial(t, ts.addr)
+		d.expect("220 ")
+		return d
+	}
+	return []transport{
+		{"plain", false, plain},
+		{"plain, TLS offered", true, plain},
+		{"STARTTLS", true, func(t testing.TB, ts *testServer) *dialog {
+			d := plain(t, ts)
+			d.send("EHLO vasp.example.com")
+			d.reply()
+			d.startTLS()
+			return d
+		}},
+		{"implicit TLS", true, func(t testing.TB, ts *testServer) *dialog {
+			d := dialTLS(t, ts.tlsAddr)
+			d.expect("220 ")
+			return d
+		}},
+	}
+}
+
+// start is startServer with a certificate when tr needs one.
+func (tr transport) start(t testing.TB, opts ...serverOption) *testServer {
+	t.Helper()
+	if tr.tls {
+		cert := selfSigned(t)
+		opts = append(opts, func(c *smtpd.Config) { c.TLS = cert })
+	}
+	return startServer(t, opts...)
+}

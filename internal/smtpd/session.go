@@ -30,6 +30,7 @@ const submitTimeout = time.Minute
 type session struct {
 	srv    *Server
 	conn   *smtp.Conn
+	tc     *trackedConn // the connection under conn; nil only if go-smtp was given another
 	ip     netip.Addr
 	remote string
 	start  time.Time
@@ -49,6 +50,7 @@ func (s *Server) newSession(c *smtp.Conn) (*session, error) {
 	ss := &session{
 		srv:    s,
 		conn:   c,
+		tc:     tracked(c.Conn()),
 		ip:     connlimit.RemoteIP(c.Conn()),
 		remote: c.Conn().RemoteAddr().String(),
 		start:  s.cfg.Now(),
@@ -75,6 +77,10 @@ func (s *Server) newSession(c *smtp.Conn) (*session, error) {
 func (ss *session) AuthMechanisms() []string { return []string{sasl.Login, sasl.Plain} }
 
 func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if ss.tc.helloNeeded() {
+		rep, _ := reply(errNoHello)
+		return nil, rep
+	}
 	switch mech {
 	case sasl.Login:
 		return newLoginServer(func(user, pass string) error { return ss.login(user, pass, "login") }), nil
@@ -107,6 +113,7 @@ func (ss *session) login(user, pass, how string) error {
 		return err
 	}
 	ss.account, ss.how = &a, how
+	ss.tc.tooLateForTLS() // what was said in the clear must not count as said under TLS
 	return nil
 }
 
@@ -127,6 +134,10 @@ func (ss *session) loginRefused(user string, err error) error {
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.tc.helloNeeded() {
+		rep, _ := reply(errNoHello) // go-smtp's own sequence error, not a refusal to count
+		return rep
+	}
 	if ss.account == nil {
 		return ss.srv.refused(reply(errAuthRequired))
 	}
@@ -134,6 +145,7 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 		return ss.srv.refused(reply(fmt.Errorf("%w: %q", errSenderNotAllowed, from)))
 	}
 	ss.from, ss.rcpts = from, nil
+	ss.tc.tooLateForTLS() // the listener can no longer tell commands from message bytes (BDAT)
 	return nil
 }
 
@@ -179,10 +191,10 @@ func (ss *session) recipient(to string) (mms.Recipient, error) {
 // cause of an internal failure was logged where it happened; the peer and
 // this line see only the reply.
 func (ss *session) Data(r io.Reader) error {
-	if tc := tracked(ss.conn.Conn()); tc != nil {
+	if ss.tc != nil {
 		// A message in hand is finished, whoever stops the server.
-		tc.taking(true)
-		defer tc.taking(false)
+		ss.tc.taking(true)
+		defer ss.tc.taking(false)
 	}
 	start := ss.srv.cfg.Now()
 	id, err := ss.data(r)

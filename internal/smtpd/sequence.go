@@ -8,8 +8,10 @@ import "bytes"
 //
 //   - a command out of order is 503, "bad sequence of commands" (RFC 5321
 //     §4.2.4, §4.3.2), where go-smtp says 502, "not implemented";
-//   - undecodable base64 in AUTH is 501 5.5.2 (RFC 4954 §4), where go-smtp
-//     says 454 4.7.0, which is temporary: a client would retry it forever.
+//   - undecodable base64 in AUTH, and an AUTH PLAIN response without its
+//     two NULs, are 501 5.5.2 (RFC 4954 §4: the client's response cannot
+//     be parsed), where go-smtp says 454 4.7.0, which is temporary: a
+//     client would retry it forever.
 //
 // go-smtp decides these before any Session method runs, so they are
 // corrected as they are written (fixReplies). No other reply is touched.
@@ -22,6 +24,7 @@ var rfcReplies = map[string]string{
 	"502 5.5.1 DATA not allowed for BINARYMIME messages": "503 5.5.1 DATA not allowed for BINARYMIME messages",
 	"502 5.5.1 Missing RCPT TO command.":                 "503 5.5.1 Missing RCPT TO command.",
 	"454 4.7.0 Invalid base64 data":                      "501 5.5.2 Invalid base64 data",
+	"454 4.7.0 sasl: invalid response":                   "501 5.5.2 sasl: invalid response",
 }
 
 // fixReplies is b, a write of whole reply lines, with each line that

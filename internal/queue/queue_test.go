@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -287,6 +288,32 @@ func TestSweepFindsUnannouncedWork(t *testing.T) {
 		}
 		if took := at[0].Sub(leased); took < queue.DefaultLeaseFor || took > 20*time.Second {
 			t.Errorf("taken over %v after the dead node's lease; want after the lease (%v) and within 20s", took, queue.DefaultLeaseFor)
+		}
+	})
+}
+
+// TestAttemptEndsAfterMaxAttempt: renewed leases do not let an attempt
+// that never finishes hold its row for ever: it gives up after MaxAttempt
+// (the lease's old default, five minutes) and the row is released.
+func TestAttemptEndsAfterMaxAttempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := storetest.SQLite(t)
+		h := &slow{took: time.Hour}
+		q := queue.New[mms.Delivery, mms.Outcome](st, h, queue.Config{Owner: "q", LeaseFor: 10 * time.Second}, discard)
+		accept(t, st, 1, mms.RouteMM1)
+		defer run(q)()
+		time.Sleep(queue.DefaultMaxAttempt - time.Second)
+		synctest.Wait()
+		h.mu.Lock()
+		before := len(h.ended)
+		h.mu.Unlock()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if before != 0 || len(h.ended) == 0 || !strings.Contains(fmt.Sprint(h.ended[0]), "attempt still running after 5m0s") {
+			t.Errorf("attempts ended %v a second before MaxAttempt, then %v; want the first to end at %v, and for that reason",
+				h.ended[:before], h.ended, queue.DefaultMaxAttempt)
 		}
 	})
 }

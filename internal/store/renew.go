@@ -55,20 +55,8 @@ func (s *Store) renew(ctx context.Context, query, owner string, ids []int64, now
 	}
 	var renewed []int64
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		rows, err := b.query(query, millis(now.Add(leaseFor)), s.dialect.idsArg(ids), owner, millis(now))
+		l, err := b.queryIDs(query, millis(now.Add(leaseFor)), s.dialect.idsArg(ids), owner, millis(now))
 		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var l []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			l = append(l, id)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		renewed = l // only now: a batch that fails runs this again

@@ -28,8 +28,8 @@ func TestTenCrashesLoseNothing(t *testing.T) {
 	}
 	const (
 		cycles  = 10
-		killAt  = 2000 // acknowledged messages per cycle before its kill
-		clients = 8    // submitUntilKilled's connections: at most one message each in flight at a kill
+		killAt  = 500 // acknowledged messages per cycle before its kill
+		clients = 8   // submitUntilKilled's connections: at most one message each in flight at a kill
 	)
 	path, dataDir := writeConfig(t, "")
 	if _, err := mmsc(t, "", "vasp", "add", "127.0.0.1", "-config", path); err != nil {

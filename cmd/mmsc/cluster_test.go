@@ -42,30 +42,41 @@ type clusterNode struct {
 }
 
 // clusterConfig writes the configuration of node name: the shared schema,
-// the shared SMSC, and ports of its own (listen on port 0).
-func clusterConfig(t *testing.T, dsn, smscAddr, name string) string {
+// the shared SMSC, ports of its own (listen on port 0), and lease (0: the
+// default).
+func clusterConfig(t *testing.T, dsn, smscAddr, name string, lease time.Duration) string {
 	t.Helper()
+	leaseLine := ""
+	if lease > 0 {
+		leaseLine = fmt.Sprintf("lease = %q\n", lease.String())
+	}
 	path, _ := writeConfig(t, fmt.Sprintf(`public_url = %q
-%slease = %q
-[smpp]
+%s%s[smpp]
 address = %q
 system_id = "mmsc"
 password = "secret"
 source_addr = %q
 [mm1]
 local_numbers = ["+4477*"]
-`, clusterPublicURL, postgresConfig(dsn), clusterLease.String(), smscAddr, name))
+`, clusterPublicURL, postgresConfig(dsn), leaseLine, smscAddr, name))
 	return path
 }
 
 // startCluster starts one node per name on the schema of dsn, all bound to
-// smsc, and waits until every one has its SMS link (a node without one
-// leases nothing, which would hide it from the test).
+// smsc, with the short clusterLease, and waits until every one has its SMS
+// link (a node without one leases nothing, which would hide it from the
+// test).
 func startCluster(t *testing.T, dsn string, smsc *smsctest.Server, names ...string) []*clusterNode {
+	t.Helper()
+	return startClusterLease(t, dsn, smsc, clusterLease, names...)
+}
+
+// startClusterLease is startCluster with lease (0: the default).
+func startClusterLease(t *testing.T, dsn string, smsc *smsctest.Server, lease time.Duration, names ...string) []*clusterNode {
 	t.Helper()
 	var nodes []*clusterNode
 	for _, name := range names {
-		n := &clusterNode{name: name, path: clusterConfig(t, dsn, smsc.Addr(), name)}
+		n := &clusterNode{name: name, path: clusterConfig(t, dsn, smsc.Addr(), name, lease)}
 		n.p = startProcess(t, n.path)
 		nodes = append(nodes, n)
 	}
@@ -92,16 +103,11 @@ func waitClusterBound(t *testing.T, smsc *smsctest.Server, n int) {
 }
 
 // stop ends the node (if it still runs) and returns how many lines it
-// logged, and its warnings and errors. startProcess's stderr buffer is
-// only safe to read once Wait has returned.
+// logged, and its warnings and errors.
 func (n *clusterNode) stop() (lines int, bad []string) {
 	n.p.cmd.Process.Signal(syscall.SIGKILL)
 	n.p.cmd.Wait()
-	buf, ok := n.p.cmd.Stderr.(*bytes.Buffer)
-	if !ok {
-		return 0, nil
-	}
-	all := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	all := strings.Split(strings.TrimSpace(n.p.stderr.String()), "\n")
 	for _, l := range all {
 		if strings.Contains(l, `"level":"ERROR"`) || strings.Contains(l, `"level":"WARN"`) {
 			bad = append(bad, l)
@@ -350,116 +356,12 @@ func TestClusterNothingLostNothingTwice(t *testing.T) {
 	nodes := startCluster(t, dsn, smsc, "NODE0", "NODE1", "NODE2")
 	allowLoopback(t, nodes[0])
 	survivors := []int{1, 2}
-
-	type ack struct {
-		id      mms.MessageID
-		subject string
-		node    int
-	}
-	var (
-		mu       sync.Mutex
-		acks     = map[string]ack{} // by recipient
-		unacked  []string           // in flight on the victim when it died
-		killedAt time.Time
-		caught   string // the notification the victim was sending when it died
-		armed    atomic.Bool
-		killed   atomic.Bool
-		kill     sync.Once
-		next     atomic.Int64
-		wg       sync.WaitGroup
-	)
-	// The victim dies while the SMSC holds one of its notifications, so
-	// that the crash always leaves an outcome the store never heard of: the
-	// case a survivor must repeat, once, after the lease.
-	die := func(dest string) {
-		kill.Do(func() {
-			killed.Store(true) // before the signal: every failure it causes sees it
-			now := time.Now()
-			nodes[victim].p.cmd.Process.Signal(syscall.SIGKILL)
-			mu.Lock()
-			killedAt, caught = now, dest
-			mu.Unlock()
-		})
-	}
-	smsc.SetHandler(func(s smsctest.Submit) uint32 {
-		if s.SourceAddr == nodes[victim].name && armed.Load() {
-			die(s.DestAddr)
-		}
-		return 0
-	})
-	start := time.Now()
-	for g := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			node := g % len(nodes)
-			c, err := smtp.Dial(nodes[node].p.smtp())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer func() { c.Close() }()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= total {
-					return
-				}
-				number := fmt.Sprintf("+4477%08d", i)
-				msg, subject, err := clusterMessage(number)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				id, err := submitFor(c, msg, number)
-				if err != nil {
-					if node != victim || !killed.Load() {
-						t.Errorf("node %s refused %s: %v", nodes[node].name, number, err)
-						return
-					}
-					// The victim died with this one in flight: it was never
-					// acknowledged. The client carries on with a survivor,
-					// as it would behind a load balancer.
-					mu.Lock()
-					unacked = append(unacked, number)
-					mu.Unlock()
-					c.Close()
-					node = survivors[g%len(survivors)]
-					if c, err = smtp.Dial(nodes[node].p.smtp()); err != nil {
-						t.Error(err)
-						return
-					}
-					continue
-				}
-				mu.Lock()
-				acks[number] = ack{id, subject, node}
-				if len(acks) == killAfter {
-					armed.Store(true)
-					// Should the victim have nothing at the SMSC for a while,
-					// it dies anyway.
-					time.AfterFunc(3*time.Second, func() { die("") })
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	submitted := time.Now()
-	if !killed.Load() {
-		t.Fatalf("only %d acknowledged: never reached the kill point", len(acks))
-	}
+	burst := burstAndKill(t, nodes, smsc, total, conns, killAfter, victim)
 	if t.Failed() {
 		return
 	}
-	mu.Lock() // the kill may have come from the SMSC's goroutine
-	killAt, caughtDest := killedAt, caught
-	mu.Unlock()
-	perNode := make([]int, len(nodes))
-	for _, a := range acks {
-		perNode[a.node]++
-	}
-	t.Logf("%d acknowledged in %v (per node %v); %s killed %v in with %d submissions in flight and the notification to %q at the SMSC",
-		len(acks), submitted.Sub(start).Round(time.Millisecond), perNode, nodes[victim].name,
-		killAt.Sub(start).Round(time.Millisecond), len(unacked), caughtDest)
+	acks, submitted, killAt, caughtDest := burst.acks, burst.submitted, burst.killedAt, burst.caught
+	logBurst(t, burst, nodes, victim)
 
 	waitClusterQuiet(t, db, submitted.Add(clusterLease+30*time.Second))
 	quiet := time.Now()

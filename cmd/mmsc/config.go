@@ -47,8 +47,10 @@ type CDRConfig struct {
 type StoreConfig struct {
 	Driver string `toml:"driver"` // sqlite or postgres
 	DSN    string `toml:"dsn"`    // postgres: "postgres://user:password@host:5432/db?sslmode=..."
-	// Lease is how long a node holds a delivery it is attempting; if the
-	// node dies, another takes the delivery over after that.
+	// Lease is how long a delivery a node attempts stays held once the
+	// node stops renewing it (every third of it, while it lives): if the
+	// node dies, another takes the delivery over after that. It no longer
+	// bounds an attempt (queue.DefaultMaxAttempt does).
 	Lease duration `toml:"lease"`
 }
 
@@ -274,7 +276,7 @@ func (c Config) problems() []error {
 		add("store.driver %q: want \"sqlite\" or \"postgres\"", c.Store.Driver)
 	}
 	if time.Duration(c.Store.Lease) < time.Second {
-		add("store.lease %s: want at least 1s, and more than the longest delivery attempt (an SMTP forward may take a minute)", time.Duration(c.Store.Lease))
+		add("store.lease %s: want at least 1s (a live node renews its leases every third of it)", time.Duration(c.Store.Lease))
 	}
 	if !isHostName(c.MMSDomain) {
 		add("mms_domain %q is not a host name", c.MMSDomain)

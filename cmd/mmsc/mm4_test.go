@@ -21,6 +21,7 @@ type peerMMSC struct {
 	mu     sync.Mutex
 	got    []peerMail
 	answer func(rcpt string) *smtp.SMTPError // nil reply: accept
+	slow   time.Duration                     // each DATA is answered this long after it was received (set under mu)
 	more   chan struct{}
 	addr   string
 }
@@ -72,9 +73,11 @@ func (s *peerSession) Data(r io.Reader) error {
 	s.mail.data = b
 	s.p.mu.Lock()
 	s.p.got = append(s.p.got, s.mail)
+	slow := s.p.slow
 	s.p.mu.Unlock()
 	s.p.more <- struct{}{}
 	s.mail = peerMail{}
+	time.Sleep(slow)
 	return nil
 }
 func (s *peerSession) Reset()        { s.mail = peerMail{} }

@@ -140,6 +140,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 	}, delivery.Config{
 		Owner:    node,
 		LeaseFor: time.Duration(cfg.Store.Lease),
+		Sweep:    cfg.sweep(),
 		MM1: delivery.MM1Policy{
 			RenotifyAfter:    time.Duration(cfg.MM1.RenotifyAfter),
 			MaxNotifications: cfg.MM1.MaxNotifications,
@@ -252,6 +253,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, m *metrics.Metrics
 		err = nil
 	}
 	return err
+}
+
+// sweep is how often the delivery queues look for work nobody announced:
+// often where other nodes share the store (their wake-ups may be lost,
+// and they die); on SQLite this process is the only writer and is told of
+// all its work, so the queues' long default stands.
+func (c Config) sweep() time.Duration {
+	if c.Store.Driver == driverPostgres {
+		return delivery.ClusterSweep
+	}
+	return 0
 }
 
 // routingCallback is the configured routing callback, or nil.

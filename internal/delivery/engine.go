@@ -48,13 +48,25 @@ type Transports struct {
 type Config struct {
 	Owner    string        // names this node's leases; unique among nodes sharing the store
 	LeaseFor time.Duration // 0: queue.DefaultLeaseFor
-	MM1      MM1Policy
-	MM4      MM4Policy
-	Retain   time.Duration // messages final for every recipient are purged this long after arrival
+	// Sweep is how often each queue looks for due work it was not told of
+	// (0: queue.DefaultMaxIdle): ClusterSweep where other nodes share the
+	// store, whose wake-ups may be lost and whose leases run out when they
+	// die.
+	Sweep  time.Duration
+	MM1    MM1Policy
+	MM4    MM4Policy
+	Retain time.Duration // messages final for every recipient are purged this long after arrival
 	// Observer, if set, is told of every attempt on a recipient and of
 	// each first notification.
 	Observer Observer
 }
+
+// ClusterSweep is the sweep of a node that shares its store: a dead
+// node's work is found at most this long after its leases run out, and
+// new work whose announcement was lost this long after it fell due. Each
+// sweep costs a queue one lease (a write that finds nothing, usually) and
+// one read of when work is next due.
+const ClusterSweep = 5 * time.Second
 
 // Engine is the delivery engine: it leases due work, hands it to the
 // transport for its route kind, records the outcome, and sends the
@@ -67,6 +79,7 @@ type Engine struct {
 	vasps    *queue.Queue[mms.Delivery, mms.Outcome]
 	outbox   *queue.Queue[mms.OutboxMail, mms.OutboxOutcome]
 	reports  *Outbox
+	leases   []*queue.Leases // of the deliveries and of the outbox, renewed while the engine runs
 	handsets *Handsets
 	answers  *Answers
 	receipts receipts
@@ -78,9 +91,15 @@ type Engine struct {
 type OutboxStore = queue.Store[mms.OutboxMail, mms.OutboxOutcome]
 
 // New returns the engine over st and its outbox. It does nothing until Run.
+//
+// The four queues of recipients share their leases, and so renew them in
+// one write per renewal; the outbox's are another table's, renewed in
+// another.
 func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logger) *Engine {
+	held := queue.NewLeases(st, cfg.Owner, cfg.LeaseFor, nil, log)
+	heldMail := queue.NewLeases(outbox, cfg.Owner, cfg.LeaseFor, nil, log)
 	q := func(routes ...mms.Route) queue.Config {
-		return queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor, Routes: routes, Ready: t.Ready}
+		return queue.Config{Leases: held, Routes: routes, Ready: t.Ready, MaxIdle: cfg.Sweep}
 	}
 	pagePolicy := MM1Policy{MaxNotifications: 1}
 	mm1Policy := cfg.MM1
@@ -96,8 +115,9 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 		pages:    queue.New(st, observe(pageNotify, cfg.Observer), q(mms.RouteWAPPush, mms.RouteWebLink), log),
 		peers:    queue.New(st, observe(NewMM4(st, st, t.Peers, cfg.MM4, nil), cfg.Observer), peers, log),
 		vasps:    queue.New(st, observe(NewMM7(st, st, t.VASPs, RetryPolicy{}, nil), cfg.Observer), vasps, log),
-		outbox:   queue.New(outbox, reports, queue.Config{Owner: cfg.Owner, LeaseFor: cfg.LeaseFor}, log),
+		outbox:   queue.New(outbox, reports, queue.Config{Leases: heldMail, MaxIdle: cfg.Sweep}, log),
 		reports:  reports,
+		leases:   []*queue.Leases{held, heldMail},
 		handsets: NewHandsets(st),
 		answers:  NewAnswers(st, log, nil),
 		receipts: make(receipts, receiptBuffer),
@@ -110,8 +130,15 @@ func New(st Store, outbox OutboxStore, t Transports, cfg Config, log *slog.Logge
 }
 
 // Run delivers until ctx ends, then waits for the attempts in flight to be
-// recorded.
+// recorded. Their leases are renewed until then.
 func (e *Engine) Run(ctx context.Context) {
+	renew, stopRenewing := context.WithCancel(context.WithoutCancel(ctx))
+	var renewing sync.WaitGroup
+	for _, l := range e.leases {
+		renewing.Go(func() { l.Run(renew) })
+	}
+	defer renewing.Wait()
+	defer stopRenewing()
 	var wg sync.WaitGroup
 	for _, run := range []func(context.Context){
 		func(ctx context.Context) { e.mm1.Run(ctx) },

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ type Job interface {
 // Store is where the work lives: rows of type J, released with outcomes
 // of type O.
 type Store[J Job, O any] interface {
+	Renewer
 	Lease(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, routes ...mms.Route) ([]J, error)
 	Release(ctx context.Context, id int64, owner string, o O, now time.Time) error
 	NextDue(ctx context.Context, routes ...mms.Route) (time.Time, bool, error)
@@ -35,9 +37,16 @@ type Config struct {
 	Owner    string      // names this process's leases; must be unique among processes sharing the store
 	Routes   []mms.Route // the routes this queue delivers
 	LeaseFor time.Duration
-	Workers  int           // attempts in flight at once
-	MaxIdle  time.Duration // longest sleep without a wake or a due row
-	Now      func() time.Time
+	// Leases, if set, are the leases of the queue's table that this
+	// process holds, shared with its other queues on that table and
+	// renewed by whoever runs them; they name the owner and the lease
+	// time (Owner and LeaseFor are then not used). Unset, the queue keeps
+	// and renews its own.
+	Leases     *Leases
+	Workers    int           // attempts in flight at once
+	MaxIdle    time.Duration // longest sleep without a wake or a due row: the sweep
+	MaxAttempt time.Duration // an attempt still running this long gives up, whatever its lease
+	Now        func() time.Time
 
 	// Ready, if set, says whether the transport can take work now (the SMS
 	// link is bound). While it cannot, nothing is leased: leasing only to
@@ -47,12 +56,21 @@ type Config struct {
 }
 
 // Defaults of Config.
+//
+// A lease is renewed while its process lives (Leases), so its length is
+// not how long an attempt may take but how long a dead process's rows
+// stay held: 15 s, renewed every 5 s. How long an attempt may take is
+// MaxAttempt: the lease's old default, which bounded attempts before
+// leases were renewed. MaxIdle is for a store only this process writes;
+// where other processes write (and die), a few seconds (the sweep) find
+// their work soon after their leases run out.
 const (
-	DefaultLeaseFor = 5 * time.Minute
-	DefaultWorkers  = 32
-	DefaultMaxIdle  = time.Minute
-	storeRetry      = time.Second // wait after the store failed to lease
-	readyPoll       = 100 * time.Millisecond
+	DefaultLeaseFor   = 15 * time.Second
+	DefaultWorkers    = 32
+	DefaultMaxIdle    = time.Minute
+	DefaultMaxAttempt = 5 * time.Minute
+	storeRetry        = time.Second // wait after the store failed to lease
+	readyPoll         = 100 * time.Millisecond
 )
 
 // Queue runs delivery attempts as they fall due.
@@ -60,6 +78,8 @@ type Queue[J Job, O any] struct {
 	store   Store[J, O]
 	handler Handler[J, O]
 	cfg     Config
+	leases  *Leases
+	renew   bool // the queue runs its leases' renewal: nobody shares them
 	log     *slog.Logger
 	wake    chan struct{}
 }
@@ -75,10 +95,18 @@ func New[J Job, O any](st Store[J, O], h Handler[J, O], cfg Config, log *slog.Lo
 	if cfg.MaxIdle <= 0 {
 		cfg.MaxIdle = DefaultMaxIdle
 	}
+	if cfg.MaxAttempt <= 0 {
+		cfg.MaxAttempt = DefaultMaxAttempt
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Queue[J, O]{store: st, handler: h, cfg: cfg, log: log, wake: make(chan struct{}, 1)}
+	q := &Queue[J, O]{store: st, handler: h, cfg: cfg, leases: cfg.Leases, log: log, wake: make(chan struct{}, 1)}
+	if q.leases == nil {
+		q.leases, q.renew = NewLeases(st, cfg.Owner, cfg.LeaseFor, cfg.Now, log), true
+	}
+	q.cfg.Owner, q.cfg.LeaseFor = q.leases.owner, q.leases.leaseFor
+	return q
 }
 
 // Wake makes the queue look for due work now. It never blocks: wakes that
@@ -91,14 +119,25 @@ func (q *Queue[J, O]) Wake() {
 }
 
 // leaseMargin: an attempt's context ends when 1/leaseMargin of its lease
-// is left, so that its outcome is recorded before the lease runs out.
+// is left unrenewed, so that its outcome is recorded before the lease runs
+// out.
 const leaseMargin = 10
 
 // Run leases and runs attempts until ctx ends, then waits for the attempts
-// in flight and releases them with their outcomes.
+// in flight and releases them with their outcomes. It renews the leases
+// of its attempts unless they are shared (Config.Leases).
 func (q *Queue[J, O]) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	if q.renew {
+		// Renewal stops only once the attempts are recorded.
+		rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		renewed := make(chan struct{})
+		go func() { defer close(renewed); q.leases.Run(rctx) }()
+		defer func() { <-renewed }()
+		defer stop()
+		defer wg.Wait()
+	}
 	done := make(chan struct{}, q.cfg.Workers)
 	inflight := 0
 	for {
@@ -184,14 +223,17 @@ func (q *Queue[J, O]) sleep(ctx context.Context, wait time.Duration, done <-chan
 // attempt runs one attempt and records its outcome. The release outlives
 // ctx: an attempt that happened is recorded even during shutdown.
 //
-// The attempt's context ends before the lease does (leaseMargin): an
-// attempt still waiting then (for the SMSC's window, its rate limit, a slow
-// peer) gives up rather than send after another node may have taken the
-// row over, which would deliver it twice.
+// The attempt's context ends before the lease does (leaseMargin) unless
+// the lease is renewed (Leases): an attempt still waiting then (for the
+// SMSC's window, its rate limit, a slow peer) gives up rather than send
+// after another node may have taken the row over, which would deliver it
+// twice. Renewed, it may run up to MaxAttempt.
 func (q *Queue[J, O]) attempt(ctx context.Context, j J, leased time.Time) {
-	left := leased.Add(q.cfg.LeaseFor).Sub(q.cfg.Now())
-	actx, cancel := context.WithTimeout(ctx, left-q.cfg.LeaseFor/leaseMargin)
+	actx, cancel := context.WithTimeoutCause(ctx, q.cfg.MaxAttempt,
+		fmt.Errorf("queue: attempt still running after %v (%w)", q.cfg.MaxAttempt, context.DeadlineExceeded))
 	defer cancel()
+	actx, held := q.leases.hold(actx, j.JobID(), leased)
+	defer held()
 	o := q.handler.Attempt(actx, j)
 	rctx := context.WithoutCancel(ctx)
 	if err := q.store.Release(rctx, j.JobID(), q.cfg.Owner, o, q.cfg.Now()); err != nil {

@@ -44,8 +44,10 @@ func BenchmarkAccept30KB(b *testing.B) {
 	}
 }
 
-func benchAccept30KB(b *testing.B, bk backend) {
-	s := bk.open(b, bk.fresh(b))
+func benchAccept30KB(b *testing.B, bk backend) { benchAcceptOn(b, bk.open(b, bk.fresh(b))) }
+
+// benchAcceptOn is BenchmarkAccept30KB on store s.
+func benchAcceptOn(b *testing.B, s *Store) {
 	next, size := benchMessage()
 	b.SetBytes(size)
 	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))

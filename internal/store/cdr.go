@@ -57,20 +57,8 @@ func (s *Store) ClaimCDRs(ctx context.Context, now time.Time, claimFor time.Dura
 	limit = min(limit, maxIDs)
 	var ids []int64
 	err := s.w.do(ctx, 0, func(b *batch) error {
-		rows, err := b.query(s.dialect.claimCDRs(), millis(now.Add(claimFor)), millis(now), limit)
+		l, err := b.queryIDs(s.dialect.claimCDRs(), millis(now.Add(claimFor)), millis(now), limit)
 		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var l []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			l = append(l, id)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		ids = l // only now: a batch that fails runs this again

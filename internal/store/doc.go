@@ -67,9 +67,11 @@
 // Deliveries (and outbox mails) are work items leased, not owned: Lease
 // claims due rows with a lease expiry, skipping rows another node is
 // claiming at that moment (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has
-// one writer at a time). A node that dies mid-attempt holds its rows until
-// the lease runs out; then any node takes them, with the attempt counted.
-// A release by an owner whose lease was taken over is refused. New work is
+// one writer at a time). A live node renews the leases it holds (Renew,
+// by row ID, only while they are its own and live); one that dies
+// mid-attempt holds its rows until the lease runs out; then any node takes
+// them, with the attempt counted. A release by an owner whose lease was
+// taken over is refused. New work is
 // announced to the other nodes with NOTIFY on a channel named after the
 // schema (OnWork), so that none waits for a poll.
 //

@@ -73,7 +73,8 @@ func openPostgres(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) (_
 		acceptOneSQL, deliveryStateSQL, s.dialect.stateBefore(),
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		s.dialect.locked(releaseEventSQL), s.dialect.locked(answerEventSQL),
-		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten())
+		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten(),
+		s.dialect.renewDeliveries(), s.dialect.renewOutbox())
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,8 @@ func openSQLite(ctx context.Context, path string, log *slog.Logger) (_ *Store, e
 		insertMessageSQL, insertPartSQL, insertDeliverySQL, insertAcceptEventsSQL,
 		s.dialect.lease(0), s.dialect.lease(1), releaseSQL, answerSQL, insertReadReportSQL,
 		s.dialect.locked(releaseEventSQL), s.dialect.locked(answerEventSQL),
-		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten())
+		insertAccountSQL, deleteAccountSQL, updatePasswordSQL, s.dialect.claimCDRs(), s.dialect.cdrsWritten(),
+		s.dialect.renewDeliveries(), s.dialect.renewOutbox())
 	if err != nil {
 		return nil, err
 	}

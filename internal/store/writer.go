@@ -413,6 +413,25 @@ func (b *batch) query(query string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(b.ctx, args...)
 }
 
+// queryIDs runs a statement that returns row IDs (a write's RETURNING id)
+// and collects them.
+func (b *batch) queryIDs(query string, args ...any) ([]int64, error) {
+	rows, err := b.query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var l []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		l = append(l, id)
+	}
+	return l, rows.Err()
+}
+
 // execOne runs a statement that must change exactly one row, reporting
 // mms.ErrNotFound when it changed none.
 func (b *batch) execOne(query string, args ...any) error {

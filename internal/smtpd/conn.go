@@ -155,6 +155,12 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 	_, err := c.put(out)
 	if c.closeAfter.Load() {
 		c.Close()
+	} else if err == nil && c.sessions != nil && isFinalReply(b) && c.sessions.isStopping() {
+		// The server stops and this session's command is answered: it is
+		// told so now, not left to send its next one into a server that
+		// waits for it (go-smtp's Shutdown waits, and says nothing).
+		c.put([]byte(shuttingDown))
+		c.Close()
 	}
 	if err != nil {
 		return 0, err

@@ -33,6 +33,20 @@ func (s *sessions) add(c *trackedConn) bool {
 	return true
 }
 
+// isStopping says whether the server stops.
+func (s *sessions) isStopping() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopping
+}
+
+// isFinalReply says whether b is the last line of a reply after which the
+// client may send a command: not a continuation line ("250-"), and not an
+// intermediate reply (354 before a message, 334 in AUTH).
+func isFinalReply(b []byte) bool {
+	return len(b) >= 4 && b[0] != '3' && b[3] == ' '
+}
+
 func (s *sessions) remove(c *trackedConn) {
 	s.mu.Lock()
 	delete(s.open, c)

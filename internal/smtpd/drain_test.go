@@ -14,7 +14,9 @@ import (
 
 // TestShutdownTellsIdleSessions: when the server stops, a session waiting
 // for a command is answered 421 at once; a message in hand is finished and
-// answered 250; a new connection is told 421; Shutdown then returns.
+// answered 250, and the session is told 421 right after it, without
+// waiting for its next command; a new connection is told 421; Shutdown
+// then returns.
 func TestShutdownTellsIdleSessions(t *testing.T) {
 	ts := startServer(t)
 	ts.addAccount(t, vasp.Account{Name: "test"}, "test")
@@ -57,8 +59,10 @@ func TestShutdownTellsIdleSessions(t *testing.T) {
 
 	io.WriteString(busy.conn, seed[half:]+".\r\n")
 	busy.expect("250 Message Accepted")
-	busy.send("QUIT")
-	busy.reply() // 221, or go-smtp's own 421 while stopping
+	busy.expect("421 4.3.2 ")
+	if !busy.closed() {
+		t.Error("the session is still open after its message's 250 and the 421")
+	}
 	select {
 	case err := <-done:
 		if err != nil {

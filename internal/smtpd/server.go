@@ -207,8 +207,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	done := make(chan error, 1)
 	go func() { done <- s.smtp.Shutdown(ctx) }() // no new connections from here
 	// A session that waits for a command is told at once; one with a
-	// message in hand finishes it, gets its reply, and is told at its next
-	// command (go-smtp then answers 421 itself) or its read timeout.
+	// command or a message in hand finishes it, gets its reply, and is
+	// told right after it (trackedConn.Write).
 	s.sessions.closeIdle()
 	return <-done
 }

@@ -223,14 +223,14 @@ func TestVASPMaxConnections(t *testing.T) {
 		{[]string{"vasp", "set", "acme", "-max-connections", "0"}, false, `"sender":"+4477*","max_rate":7,"created"`},
 	}
 	for _, s := range steps {
-		out, err := mmsc(t, "", append(s.args, "-config", path)...)
-		if (err != nil) != s.wantErr {
+		if _, err := mmsc(t, "", append(s.args, "-config", path)...); (err != nil) != s.wantErr {
 			t.Fatalf("mmsc %v: err = %v, want error %v", s.args, err, s.wantErr)
 		}
 		if s.want == "" {
 			continue
 		}
-		if out, err = mmsc(t, "", "vasp", "list", "-json", "-config", path); err != nil {
+		out, err := mmsc(t, "", "vasp", "list", "-json", "-config", path)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out, s.want) {

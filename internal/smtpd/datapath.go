@@ -3,6 +3,7 @@ package smtpd
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
 )
 
 // The message after DATA is read here, in large reads off the socket, and
@@ -24,8 +25,10 @@ type dataTap struct {
 	// DATA, it holds nothing of the message.
 	dataLast bool
 	// armed: go-smtp wrote the 354 after such a read; the message is
-	// still on the socket, untouched.
-	armed bool
+	// still on the socket, untouched. Atomic because go-smtp runs
+	// Session.Data for BDAT in a goroutine of its own, beside its reads
+	// (never armed then: BDAT has no 354).
+	armed atomic.Bool
 	// pending is what go-smtp reads before the socket: an end-of-data
 	// line, then what the client sent after its message (pipelined
 	// commands).
@@ -37,13 +40,15 @@ var go354 = []byte("354 ")
 
 // sawRead notes a read of b off the socket, in the command phase.
 func (d *dataTap) sawRead(b []byte) {
-	d.armed = false // go-smtp reads the message itself
+	if d.armed.Load() {
+		d.armed.Store(false) // go-smtp reads the message itself
+	}
 	d.dataLast = endsWithData(b)
 }
 
 // sawReply notes a reply go-smtp writes.
 func (d *dataTap) sawReply(b []byte) {
-	d.armed = d.dataLast && bytes.HasPrefix(b, go354)
+	d.armed.Store(d.dataLast && bytes.HasPrefix(b, go354))
 	d.dataLast = false
 }
 
@@ -84,10 +89,9 @@ var readBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return 
 // nothing, when c is not armed: then go-smtp's reader, the session's r,
 // has the message.
 func (c *trackedConn) takeMessage(buf *bytes.Buffer, max int64) (taken, tooBig bool, err error) {
-	if !c.tap.armed {
+	if !c.tap.armed.CompareAndSwap(true, false) {
 		return false, false, nil
 	}
-	c.tap.armed = false
 	scratch := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(scratch)
 	in := (*scratch)[:0]

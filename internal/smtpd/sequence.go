@@ -11,7 +11,12 @@ import "bytes"
 //   - undecodable base64 in AUTH, and an AUTH PLAIN response without its
 //     two NULs, are 501 5.5.2 (RFC 4954 §4: the client's response cannot
 //     be parsed), where go-smtp says 454 4.7.0, which is temporary: a
-//     client would retry it forever.
+//     client would retry it forever;
+//   - AUTH without a mechanism is a syntax error, 501 (RFC 4954 §4), where
+//     go-smtp says 502, "not implemented";
+//   - a MAIL FROM or RCPT TO parameter the server does not know is 555
+//     (RFC 5321 §4.1.1.11, §4.2.4), where go-smtp says 500, "command
+//     unrecognized".
 //
 // go-smtp decides these before any Session method runs, so they are
 // corrected as they are written (fixReplies). No other reply is touched.
@@ -25,6 +30,9 @@ var rfcReplies = map[string]string{
 	"502 5.5.1 Missing RCPT TO command.":                 "503 5.5.1 Missing RCPT TO command.",
 	"454 4.7.0 Invalid base64 data":                      "501 5.5.2 Invalid base64 data",
 	"454 4.7.0 sasl: invalid response":                   "501 5.5.2 sasl: invalid response",
+	"502 5.5.4 Missing parameter":                        "501 5.5.4 Missing parameter",
+	"500 5.5.4 Unknown MAIL FROM argument":               "555 5.5.4 Unknown MAIL FROM argument",
+	"500 5.5.4 Unknown RCPT TO argument":                 "555 5.5.4 Unknown RCPT TO argument",
 }
 
 // fixReplies is b, a write of whole reply lines, with each line that

@@ -23,8 +23,17 @@
 // TLS configuration, sees plain text on every transport. So go-smtp's
 // replies can be corrected as they are written on every transport: a
 // command out of order is 503 (RFC 5321 §4.2.4) where go-smtp says 502, and
-// undecodable AUTH base64 501 5.5.2 (RFC 4954 §4) where it says 454
-// (sequence.go); and the stop's 421 goes through TLS (drain.go). Where this
+// undecodable AUTH base64 501 5.5.2 (RFC 4954 §4) where it says 454, and
+// likewise for the few others sequence.go lists; and the stop's 421 goes
+// through TLS (drain.go), right after the reply of a session that had a
+// command in hand (go-smtp's Shutdown waits for sessions and tells them
+// nothing).
+//
+// The message after DATA is read by the connection, in large reads, where
+// it can tell go-smtp holds none of it (datapath.go); go-smtp's
+// byte-at-a-time reader reads it otherwise. One difference shows: a
+// message of exactly the size limit is taken (RFC 1870 §4), where go-smtp's
+// reader refuses it. Where this
 // departs from go-smtp's own STARTTLS: an argument is refused (501), and so
 // is STARTTLS after AUTH or MAIL (503) — go-smtp's session lives on across
 // the handshake, so that is how nothing said in the clear counts as said

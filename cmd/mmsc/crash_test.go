@@ -62,11 +62,40 @@ func TestCrashLosesNothing(t *testing.T) {
 	p2.cmd.Process.Signal(syscall.SIGTERM)
 	p2.cmd.Wait()
 
+	st := openStopped(t, dataDir)
+	all := checkAcked(t, st, acks)
+	for _, s := range all {
+		if len(s.Parts) != 3 || len(s.Recipients) != 1 {
+			t.Errorf("half message %s: %d parts, %d recipients", s.ID, len(s.Parts), len(s.Recipients))
+		}
+		// Stored but perhaps never acknowledged: still whole, content included.
+		if m, err := st.Message(context.Background(), s.ID); err != nil || int64(len(m.Raw)) != s.Size {
+			t.Errorf("message %s unreadable after the crash: %v", s.ID, err)
+		}
+	}
+	t.Logf("%d acknowledged before SIGKILL, %d stored (the rest were in flight, never acknowledged)", len(acks), len(all))
+	if len(acks) < killAt {
+		t.Fatalf("only %d acknowledgements", len(acks))
+	}
+}
+
+// openStopped opens the SQLite store of a node that has stopped, for the
+// test to read; it is closed with the test.
+func openStopped(t testing.TB, dataDir string) *store.Store {
+	t.Helper()
 	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// checkAcked fails t for each acknowledged message st lacks or holds
+// changed, and for a stored one that is not whole (3 parts: SMIL, text and
+// the file; 1 recipient); it returns every message st holds.
+func checkAcked(t *testing.T, st *store.Store, acks []acked) []mms.Summary {
+	t.Helper()
 	for _, a := range acks {
 		m, err := st.Message(context.Background(), a.id)
 		if err != nil {
@@ -84,19 +113,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range all {
-		if len(s.Parts) != 3 || len(s.Recipients) != 1 {
-			t.Errorf("half message %s: %d parts, %d recipients", s.ID, len(s.Parts), len(s.Recipients))
-		}
-		// Stored but perhaps never acknowledged: still whole, content included.
-		if m, err := st.Message(context.Background(), s.ID); err != nil || int64(len(m.Raw)) != s.Size {
-			t.Errorf("message %s unreadable after the crash: %v", s.ID, err)
-		}
-	}
-	t.Logf("%d acknowledged before SIGKILL, %d stored (the rest were in flight, never acknowledged)", len(acks), len(all))
-	if len(acks) < killAt {
-		t.Fatalf("only %d acknowledgements", len(acks))
-	}
+	return all
 }
 
 // submitUntilKilled submits, from 8 connections at once, message i of
@@ -105,6 +122,16 @@ func TestCrashLosesNothing(t *testing.T) {
 // acknowledged message, one call at a time.
 func submitUntilKilled(t *testing.T, p *process, killAt int, build func(g, i int) mm4.ForwardRequest,
 	acked func(mms.MessageID, []byte), numbers ...string) {
+	t.Helper()
+	submitUntil(t, p, killAt, syscall.SIGKILL, build, acked, nil, numbers...)
+	p.cmd.Wait()
+}
+
+// submitUntil is submitUntilKilled with sig for the signal, and without
+// the wait for p: each connection submits until its first error, which
+// ended (if not nil) is told of, one call at a time.
+func submitUntil(t *testing.T, p *process, at int, sig syscall.Signal, build func(g, i int) mm4.ForwardRequest,
+	acked func(mms.MessageID, []byte), ended func(error), numbers ...string) {
 	t.Helper()
 	var (
 		mu sync.Mutex
@@ -127,13 +154,18 @@ func submitUntilKilled(t *testing.T, p *process, killAt int, build func(g, i int
 					return
 				}
 				id, err := submitFor(c, msg, numbers...)
-				if err != nil {
-					return // the server is gone: this message was never acknowledged
+				if err != nil { // this message was never acknowledged
+					if ended != nil {
+						mu.Lock()
+						ended(err)
+						mu.Unlock()
+					}
+					return
 				}
 				mu.Lock()
 				acked(id, msg)
-				if n++; n == killAt {
-					p.cmd.Process.Signal(syscall.SIGKILL)
+				if n++; n == at {
+					p.cmd.Process.Signal(sig)
 					close(killed)
 				}
 				mu.Unlock()
@@ -146,7 +178,6 @@ func submitUntilKilled(t *testing.T, p *process, killAt int, build func(g, i int
 		t.Fatal("never reached the kill point")
 	}
 	wg.Wait()
-	p.cmd.Wait()
 }
 
 // submitOne sends one message on an open connection and returns its ID.

@@ -5,15 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io"
-	"log/slog"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mmsc-project/mmsc/internal/mm4"
 	"github.com/mmsc-project/mmsc/internal/mms"
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // TestTenCrashesLoseNothing: ten times over, the server is SIGKILLed while
@@ -79,11 +76,7 @@ func TestTenCrashesLoseNothing(t *testing.T) {
 		t.Fatalf("the server after the last crash: %v", err)
 	}
 
-	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStopped(t, dataDir)
 	all, err := st.Messages(context.Background(), 1<<20)
 	if err != nil {
 		t.Fatal(err)

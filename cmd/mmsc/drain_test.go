@@ -1,20 +1,16 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/mmsc-project/mmsc/internal/mm4"
-	"github.com/mmsc-project/mmsc/internal/store"
+	"github.com/mmsc-project/mmsc/internal/mms"
 )
 
 // TestSIGTERMDuringBurst: mmsc serve is told to stop while 8 clients
@@ -35,60 +31,30 @@ func TestSIGTERMDuringBurst(t *testing.T) {
 
 	const stopAt = 300 // acknowledged messages before the SIGTERM
 	var (
-		mu         sync.Mutex
 		acks       []acked
+		signalled  time.Time
 		told421    int
 		unanswered []error
-		stopped    = make(chan time.Time, 1)
-		wg         sync.WaitGroup
 	)
-	for g := range 8 {
-		wg.Go(func() {
-			c, err := smtp.Dial(p.smtp())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer c.Close()
-			for i := 0; ; i++ {
-				msg, err := mm4.Build(mm4.ForwardRequest{
-					From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+447778889999/TYPE=PLMN@mms.example.net"},
-					Subject: fmt.Sprintf("drain %d/%d", g, i), Text: "payload",
-					Files: []mm4.File{{Name: "x.bin", ContentType: "application/octet-stream", Data: make([]byte, 8192+i)}},
-				})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				id, err := submitFor(c, msg, "+447778889999")
-				mu.Lock()
-				var se *smtp.SMTPError
-				switch {
-				case err == nil:
-					acks = append(acks, acked{id, sha256.Sum256(normalizeCRLF(msg))})
-					if len(acks) == stopAt {
-						p.cmd.Process.Signal(syscall.SIGTERM)
-						stopped <- time.Now()
-					}
-				case errors.As(err, &se) && se.Code == 421:
-					told421++
-				default:
-					unanswered = append(unanswered, err)
-				}
-				mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	var signalled time.Time
-	select {
-	case signalled = <-stopped:
-	default:
-		t.Fatalf("only %d messages acknowledged, the server was never stopped", len(acks))
-	}
+	submitUntil(t, p, stopAt, syscall.SIGTERM, func(g, i int) mm4.ForwardRequest {
+		return mm4.ForwardRequest{
+			From: "+447779998888/TYPE=PLMN@mms.example.net", To: []string{"+447778889999/TYPE=PLMN@mms.example.net"},
+			Subject: fmt.Sprintf("drain %d/%d", g, i), Text: "payload",
+			Files: []mm4.File{{Name: "x.bin", ContentType: "application/octet-stream", Data: make([]byte, 8192+i)}},
+		}
+	}, func(id mms.MessageID, msg []byte) {
+		if acks = append(acks, acked{id, sha256.Sum256(normalizeCRLF(msg))}); len(acks) == stopAt {
+			signalled = time.Now()
+		}
+	}, func(err error) {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) && se.Code == 421 {
+			told421++
+		} else {
+			unanswered = append(unanswered, err)
+		}
+	}, "+447778889999")
+
 	exited := make(chan error, 1)
 	go func() { exited <- p.cmd.Wait() }()
 	select {
@@ -107,27 +73,7 @@ func TestSIGTERMDuringBurst(t *testing.T) {
 	if told421 != 8-len(unanswered) {
 		t.Errorf("%d clients told 421, want every one of the 8", told421)
 	}
-
-	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for _, a := range acks {
-		m, err := st.Message(context.Background(), a.id)
-		if err != nil {
-			t.Errorf("acknowledged message %s lost: %v", a.id, err)
-			continue
-		}
-		if sha256.Sum256(m.Raw) != a.sum {
-			t.Errorf("message %s changed on disk", a.id)
-		}
-	}
-	all, err := st.Messages(context.Background(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(all) != len(acks) {
+	if all := checkAcked(t, openStopped(t, dataDir), acks); len(all) != len(acks) {
 		t.Errorf("%d messages stored, %d acknowledged: a stop must answer every message it stores", len(all), len(acks))
 	}
 }

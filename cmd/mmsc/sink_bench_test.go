@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -15,8 +13,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/mmsc-project/mmsc/internal/store"
 )
 
 // BenchmarkSMTPSink is the yardstick a VASP would pick: Postfix's
@@ -155,12 +151,7 @@ func childCPU(b *testing.B, pid int) time.Duration {
 
 // storedMessages counts the messages in a stopped node's SQLite store.
 func storedMessages(b *testing.B, dataDir string) int {
-	st, err := store.OpenSQLite(context.Background(), dataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	all, err := st.Messages(context.Background(), 1<<24)
+	all, err := openStopped(b, dataDir).Messages(context.Background(), 1<<24)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -58,22 +58,20 @@ func endsWithData(b []byte) bool {
 	if len(b) < 6 || b[len(b)-1] != '\n' {
 		return false
 	}
-	lines := 0
-	for rest := b; len(rest) > 0; {
+	// The last line first: most reads end with another, and are done.
+	start := bytes.LastIndexByte(b[:len(b)-1], '\n') + 1
+	last := bytes.TrimRight(bytes.TrimRight(b[start:], "\r\n"), " ")
+	if !bytes.EqualFold(last, []byte("DATA")) {
+		return false
+	}
+	for rest := b[:start]; len(rest) > 0; {
 		line, after, _ := bytes.Cut(rest, []byte("\n"))
 		if len(line) >= 4 && bytes.EqualFold(line[:4], []byte("DATA")) {
-			if len(after) > 0 {
-				return false // a DATA line before the last: its message may be in go-smtp's buffer
-			}
-			lines++
+			return false // a DATA line before the last: its message may be in go-smtp's buffer
 		}
 		rest = after
 	}
-	if lines != 1 {
-		return false
-	}
-	last := bytes.TrimRight(b[bytes.LastIndexByte(b[:len(b)-1], '\n')+1:], "\r\n")
-	return bytes.EqualFold(bytes.TrimRight(last, " "), []byte("DATA"))
+	return true
 }
 
 // endOfData is the line go-smtp is handed in place of the message it did

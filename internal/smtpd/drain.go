@@ -2,6 +2,7 @@ package smtpd
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,7 +16,7 @@ const shuttingDown = "421 4.3.2 Service shutting down, try again later\r\n"
 type sessions struct {
 	mu       sync.Mutex
 	open     map[*trackedConn]struct{}
-	stopping bool
+	stopping atomic.Bool // set under mu, so that add and closeIdle agree; read without it after each reply
 }
 
 // add counts c among the open sessions; false once the server stops, when
@@ -23,7 +24,7 @@ type sessions struct {
 func (s *sessions) add(c *trackedConn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopping {
+	if s.stopping.Load() {
 		return false
 	}
 	if s.open == nil {
@@ -34,11 +35,7 @@ func (s *sessions) add(c *trackedConn) bool {
 }
 
 // isStopping says whether the server stops.
-func (s *sessions) isStopping() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stopping
-}
+func (s *sessions) isStopping() bool { return s.stopping.Load() }
 
 // isFinalReply says whether b is the last line of a reply after which the
 // client may send a command: not a continuation line ("250-"), and not an
@@ -57,7 +54,7 @@ func (s *sessions) remove(c *trackedConn) {
 // closes it; a session with a command or a message in hand finishes it.
 func (s *sessions) closeIdle() {
 	s.mu.Lock()
-	s.stopping = true
+	s.stopping.Store(true)
 	l := make([]*trackedConn, 0, len(s.open))
 	for c := range s.open {
 		l = append(l, c)
